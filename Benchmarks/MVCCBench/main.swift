@@ -1,0 +1,1 @@
+print("MVCC benchmark: not built yet")

@@ -1,0 +1,1 @@
+print("Raft benchmark: not built yet")

@@ -1,0 +1,1 @@
+print("WAL benchmark: not built yet")

@@ -1,0 +1,1 @@
+print("Wire benchmark: not built yet")

@@ -1,0 +1,39 @@
+// swift-tools-version:6.1
+// Tern: a Kubernetes-style control plane on its own etcd-equivalent store.
+// Layering (arrows point to what a target may import) is in docs/architecture.md.
+// The toolchain only: no package dependencies.
+import PackageDescription
+
+let package = Package(
+    name: "Tern",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tern", targets: ["tern"]),
+    ],
+    targets: [
+        // Linux headers Glibc's module lacks: epoll, eventfd, timerfd, accept4.
+        .target(name: "CSystem", path: "Sources/CSystem"),
+
+        // The core: pure consensus, storage, keyspace, networking.
+        .target(name: "Raft", path: "Sources/Raft"),
+        .target(name: "WAL", dependencies: ["Raft"], path: "Sources/WAL"),
+        .target(name: "MVCC", path: "Sources/MVCC"),
+        .target(name: "Wire", dependencies: ["CSystem"], path: "Sources/Wire"),
+
+        // The one binary.
+        .executableTarget(name: "tern", path: "Sources/tern"),
+
+        // Tests, one target per module.
+        .testTarget(name: "RaftTests", dependencies: ["Raft"], path: "Tests/RaftTests"),
+        .testTarget(name: "WALTests", dependencies: ["WAL", "Raft"], path: "Tests/WALTests"),
+        .testTarget(name: "MVCCTests", dependencies: ["MVCC"], path: "Tests/MVCCTests"),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "CSystem"], path: "Tests/WireTests"),
+
+        // Benchmarks: release-build executables that print their figures.
+        .executableTarget(name: "raft-bench", dependencies: ["Raft"], path: "Benchmarks/RaftBench"),
+        .executableTarget(name: "wal-bench", dependencies: ["WAL", "Raft"], path: "Benchmarks/WALBench"),
+        .executableTarget(name: "mvcc-bench", dependencies: ["MVCC"], path: "Benchmarks/MVCCBench"),
+        .executableTarget(name: "wire-bench", dependencies: ["Wire", "CSystem"], path: "Benchmarks/WireBench"),
+    ],
+    swiftLanguageModes: [.v6]
+)

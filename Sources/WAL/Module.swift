@@ -1,0 +1,1 @@
+// The WAL module. Its files arrive with its issue; see docs/architecture.md.

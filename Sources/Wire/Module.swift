@@ -1,0 +1,1 @@
+// The Wire module. Its files arrive with its issue; see docs/architecture.md.
