@@ -1,0 +1,239 @@
+import Raft
+
+/// A Raft group of pure nodes wired through a ``SimulatedNetwork``, driven step by step from one
+/// seed. Nodes crash (losing everything not persisted) and restart from their storage. Every step
+/// feeds the ``InvariantChecker``.
+final class SimulatedCluster {
+    struct NodeSlot {
+        var raft: RaftNode?
+        var storage: SimulatedStorage
+        var machine = ChainStateMachine()
+        var incarnation: UInt64 = 0
+    }
+
+    let seed: UInt64
+    var random: SeededRandom
+    var network = SimulatedNetwork()
+    var checker = InvariantChecker()
+    private(set) var slots: [NodeID: NodeSlot] = [:]
+    /// Every node id ever created, sorted (dictionary order must never leak into behaviour).
+    private(set) var ids: [NodeID] = []
+    private(set) var round = 0
+    var roundsPerTick = 3
+    /// Compact a node's log after this many applied entries beyond its snapshot (nil: never).
+    var snapshotEvery: UInt64?
+    /// Chance that a node crashes between sending its pre-persist messages and persisting.
+    var crashBeforePersistRate = 0.0
+    var baseConfig: RaftConfig
+    /// ReadIndex answers: context → (read index, lowest index the read must see).
+    private(set) var readResults: [[UInt8]: UInt64] = [:]
+    private var readFloors: [[UInt8]: UInt64] = [:]
+    /// Recent events, printed when a run fails.
+    private(set) var trace: [String] = []
+    var makeStorage: (NodeID) -> SimulatedStorage = { _ in MemoryStorage() }
+
+    init(seed: UInt64, voters: [NodeID], config: RaftConfig = RaftConfig(id: 1), spare: [NodeID] = []) {
+        self.seed = seed
+        random = SeededRandom(seed: seed)
+        baseConfig = config
+        for id in voters { addSlot(id, bootstrapVoters: voters) }
+        for id in spare { addSlot(id, bootstrapVoters: nil) }
+    }
+
+    private func config(for id: NodeID, incarnation: UInt64) -> RaftConfig {
+        var c = baseConfig
+        c.id = id
+        c.randomSeed = seed &+ id &* 7919 &+ incarnation &* 104_729
+        return c
+    }
+
+    private func addSlot(_ id: NodeID, bootstrapVoters: [NodeID]?) {
+        let cfg = config(for: id, incarnation: 0)
+        let node = bootstrapVoters.map { RaftNode.bootstrap(config: cfg, voters: $0) } ?? RaftNode(config: cfg)
+        slots[id] = NodeSlot(raft: node, storage: makeStorage(id))
+        ids = (ids + [id]).sorted()
+    }
+
+    // MARK: Access
+
+    func node(_ id: NodeID) -> RaftNode? { slots[id]?.raft }
+    func isUp(_ id: NodeID) -> Bool { slots[id]?.raft != nil }
+    var liveIDs: [NodeID] { ids.filter(isUp) }
+    func machine(_ id: NodeID) -> ChainStateMachine? { slots[id]?.machine }
+
+    /// The live node that believes it leads the highest term, if any.
+    var leader: NodeID? {
+        liveIDs.filter { node($0)?.role == .leader }.max { node($0)!.term < node($1)!.term }
+    }
+
+    func log(_ text: String) {
+        trace.append("r\(round) \(text)")
+        if trace.count > 400 { trace.removeFirst(trace.count - 300) }
+    }
+
+    func with(_ id: NodeID, _ body: (inout RaftNode) -> Void) {
+        guard var n = slots[id]?.raft else { return }
+        body(&n)
+        slots[id]?.raft = n
+    }
+
+    // MARK: Driving
+
+    /// One tick of logical time: every live node ticks, then `roundsPerTick` delivery rounds.
+    func tick() {
+        for id in liveIDs { with(id) { $0.tick() } }
+        for _ in 0..<roundsPerTick { deliveryRound() }
+    }
+
+    func ticks(_ n: Int) { for _ in 0..<n { tick() } }
+
+    /// Delivers due messages and processes every node's `Ready` until nothing changes this round.
+    func deliveryRound() {
+        round += 1
+        processAllReady()
+        for m in network.due(now: round) {
+            guard isUp(m.to) else { continue }
+            with(m.to) { $0.step(m) }
+            if m.kind == .snapshot, isUp(m.from) { with(m.from) { $0.reportSnapshot(to: m.to, delivered: true) } }
+        }
+        processAllReady()
+    }
+
+    func processAllReady() {
+        var rounds = 0
+        while rounds < 10 {
+            rounds += 1
+            var any = false
+            for id in liveIDs where node(id)?.hasReady == true {
+                any = true
+                processReady(id)
+            }
+            if !any { break }
+        }
+    }
+
+    private func dispatch(_ messages: [Message]) {
+        for m in messages {
+            let delivered = network.send(m, now: round, random: &random)
+            if !delivered && m.kind == .snapshot && chance(0.5, &random) {
+                with(m.from) { $0.reportSnapshot(to: m.to, delivered: false) }
+            }
+        }
+    }
+
+    func processReady(_ id: NodeID) {
+        guard var slot = slots[id], var n = slot.raft else { return }
+        let rd = n.ready()
+        if let soft = rd.softState, soft.role == .leader {
+            checker.observeLeader(id, term: n.term)
+            checker.checkLeaderCompleteness(n)
+            log("\(id) leads t\(n.term) last=\(n.lastIndex) commit=\(n.commitIndex)")
+        }
+        dispatch(rd.messages)
+        if rd.mustSync && chance(crashBeforePersistRate, &random) {
+            slots[id] = slot
+            crash(id)
+            return
+        }
+        slot.storage.persist(rd)
+        if let hs = rd.hardState { checker.observeDurableCommit(hs.commit, of: id) }
+        dispatch(rd.messagesAfterPersist)
+        if let snap = rd.snapshot {
+            if let sm = ChainStateMachine.decode(snap.data) {
+                checker.observeSnapshotRestore(index: sm.appliedIndex, hash: sm.hash, by: id)
+                slot.machine = sm
+            } else {
+                checker.fail("node \(id) received an undecodable snapshot")
+            }
+            log("\(id) installs snapshot @\(snap.metadata.index)")
+        }
+        for e in rd.committedEntries where e.index > slot.machine.appliedIndex {
+            slot.machine.apply(e)
+            checker.observeApply(e, by: id, hashAfter: slot.machine.hash)
+        }
+        for rs in rd.readStates { readResults[rs.context] = rs.index }
+        n.advance(rd)
+        if let every = snapshotEvery, n.appliedIndex >= n.firstIndex - 1 + every {
+            let index = n.appliedIndex
+            precondition(slot.machine.appliedIndex == index, "state machine behind raft")
+            let snap = Snapshot(
+                metadata: SnapshotMetadata(index: index, term: n.term(at: index) ?? 0, confState: n.confState(at: index)),
+                data: slot.machine.encoded())
+            slot.storage.saveSnapshot(snap)
+            n.compact(to: snap)
+        }
+        slot.raft = n
+        slots[id] = slot
+    }
+
+    // MARK: Faults
+
+    /// Kills a node: its volatile state is gone; its storage loses what was not made durable.
+    func crash(_ id: NodeID) {
+        guard isUp(id) else { return }
+        slots[id]?.raft = nil
+        slots[id]?.storage.crash()
+        log("\(id) crashes")
+    }
+
+    /// Restarts a crashed node from its storage alone.
+    func restart(_ id: NodeID) {
+        guard var slot = slots[id], slot.raft == nil else { return }
+        slot.incarnation += 1
+        let (state, snapshot) = slot.storage.load()
+        slot.machine = ChainStateMachine.decode(snapshot.data) ?? ChainStateMachine()
+        var n = RaftNode(config: config(for: id, incarnation: slot.incarnation), state: state,
+                         appliedIndex: snapshot.metadata.index)
+        if !snapshot.isEmpty { n.compact(to: snapshot) }
+        slot.raft = n
+        slots[id] = slot
+        checker.observeDurableCommit(state.hardState.commit, of: id)
+        log("\(id) restarts term=\(state.hardState.term) commit=\(state.hardState.commit) entries=\(state.entries.count)")
+    }
+
+    // MARK: Clients
+
+    /// Proposes `data` at node `id`; returns false if the node refused it at once.
+    @discardableResult
+    func propose(_ data: [UInt8], at id: NodeID) -> Bool {
+        var ok = false
+        with(id) {
+            do {
+                try $0.propose(data)
+                ok = true
+            } catch {
+                ok = false
+            }
+        }
+        return ok
+    }
+
+    /// Starts a linearizable read at `id`; its answer must be at least the highest index applied
+    /// anywhere now (everything that completed before the read began).
+    func read(context: [UInt8], at id: NodeID) {
+        readFloors[context] = checker.highestApplied
+        with(id) { $0.readIndex(context: context) }
+    }
+
+    /// Checks every answered read against its floor.
+    func checkReads() {
+        for (context, index) in readResults.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            if let floor = readFloors[context], index < floor {
+                checker.fail("stale read \(String(decoding: context, as: UTF8.self)): index \(index) < \(floor)")
+            }
+        }
+    }
+
+    /// Log matching across every pair of live nodes.
+    func checkLogs() {
+        let live = liveIDs
+        for (i, a) in live.enumerated() {
+            for b in live[(i + 1)...] { checker.checkLogMatching(node(a)!, node(b)!) }
+        }
+    }
+
+    func failureReport() -> String {
+        "seed \(seed): " + checker.violations.joined(separator: "; ") + "\n--- last events ---\n"
+            + trace.suffix(60).joined(separator: "\n")
+    }
+}

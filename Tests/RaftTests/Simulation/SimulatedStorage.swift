@@ -1,0 +1,46 @@
+import Raft
+
+/// What a simulated node keeps across a crash: the durable part of its Raft state.
+protocol SimulatedStorage {
+    /// Persists a `Ready`'s snapshot, entries and hard state (one "fsync").
+    mutating func persist(_ rd: Ready)
+    /// Records an application snapshot and drops the entries it covers.
+    mutating func saveSnapshot(_ snapshot: Snapshot)
+    /// What a restarted node reads back.
+    func load() -> (state: PersistentState, snapshot: Snapshot)
+    /// A crash: whatever was not made durable is gone.
+    mutating func crash()
+}
+
+/// Storage that is durable as soon as `persist` returns (a perfect disk).
+struct MemoryStorage: SimulatedStorage {
+    var hardState = HardState()
+    var snapshot = Snapshot()
+    var entries: [Entry] = []
+
+    mutating func persist(_ rd: Ready) {
+        if let snap = rd.snapshot, snap.metadata.index > snapshot.metadata.index {
+            snapshot = snap
+            entries.removeAll { $0.index <= snap.metadata.index }
+            // The follower's log was replaced by the snapshot: nothing after it survives.
+            entries.removeAll()
+        }
+        if let first = rd.entries.first {
+            entries.removeAll { $0.index >= first.index }
+            entries.append(contentsOf: rd.entries)
+        }
+        if let hs = rd.hardState { hardState = hs }
+    }
+
+    mutating func saveSnapshot(_ snap: Snapshot) {
+        guard snap.metadata.index > snapshot.metadata.index else { return }
+        snapshot = snap
+        entries.removeAll { $0.index <= snap.metadata.index }
+    }
+
+    func load() -> (state: PersistentState, snapshot: Snapshot) {
+        (PersistentState(hardState: hardState, snapshot: snapshot.metadata, entries: entries), snapshot)
+    }
+
+    mutating func crash() {}
+}
