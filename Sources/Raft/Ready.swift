@@ -10,6 +10,11 @@ public enum Role: Sendable, Equatable {
 public struct SoftState: Sendable, Equatable {
     public var leader: NodeID
     public var role: Role
+
+    public init(leader: NodeID, role: Role) {
+        self.leader = leader
+        self.role = role
+    }
 }
 
 /// The answer to a ReadIndex request: once the application has applied up to `index`, a read
@@ -17,6 +22,11 @@ public struct SoftState: Sendable, Equatable {
 public struct ReadState: Sendable, Equatable {
     public var index: UInt64
     public var context: [UInt8]
+
+    public init(index: UInt64, context: [UInt8]) {
+        self.index = index
+        self.context = context
+    }
 }
 
 /// Everything a node asks its caller to do, handed out by ``RaftNode/ready()``.
@@ -36,6 +46,8 @@ public struct Ready: Sendable, Equatable {
     public var messages: [Message] = []
     public var messagesAfterPersist: [Message] = []
     public var readStates: [ReadState] = []
+
+    public init() {}
 
     /// True if the batch holds anything that must reach disk (and be fsynced) before replies go out.
     public var mustSync: Bool { hardState != nil || !entries.isEmpty || snapshot != nil }

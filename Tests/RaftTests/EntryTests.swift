@@ -1,4 +1,0 @@
-import Testing
-@testable import Raft
-
-@Test func hardStateStartsEmpty() { #expect(HardState().isEmpty) }
