@@ -113,8 +113,9 @@ struct RaftLog: Sendable {
 
     /// Entries not yet handed to storage.
     var unstableEntries: ArraySlice<Entry> {
-        guard stableIndex < lastIndex else { return [] }
-        return entries[Int(stableIndex - snapshotIndex)...]
+        let from = max(stableIndex, snapshotIndex)
+        guard from < lastIndex else { return [] }
+        return entries[Int(from - snapshotIndex)...]
     }
 
     /// Records that storage holds everything through (`index`, `term`), if that entry is still ours.
@@ -144,9 +145,10 @@ struct RaftLog: Sendable {
         pendingSnapshot = snapshot
     }
 
-    /// Drops entries through `index` (which the caller has applied and captured in a snapshot).
+    /// Drops entries through `index` (which the caller has persisted, applied and captured in a
+    /// snapshot).
     mutating func compact(through index: UInt64) {
-        guard index > snapshotIndex, let t = term(at: index) else { return }
+        guard index > snapshotIndex, index <= stableIndex, let t = term(at: index) else { return }
         precondition(index <= applied, "compacting unapplied entry \(index) > \(applied)")
         entries.removeSubrange(0..<Int(index - snapshotIndex))
         snapshotIndex = index

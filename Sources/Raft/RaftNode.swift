@@ -162,7 +162,7 @@ public struct RaftNode: Sendable {
     /// send to followers that fall behind the new start of the log.
     public mutating func compact(to snapshot: Snapshot) {
         let index = snapshot.metadata.index
-        guard index >= log.snapshotIndex, index <= log.applied else { return }
+        guard index >= log.snapshotIndex, index <= log.applied, index <= log.stableIndex else { return }
         if index >= (latestSnapshot?.metadata.index ?? 0) { latestSnapshot = snapshot }
         guard index > log.snapshotIndex else { return }  // e.g. at restart, the log already starts here
         membership.compacted(through: index)
