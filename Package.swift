@@ -19,6 +19,7 @@ let package = Package(
         .target(name: "WAL", dependencies: ["Raft"], path: "Sources/WAL"),
         .target(name: "MVCC", path: "Sources/MVCC"),
         .target(name: "Wire", dependencies: ["CSystem"], path: "Sources/Wire"),
+        .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire"], path: "Sources/Replica"),
 
         // The one binary.
         .executableTarget(name: "tern", path: "Sources/tern"),
@@ -28,6 +29,7 @@ let package = Package(
         .testTarget(name: "WALTests", dependencies: ["WAL", "Raft"], path: "Tests/WALTests"),
         .testTarget(name: "MVCCTests", dependencies: ["MVCC"], path: "Tests/MVCCTests"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "CSystem"], path: "Tests/WireTests"),
+        .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Raft"], path: "Tests/ReplicaTests"),
 
         // Benchmarks: release-build executables that print their figures.
         .executableTarget(name: "raft-bench", dependencies: ["Raft"], path: "Benchmarks/RaftBench"),
