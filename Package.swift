@@ -18,8 +18,9 @@ let package = Package(
         .target(name: "Raft", path: "Sources/Raft"),
         .target(name: "WAL", dependencies: ["Raft"], path: "Sources/WAL"),
         .target(name: "MVCC", path: "Sources/MVCC"),
+        .target(name: "JSON", path: "Sources/JSON"),
         .target(name: "Wire", dependencies: ["CSystem"], path: "Sources/Wire"),
-        .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire"], path: "Sources/Replica"),
+        .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire", "JSON"], path: "Sources/Replica"),
 
         // The one binary.
         .executableTarget(name: "tern", path: "Sources/tern"),
@@ -29,6 +30,7 @@ let package = Package(
         .testTarget(name: "WALTests", dependencies: ["WAL", "Raft"], path: "Tests/WALTests"),
         .testTarget(name: "MVCCTests", dependencies: ["MVCC"], path: "Tests/MVCCTests"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "CSystem"], path: "Tests/WireTests"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Raft"], path: "Tests/ReplicaTests"),
 
         // Benchmarks: release-build executables that print their figures.
