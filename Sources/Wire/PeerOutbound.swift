@@ -184,7 +184,21 @@ final class PeerOutbound: EventHandler, @unchecked Sendable {
     /// high-water mark, then writes.
     func pump() {
         queue.withLock { $0.pumpScheduled = false }
-        guard phase == .connected else { return }
+        // Fill to the high-water mark and write; if the socket took everything and work remains,
+        // go again (a few rounds, then yield to the loop's other connections).
+        for _ in 0..<8 {
+            guard phase == .connected else { return }
+            fillOutput()
+            flush()
+            guard phase == .connected, output.isEmpty else { return }
+            let moreWork = currentSnapshot != nil || queue.withLock { $0.count > 0 || !$0.snapshots.isEmpty }
+            if !moreWork { return }
+        }
+        let schedule = queue.withLock { scheduleLocked(&$0) }
+        if schedule { loop.execute { [self] in pump() } }
+    }
+
+    private func fillOutput() {
         while output.bufferedBytes < configuration.outputHighWaterBytes {
             var frame: [UInt8] = []
             let batch = queue.withLock { q -> ArraySlice<[UInt8]> in
@@ -234,7 +248,6 @@ final class PeerOutbound: EventHandler, @unchecked Sendable {
             if frame.isEmpty { break }
             output.append(frame)
         }
-        flush()
     }
 
     private func flush() {
