@@ -43,9 +43,7 @@ enum HTTPResponseEncoding {
         out.append(contentsOf: reason(status).utf8)
         out.append(contentsOf: "\r\n".utf8)
         for field in headers.fields {
-            if field.name.asciiCaseInsensitiveEquals("content-length")
-                || field.name.asciiCaseInsensitiveEquals("transfer-encoding")
-                || field.name.asciiCaseInsensitiveEquals("connection") { continue }
+            if isFramingField(field.name) { continue }
             out.append(contentsOf: field.name.utf8)
             out.append(contentsOf: ": ".utf8)
             out.append(contentsOf: field.value.utf8)
@@ -60,6 +58,17 @@ enum HTTPResponseEncoding {
         }
         if close { out.append(contentsOf: "connection: close\r\n".utf8) }
         out.append(contentsOf: "\r\n".utf8)
+    }
+
+    /// Whether a handler-supplied field is one the server sets itself (framing and connection).
+    @inline(__always)
+    static func isFramingField(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 10: return name.asciiCaseInsensitiveEquals("connection")
+        case 14: return name.asciiCaseInsensitiveEquals("content-length")
+        case 17: return name.asciiCaseInsensitiveEquals("transfer-encoding")
+        default: return false
+        }
     }
 
     /// The `size CRLF` line that precedes a chunk.

@@ -36,18 +36,18 @@ struct OutputQueue {
     mutating func flush(to fd: Int32) -> FlushResult {
         var total = 0
         let maxIOV = 64
-        var iov = [iovec](repeating: iovec(), count: maxIOV)
         while bufferedBytes > 0 {
-            var count = 0
-            // The pointers outlive `withUnsafeBytes` only until `writev` returns; they stay valid because
-            // every chunk is a native contiguous array that nobody mutates or frees during the call.
-            let result: Socket.IOResult = iov.withUnsafeMutableBufferPointer { vec in
+            let result: Socket.IOResult = withUnsafeTemporaryAllocation(of: iovec.self, capacity: maxIOV) { vec in
+                var count = 0
                 var index = head
                 while index < chunks.count && count < maxIOV {
                     let offset = index == head ? headOffset : 0
+                    // The pointers outlive `withUnsafeBytes` only until `writev` returns; they stay
+                    // valid because every chunk is a native contiguous array that nobody mutates or
+                    // frees during the call.
                     chunks[index].withUnsafeBytes { raw in
-                        vec[count].iov_base = UnsafeMutableRawPointer(mutating: raw.baseAddress! + offset)
-                        vec[count].iov_len = raw.count - offset
+                        vec[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress! + offset),
+                                           iov_len: raw.count - offset)
                     }
                     count += 1
                     index += 1
