@@ -51,10 +51,26 @@ public final class HTTPClient {
     }
 
     /// Sends a request with a `Content-Length` body and reads the whole response.
+    ///
+    /// When a reused keep-alive connection turns out to be closed before any byte of the response
+    /// arrived (the server timed it out), the request is sent once more on a fresh connection.
     /// - Throws: ``WireError`` on connect, timeout, closed connection or a malformed response.
     public func request(method: String, path: String, headers: HTTPHeaders = HTTPHeaders(),
                         body: [UInt8] = []) throws(WireError) -> HTTPClientResponse {
+        let reused = socket?.isOpen == true && !mustClose
+        do {
+            return try requestOnce(method: method, path: path, headers: headers, body: body)
+        } catch .connectionClosed where reused && !responseStarted {
+            close()
+            return try requestOnce(method: method, path: path, headers: headers, body: body)
+        }
+    }
+
+    private var responseStarted = false
+
+    private func requestOnce(method: String, path: String, headers: HTTPHeaders, body: [UInt8]) throws(WireError) -> HTTPClientResponse {
         let sock = try connection()
+        responseStarted = false
         var bytes = Self.encodeHead(method: method, path: path, host: address.description, headers: headers,
                                     framing: body.isEmpty && (method == "GET" || method == "HEAD") ? .none : .contentLength(body.count))
         bytes.append(contentsOf: body)
@@ -94,6 +110,7 @@ public final class HTTPClient {
         // Skip interim 1xx responses.
         repeat {
             guard let statusLine = try sock.readLine() else { throw .connectionClosed }
+            responseStarted = true
             let parts = statusLine.split(separator: ASCII.space, maxSplits: 2)
             guard parts.count >= 2, parts[0].starts(with: Array("HTTP/1.".utf8)),
                   let code = Int(String(decoding: parts[1], as: UTF8.self)) else {

@@ -18,6 +18,15 @@ struct HTTPServerTests {
         #expect(server.server.connectionCount == 1)
     }
 
+    @Test func clientRecoversWhenTheServerClosedAnIdleConnection() throws {
+        let server = try TestServer(configure: { $0.idleTimeoutNanoseconds = 100_000_000 }, handler: echoHandler)
+        defer { server.stop() }
+        let client = server.client()
+        #expect(try client.request(method: "GET", path: "/1").status == 200)
+        #expect(waitUntil { server.server.connectionCount == 0 })
+        #expect(try client.request(method: "GET", path: "/2").headers["x-path"] == "/2")
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
         // The handler answers later from another thread, in reverse arrival order if it could.
         let server = try TestServer { request in
