@@ -38,7 +38,12 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
     private var inReadHandler = false
 
     // Timeouts: one lazily re-armed timer.
-    private enum DeadlineKind { case none, idle, header }
+    private enum DeadlineKind { case none, idle, header, linger }
+    /// After an error response: stop sending, keep reading (and discarding) for a moment so the
+    /// client sees the response instead of a reset caused by unread bytes.
+    private var lingerAfterFlush = false
+    private var lingering = false
+    private var lingerDiscarded = 0
     private var deadline: UInt64 = 0
     private var deadlineKind = DeadlineKind.none
     private var timer: TimerID?
@@ -79,6 +84,10 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
             close()   // reset by the peer, or fully gone while we wait on the handler
             return
         }
+        if lingering {
+            discardWhileLingering()
+            return
+        }
         if events & UInt32(csystem_EPOLLIN | csystem_EPOLLHUP) != 0 && !readingPaused {
             readAvailable()
         }
@@ -107,7 +116,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
                     setDeadline(.header, after: configuration.headerTimeoutNanoseconds)
                 }
                 processBuffered()
-                if isClosed || readingPaused || n < scratch.count { return }
+                if isClosed || readingPaused || lingering || closeAfterFlush || n < scratch.count { return }
             case .wouldBlock:
                 return
             case .closed:
@@ -116,6 +125,30 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
             case .failed:
                 close()
                 return
+            }
+        }
+    }
+
+    private func startLingering() {
+        lingering = true
+        _ = shutdown(fd, Int32(SHUT_WR))
+        readingPaused = false
+        interestOut = false
+        updateInterest()
+        setDeadline(.linger, after: 1_000_000_000)
+    }
+
+    private func discardWhileLingering() {
+        let scratch = context.readScratch
+        while true {
+            switch Socket.read(fd, into: scratch.baseAddress!, count: scratch.count) {
+            case .bytes(let n):
+                lingerDiscarded += n
+                if lingerDiscarded > (1 << 20) { return close() }
+            case .wouldBlock:
+                return
+            case .closed, .failed:
+                return close()
             }
         }
     }
@@ -133,7 +166,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
 
     /// Parses as much of the buffer as the current request allows.
     private func processBuffered() {
-        while !isClosed {
+        while !isClosed && !closeAfterFlush && !lingering {
             if head != nil && requestComplete { break }   // pipelined bytes wait for the response
             var step: (event: HTTPRequestParser.Event?, consumed: Int) = (nil, 0)
             var parseError: HTTPParseError?
@@ -228,6 +261,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
         head = HTTPRequestHead(method: "", target: "", versionMinor: 1, headers: HTTPHeaders(),
                                keepAlive: false, bodyFraming: .none, expectsContinue: false)
         closeAfterFlush = true
+        lingerAfterFlush = true
         flush()
     }
 
@@ -359,7 +393,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
         responder?.reportSocketBuffered(output.bufferedBytes)
         if output.isEmpty {
             if closeAfterFlush {
-                close()
+                if lingerAfterFlush && !lingering { startLingering() } else if !lingering { close() }
                 return
             }
             if interestOut { interestOut = false; updateInterest() }
@@ -418,8 +452,11 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
                                       close: true, into: &bytes)
             output.append(bytes)
             closeAfterFlush = true
+            lingerAfterFlush = true
             pauseReading()
             flush()
+        case .linger:
+            close()
         case .none:
             break
         }
