@@ -42,11 +42,9 @@ public final class HTTPRequestBodyStream: @unchecked Sendable {
     /// Delivers an event (loop thread); after `.end` or `.aborted` nothing more is delivered.
     func deliver(_ event: HTTPBodyEvent) {
         if finished { return }
-        if event != .bytes([]) {
-            switch event {
-            case .end, .aborted: finished = true
-            case .bytes: break
-            }
+        switch event {
+        case .end, .aborted: finished = true
+        case .bytes: break
         }
         if let consumer {
             consumer(event)

@@ -11,7 +11,8 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
     // references (responders) and reach it through `loop.execute`.
     let fd: Int32
     let loop: EventLoop
-    private unowned let context: HTTPServerLoopContext
+    // Strong: the context drops its reference to this connection when it closes, breaking the cycle.
+    private let context: HTTPServerLoopContext
     private var configuration: HTTPServerConfiguration { context.configuration }
 
     private var parser: HTTPRequestParser
@@ -433,7 +434,8 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
     private func armTimer() {
         if let timer { loop.cancelTimer(timer) }
         timerAt = deadline
-        timer = loop.scheduleTimer(deadlineNanoseconds: deadline) { [weak self] in self?.timerFired() }
+        // A strong capture (weak references make every retain slower); close() cancels the timer.
+        timer = loop.scheduleTimer(deadlineNanoseconds: deadline) { [self] in timerFired() }
     }
 
     private func timerFired() {
