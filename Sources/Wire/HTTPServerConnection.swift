@@ -39,7 +39,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
     private var inReadHandler = false
 
     // Timeouts: one lazily re-armed timer.
-    private enum DeadlineKind { case none, idle, header, linger }
+    private enum DeadlineKind { case none, idle, header, body, linger }
     /// After an error response: stop sending, keep reading (and discarding) for a moment so the
     /// client sees the response instead of a reset caused by unread bytes.
     private var lingerAfterFlush = false
@@ -115,6 +115,9 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
                 readBuffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
                 if head == nil && deadlineKind == .idle {
                     setDeadline(.header, after: configuration.headerTimeoutNanoseconds)
+                } else if deadlineKind == .body {
+                    // An ordinary body must keep arriving: each read pushes the deadline out.
+                    setDeadline(.body, after: configuration.idleTimeoutNanoseconds)
                 }
                 processBuffered()
                 if isClosed || readingPaused || lingering || closeAfterFlush || n < scratch.count { return }
@@ -196,6 +199,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
                 if let bodyStream { bodyStream.deliver(.bytes(bytes)) } else { aggregatedBody.append(contentsOf: bytes) }
             case .end:
                 requestComplete = true
+                if deadlineKind == .body { cancelDeadline() }
                 if let bodyStream {
                     bodyStream.deliver(.end)
                 } else if let head, let responder {
@@ -234,6 +238,9 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
         }
         if newHead.expectsContinue && newHead.bodyFraming != .none {
             output.append(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+        }
+        if !streaming && newHead.bodyFraming != .none {
+            setDeadline(.body, after: configuration.idleTimeoutNanoseconds)
         }
         if streaming {
             let stream = HTTPRequestBodyStream(loop: loop)
@@ -448,7 +455,12 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
         switch deadlineKind {
         case .idle:
             close()
-        case .header:
+        case .body where responseHeadWritten:
+            close()
+        case .header, .body:
+            let old = responder
+            responder = nil
+            old?.connectionClosed()
             var bytes: [UInt8] = []
             HTTPResponseEncoding.head(status: 408, headers: HTTPHeaders(), contentLength: 0, chunked: false,
                                       close: true, into: &bytes)

@@ -77,6 +77,22 @@ struct HTTPServerHostileTests {
         #expect(try slow.readIsAtEOF())
     }
 
+    @Test func stalledBodyIsCutButATricklingOneIsNot() throws {
+        let server = try TestServer(configure: { $0.idleTimeoutNanoseconds = 200_000_000 }, handler: echoHandler)
+        defer { server.stop() }
+        let trickling = try server.rawSocket()
+        try trickling.write(bytes("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n"))
+        for byte in bytes("12345678") {
+            usleepMilliseconds(60)
+            try trickling.write([byte])
+        }
+        #expect(try readResponse(trickling).body == bytes("12345678"))
+        let stalled = try server.rawSocket()
+        try stalled.write(bytes("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n123"))
+        #expect(try readResponse(stalled).status == 408)
+        #expect(try stalled.readIsAtEOF())
+    }
+
     @Test func idleConnectionIsClosed() throws {
         let server = try TestServer(configure: { $0.idleTimeoutNanoseconds = 200_000_000 }, handler: echoHandler)
         defer { server.stop() }

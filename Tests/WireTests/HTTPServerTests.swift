@@ -198,4 +198,52 @@ struct HTTPServerTests {
         for socket in sockets { socket.close() }
         #expect(waitUntil { server.server.connectionCount == 0 })
     }
+
+    @Test func responderIsSafeFromManyThreadsAtOnce() throws {
+        // Four threads write 200 lines each to one chunked response; every line arrives intact and
+        // each thread's lines keep their order.
+        let server = try TestServer { request in
+            let responder = request.responder
+            responder.writeHead(status: 200)
+            DispatchQueue.global().async {
+                DispatchQueue.concurrentPerform(iterations: 4) { worker in
+                    for i in 0..<200 { responder.writeBody(bytes("\(worker):\(i)\n")) }
+                }
+                responder.end()
+            }
+        }
+        defer { server.stop() }
+        let client = server.client()
+        try client.startStreamingRequest(method: "GET", path: "/fanin")
+        try client.finishBody()
+        #expect(try client.readResponseHead().status == 200)
+        var perWorker: [[Int]] = Array(repeating: [], count: 4)
+        while let line = try client.readBodyLine() {
+            let parts = String(decoding: line, as: UTF8.self).split(separator: ":")
+            guard parts.count == 2, let w = Int(parts[0]), let i = Int(parts[1]), (0..<4).contains(w) else {
+                Issue.record("garbled line \(line)")
+                continue
+            }
+            perWorker[w].append(i)
+        }
+        for worker in 0..<4 { #expect(perWorker[worker] == Array(0..<200), "worker \(worker)") }
+    }
+
+    @Test func http10ClientGetsACloseDelimitedStream() throws {
+        let server = try TestServer { request in
+            request.responder.writeHead(status: 200)
+            request.responder.writeBody(bytes("part1 "))
+            request.responder.writeBody(bytes("part2"))
+            request.responder.end()
+        }
+        defer { server.stop() }
+        let socket = try server.rawSocket()
+        try socket.write(bytes("GET / HTTP/1.0\r\n\r\n"))
+        var received: [UInt8] = []
+        while case let piece = try socket.readSome(), !piece.isEmpty { received += piece }
+        let text = String(decoding: received, as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(!text.lowercased().contains("transfer-encoding"))
+        #expect(text.hasSuffix("\r\n\r\npart1 part2"))
+    }
 }
