@@ -12,43 +12,43 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
     let fd: Int32
     let loop: EventLoop
     // Strong: the context drops its reference to this connection when it closes, breaking the cycle.
-    private let context: HTTPServerLoopContext
-    private var configuration: HTTPServerConfiguration { context.configuration }
+    let context: HTTPServerLoopContext
+    var configuration: HTTPServerConfiguration { context.configuration }
 
-    private var parser: HTTPRequestParser
-    private var readBuffer: [UInt8] = []
-    private var readStart = 0
-    private var output = OutputQueue()
+    var parser: HTTPRequestParser
+    var readBuffer: [UInt8] = []
+    var readStart = 0
+    var output = OutputQueue()
 
     // The request in progress.
-    private var head: HTTPRequestHead?
-    private var aggregatedBody: [UInt8] = []
-    private var bodyStream: HTTPRequestBodyStream?
-    private var responder: HTTPResponder?
-    private var requestComplete = false
-    private var responseHeadWritten = false
-    private var responseChunked = false
-    private var responseCloses = false
+    var head: HTTPRequestHead?
+    var aggregatedBody: [UInt8] = []
+    var bodyStream: HTTPRequestBodyStream?
+    var responder: HTTPResponder?
+    var requestComplete = false
+    var responseHeadWritten = false
+    var responseChunked = false
+    var responseCloses = false
 
-    private var closeAfterFlush = false
-    private var readingPaused = false
-    private var interestOut = false
-    private(set) var isClosed = false
-    private var applying = false
-    private var deferred: [(HTTPResponder, [HTTPResponder.Operation])] = []
-    private var inReadHandler = false
+    var closeAfterFlush = false
+    var readingPaused = false
+    var interestOut = false
+    var isClosed = false
+    var applying = false
+    var deferred: [(HTTPResponder, [HTTPResponder.Operation])] = []
+    var inReadHandler = false
 
     // Timeouts: one lazily re-armed timer.
-    private enum DeadlineKind { case none, idle, header, body, linger }
+    enum DeadlineKind { case none, idle, header, body, linger }
     /// After an error response: stop sending, keep reading (and discarding) for a moment so the
     /// client sees the response instead of a reset caused by unread bytes.
-    private var lingerAfterFlush = false
-    private var lingering = false
-    private var lingerDiscarded = 0
-    private var deadline: UInt64 = 0
-    private var deadlineKind = DeadlineKind.none
-    private var timer: TimerID?
-    private var timerAt: UInt64 = 0
+    var lingerAfterFlush = false
+    var lingering = false
+    var lingerDiscarded = 0
+    var deadline: UInt64 = 0
+    var deadlineKind = DeadlineKind.none
+    var timer: TimerID?
+    var timerAt: UInt64 = 0
 
     init(fd: Int32, loop: EventLoop, context: HTTPServerLoopContext) {
         self.fd = fd
@@ -98,7 +98,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
         }
     }
 
-    private func readAvailable() {
+    func readAvailable() {
         inReadHandler = true
         defer { inReadHandler = false }
         let scratch = context.readScratch
@@ -133,31 +133,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
         }
     }
 
-    private func startLingering() {
-        lingering = true
-        _ = shutdown(fd, Int32(SHUT_WR))
-        readingPaused = false
-        interestOut = false
-        updateInterest()
-        setDeadline(.linger, after: 1_000_000_000)
-    }
-
-    private func discardWhileLingering() {
-        let scratch = context.readScratch
-        while true {
-            switch Socket.read(fd, into: scratch.baseAddress!, count: scratch.count) {
-            case .bytes(let n):
-                lingerDiscarded += n
-                if lingerDiscarded > (1 << 20) { return close() }
-            case .wouldBlock:
-                return
-            case .closed, .failed:
-                return close()
-            }
-        }
-    }
-
-    private func peerClosed() {
+    func peerClosed() {
         // A request whose body is incomplete is aborted; a complete one still gets its response
         // written (half-close), after which the connection closes.
         if head != nil && requestComplete {
@@ -169,7 +145,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
     }
 
     /// Parses as much of the buffer as the current request allows.
-    private func processBuffered() {
+    func processBuffered() {
         while !isClosed && !closeAfterFlush && !lingering {
             if head != nil && requestComplete { break }   // pipelined bytes wait for the response
             var step: (event: HTTPRequestParser.Event?, consumed: Int) = (nil, 0)
@@ -215,7 +191,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
         }
     }
 
-    private func beginRequest(_ newHead: HTTPRequestHead) {
+    func beginRequest(_ newHead: HTTPRequestHead) {
         cancelDeadline()
         head = newHead
         requestComplete = false
@@ -250,7 +226,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
     }
 
     /// Bad input: answer with the error status if no response started, then close.
-    private func fail(_ error: HTTPParseError) {
+    func fail(_ error: HTTPParseError) {
         pauseReading()
         bodyStream?.deliver(.aborted)
         if responseHeadWritten {
@@ -291,7 +267,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
         if !inReadHandler && !isClosed { flush() }
     }
 
-    private func applyNow(_ operations: [HTTPResponder.Operation]) {
+    func applyNow(_ operations: [HTTPResponder.Operation]) {
         for operation in operations {
             if isClosed { return }
             switch operation {
@@ -342,11 +318,11 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
     }
 
     /// Whether the connection closes after this response.
-    private var willClose: Bool {
+    var willClose: Bool {
         responseCloses || context.shuttingDown || !requestComplete
     }
 
-    private func finishResponse() {
+    func finishResponse() {
         let closes = willClose
         responder?.reportSocketBuffered(output.bufferedBytes)
         responder?.detach()
@@ -381,13 +357,13 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
         }
     }
 
-    private func closeAfterFlushIfDone() {
+    func closeAfterFlushIfDone() {
         if head == nil && output.isEmpty { close() }
     }
 
     // MARK: writing
 
-    private func flush() {
+    func flush() {
         if isClosed { return }
         if !output.isEmpty {
             switch output.flush(to: fd) {
@@ -411,69 +387,19 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
         }
     }
 
-    private func pauseReading() {
+    func pauseReading() {
         if !readingPaused { readingPaused = true; updateInterest() }
     }
 
-    private func resumeReading() {
+    func resumeReading() {
         if readingPaused { readingPaused = false; updateInterest() }
     }
 
-    private func updateInterest() {
+    func updateInterest() {
         var events: UInt32 = 0
         if !readingPaused { events |= UInt32(csystem_EPOLLIN) }
         if interestOut { events |= UInt32(csystem_EPOLLOUT) }
         loop.modify(fd: fd, events: events)
-    }
-
-    // MARK: timeouts
-
-    private func setDeadline(_ kind: DeadlineKind, after nanoseconds: UInt64) {
-        deadlineKind = kind
-        deadline = MonotonicClock.nowNanoseconds() &+ nanoseconds
-        if timer == nil || deadline < timerAt { armTimer() }
-    }
-
-    private func cancelDeadline() {
-        deadlineKind = .none
-    }
-
-    private func armTimer() {
-        if let timer { loop.cancelTimer(timer) }
-        timerAt = deadline
-        // A strong capture (weak references make every retain slower); close() cancels the timer.
-        timer = loop.scheduleTimer(deadlineNanoseconds: deadline) { [self] in timerFired() }
-    }
-
-    private func timerFired() {
-        timer = nil
-        if isClosed || deadlineKind == .none { return }
-        if MonotonicClock.nowNanoseconds() < deadline {
-            armTimer()
-            return
-        }
-        switch deadlineKind {
-        case .idle:
-            close()
-        case .body where responseHeadWritten:
-            close()
-        case .header, .body:
-            let old = responder
-            responder = nil
-            old?.connectionClosed()
-            var bytes: [UInt8] = []
-            HTTPResponseEncoding.head(status: 408, headers: HTTPHeaders(), contentLength: 0, chunked: false,
-                                      close: true, into: &bytes)
-            output.append(bytes)
-            closeAfterFlush = true
-            lingerAfterFlush = true
-            pauseReading()
-            flush()
-        case .linger:
-            close()
-        case .none:
-            break
-        }
     }
 
     // MARK: closing
