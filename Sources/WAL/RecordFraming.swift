@@ -92,12 +92,18 @@ enum RecordFraming {
     /// The offset just past the last nonzero byte in `start ..< buffer.count` (or `start` if all are zero).
     static func endOfNonzero(_ buffer: UnsafeRawBufferPointer, from start: Int) -> Int {
         var end = buffer.count
+        // Eight bytes at a time over the (usually long, preallocated) zero tail.
+        while end - 8 >= start && buffer.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) == 0 { end -= 8 }
         while end > start && buffer[end - 1] == 0 { end -= 1 }
         return end
     }
 
     static func isZero(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Bool {
         var index = start
+        while index + 8 <= end {
+            if buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self) != 0 { return false }
+            index += 8
+        }
         while index < end {
             if buffer[index] != 0 { return false }
             index += 1

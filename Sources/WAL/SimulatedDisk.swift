@@ -69,6 +69,23 @@ public final class SimulatedDisk: FileSystem {
     /// How many writes and size changes are in the page cache, not yet durable.
     public var unsyncedOperationCount: Int { state.withLock { $0.pending.count } }
 
+    /// The size of the most recent unsynced write, if the newest unsynced operation is a write.
+    public var lastUnsyncedWriteSize: Int? {
+        state.withLock { state in
+            guard case .write(_, let bytes)? = state.pending.last?.operation else { return nil }
+            return bytes.count
+        }
+    }
+
+    /// An independent copy of the disk as it is now (page cache, durable bytes, names, random state), so a test
+    /// can try several crashes of the same moment.
+    public func copy() -> SimulatedDisk {
+        let clone = SimulatedDisk()
+        let snapshot = state.withLock { $0 }
+        clone.state.withLock { $0 = snapshot }
+        return clone
+    }
+
     /// A power cut with random losses drawn from the seed: for each file independently, a random prefix of its
     /// unsynced operations survives, and the last surviving write may be torn. Unsynced names are lost.
     public func crash() {
@@ -124,7 +141,7 @@ public final class SimulatedDisk: FileSystem {
                     let prefix = min(max(torn.bytes, 0), bytes.count)
                     apply(bytes[0..<prefix], at: offset, to: &inode.durable)
                     if torn.zeroFill {
-                        apply(repeatElement(0, count: bytes.count - prefix), at: offset + prefix, to: &inode.durable)
+                        apply([UInt8](repeating: 0, count: bytes.count - prefix), at: offset + prefix, to: &inode.durable)
                     }
                 } else {
                     apply(bytes, at: offset, to: &inode.durable)
@@ -144,13 +161,13 @@ public final class SimulatedDisk: FileSystem {
 
     static func apply<Bytes: Collection>(_ bytes: Bytes, at offset: Int, to target: inout [UInt8]) where Bytes.Element == UInt8 {
         let end = offset + bytes.count
-        if target.count < end { target.append(contentsOf: repeatElement(0, count: end - target.count)) }
+        if target.count < end { target.append(contentsOf: [UInt8](repeating: 0, count: end - target.count)) }
         target.replaceSubrange(offset..<end, with: bytes)
     }
 
     static func resize(_ target: inout [UInt8], to size: Int) {
         if target.count > size { target.removeLast(target.count - size) }
-        else if target.count < size { target.append(contentsOf: repeatElement(0, count: size - target.count)) }
+        else if target.count < size { target.append(contentsOf: [UInt8](repeating: 0, count: size - target.count)) }
     }
 
     // MARK: Inspection for tests
