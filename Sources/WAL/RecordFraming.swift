@@ -74,6 +74,9 @@ enum RecordFraming {
             return .damaged(reason: "checksum mismatch (stored \(hex(stored)), computed \(hex(computed)))")
         }
         let next = min(offset + framedSize(payloadLength: length), buffer.count)
+        guard isZero(buffer, from: offset + headerSize + length, to: next) else {
+            return .damaged(reason: "nonzero padding after the record")
+        }
         return .record(type: type, payload: (offset + headerSize)..<(offset + headerSize + length), next: next)
     }
 
