@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// A named instant in the WAL's write paths where fault tests can stop a member as if it died there.
 public enum CrashPoint: String, Sendable, Equatable, CaseIterable {
@@ -35,10 +36,14 @@ public struct CrashPoints: Sendable {
     /// No crash points: the WAL never stops on its own.
     public static let none = CrashPoints { _ in false }
 
-    /// Stops the WAL (it throws ``WALError/crashed(at:)``) the first time it reaches any of `points`.
+    /// Stops the WAL (it throws ``WALError/crashed(at:)``) the first time it reaches any of `points`; later
+    /// passes (for example by a WAL reopened with the same options) go through.
     public static func stop(at points: CrashPoint...) -> CrashPoints {
         let set = Set(points.map(\.rawValue))
-        return CrashPoints { set.contains($0.rawValue) }
+        let fired = Atomic<Bool>(false)
+        return CrashPoints { point in
+            set.contains(point.rawValue) && fired.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged
+        }
     }
 
     /// Crash points read from an environment variable: the process exits at once (`_exit(137)`) at each listed

@@ -70,11 +70,8 @@ public struct POSIXFileSystem: FileSystem {
     }
 }
 
-/// A file descriptor opened by ``POSIXFileSystem``.
-///
-/// `@unchecked Sendable`: its only state is the immutable descriptor and path; the owner uses it from one
-/// thread at a time (see ``StorageFile``), and the kernel serializes the system calls themselves.
-final class POSIXFile: StorageFile, @unchecked Sendable {
+/// A file descriptor opened by ``POSIXFileSystem``: immutable (descriptor and path), used by one thread at a time.
+final class POSIXFile: StorageFile {
     let descriptor: Int32
     let path: String
 

@@ -67,7 +67,7 @@ enum SnapshotFile {
         guard let index = meta.readUInt64(), let term = meta.readUInt64(),
               let voters = readIDs(&meta), let learners = readIDs(&meta),
               let dataLength = meta.readUInt64().map(Int.init(exactly:)) ?? nil,
-              let chunk = meta.readUInt32().map(Int.init), chunk > 0, meta.remaining == 0
+              let chunk = meta.readUInt32().map(Int.init), chunk > 0, meta.remaining == 0, dataLength <= buffer.count
         else { throw corrupt(16, "malformed metadata") }
 
         let dataStart = 16 + metadataLength

@@ -49,8 +49,12 @@ extension WALCore {
         }
         segments.sort()
         snapshots.sort()
-        for (earlier, later) in zip(segments, segments.dropFirst()) where later.sequence != earlier.sequence + 1 {
-            throw .missingSegment(afterSequence: earlier.sequence, found: later.sequence)
+        // A gap in the sequence is legal only as the trace of an interrupted release (removals made durable
+        // out of order): every segment before it must be covered by the snapshot, checked after replay.
+        var staleSegments: [SegmentName] = []
+        if let gap = segments.indices.dropFirst().last(where: { segments[$0].sequence != segments[$0 - 1].sequence + 1 }) {
+            staleSegments = Array(segments[..<gap])
+            segments.removeFirst(gap)
         }
         guard let lastSegment = segments.last else {
             if let stray = snapshots.first { throw .noSegments(snapshotFile: joinPath(directory, stray.fileName)) }
@@ -115,6 +119,15 @@ extension WALCore {
         }
 
         let snapshotIndex = replay.marker?.index ?? 0
+        if let lastStale = staleSegments.last {
+            guard segments[0].firstIndex <= snapshotIndex + 1 else {
+                throw .missingSegment(afterSequence: lastStale.sequence, found: segments[0].sequence)
+            }
+            try io { () throws(FileSystemError) in
+                for stale in staleSegments { try fileSystem.removeFile(atPath: joinPath(directory, stale.fileName)) }
+                try fileSystem.syncDirectory(atPath: directory)
+            }
+        }
         replay.log.compact(through: snapshotIndex)
         if let first = replay.log.entries.first?.index, first != snapshotIndex + 1 {
             throw .logGap(expectedIndex: snapshotIndex + 1, foundIndex: first)

@@ -157,4 +157,28 @@ import Testing
             _ = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk, options: options)
         }
     }
+
+    @Test func staleSegmentsLeftByAnInterruptedReleaseAreRemoved() throws {
+        let disk = SimulatedDisk()
+        let options = WALOptions(segmentSizeBytes: 512, retainedSnapshotCount: 1)
+        let (wal, _) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk, options: options)
+        for batch in 0..<UInt64(12) {
+            let entries = (1...3).map { Entry(term: 1, index: batch * 3 + $0, data: [UInt8](repeating: 7, count: 20)) }
+            try wal.save(hardState: HardState(term: 1, vote: 1, commit: batch * 3), entries: entries)
+        }
+        let first = try #require(disk.contents(atPath: segmentPath))
+        try wal.saveSnapshot(Snapshot(metadata: SnapshotMetadata(index: 30, term: 1), data: [9]))
+        #expect(!wal.segmentFileNames.contains("0000000000000001-0000000000000001.wal"))
+        wal.close()
+        // As if the removal of segment 1 was lost while a later one's was durable: resurrect segment 1.
+        let resurrected = try disk.openFile(atPath: segmentPath, create: true)
+        try resurrected.write(first, at: 0)
+        try resurrected.sync()
+        try disk.syncDirectory(atPath: walDirectory)
+        let (reopened, recovered) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk, options: options)
+        #expect(recovered.snapshot?.metadata.index == 30)
+        #expect(recovered.entries.map(\.index) == Array(31...36))
+        #expect(disk.contents(atPath: segmentPath) == nil)
+        #expect(reopened.segmentFileNames.first != "0000000000000001-0000000000000001.wal")
+    }
 }

@@ -126,6 +126,17 @@ import Testing
         #expect(try disk.contentsOfDirectory(atPath: walDirectory).allSatisfy { !$0.hasSuffix(".snap") })
     }
 
+    @Test func stopCrashPointFiresOnce() throws {
+        let disk = SimulatedDisk()
+        let options = WALOptions(crashPoints: .stop(at: .afterWALSync))
+        let (wal, _) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk, options: options)
+        #expect(throws: WALError.crashed(at: .afterWALSync)) { try wal.save(hardState: nil, entries: entries(1...1)) }
+        let (reopened, recovered) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk, options: options)
+        #expect(recovered.entries == entries(1...1))
+        try reopened.save(hardState: nil, entries: entries(2...2))
+        #expect(reopened.lastIndex == 2)
+    }
+
     @Test func everyCrashPointHasAStableName() {
         #expect(CrashPoint(rawValue: "before-wal-sync") == .beforeWALSync)
         #expect(Set(CrashPoint.allCases.map(\.rawValue)).count == CrashPoint.allCases.count)
