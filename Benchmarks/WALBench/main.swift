@@ -1,6 +1,6 @@
 // wal-bench: WAL group-commit throughput and latency beside a raw write+fdatasync loop on the same disk,
 // recovery time for a million small entries, and CRC-32C speed.
-// Usage: swift run -c release wal-bench [directory]   (default /tmp/tern-wal-bench; must be on a real disk)
+// Usage: swift run -c release wal-bench [directory] [--zero-fill]   (default /tmp/tern-wal-bench, a real disk)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,7 +31,7 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
-let base = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "/tmp/tern-wal-bench"
+let base = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") } ?? "/tmp/tern-wal-bench"
 let entryBytes = 256
 let payload = [UInt8](repeating: 0xAB, count: entryBytes)
 removeTree(base + "/wal")
@@ -54,14 +54,21 @@ func runWAL(batchSize: Int, batches: Int, wal: WriteAheadLog) -> [UInt64] {
     return latencies
 }
 
-/// Appends the same bytes with plain write + fdatasync to a file (no preallocation); per-batch latencies (ns).
-func runRaw(batchSize: Int, batches: Int, descriptor: Int32) -> [UInt64] {
+/// Writes the same bytes with a plain write + fdatasync loop; per-batch latencies (ns). With `overwriteSize`
+/// the loop overwrites, sequentially and wrapping around, a file already written and synced to that size (no
+/// metadata to commit: the disk's floor); without it, it appends to a growing file.
+func runRaw(batchSize: Int, batches: Int, descriptor: Int32, overwriteSize: Int? = nil, position: inout Int) -> [UInt64] {
     let buffer = [UInt8](repeating: 0xAB, count: batchSize * entryBytes)
     var latencies: [UInt64] = []
     latencies.reserveCapacity(batches)
     for _ in 0..<batches {
+        if let overwriteSize, position + buffer.count > overwriteSize { position = 0 }
         let start = nowNanoseconds()
-        let written = buffer.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let written = buffer.withUnsafeBytes { bytes in
+            overwriteSize == nil ? write(descriptor, bytes.baseAddress, bytes.count)
+                : pwrite(descriptor, bytes.baseAddress, bytes.count, off_t(position))
+        }
+        position += buffer.count
         if written != buffer.count { fail("raw write failed") }
         if fdatasync(descriptor) != 0 { fail("raw fdatasync failed") }
         latencies.append(nowNanoseconds() - start)
@@ -71,50 +78,75 @@ func runRaw(batchSize: Int, batches: Int, descriptor: Int32) -> [UInt64] {
 
 print("wal-bench: directory \(base) (ext4 on /dev/vda here), entries of \(entryBytes) bytes, every batch fdatasync'ed")
 print("")
-print("batch   WAL appends/s   WAL MB/s   raw appends/s   raw MB/s   WAL/raw bytes/s")
+print("raw = write + fdatasync appending to a plain file; floor = pwrite + fdatasync over an already written file")
+print("batch   WAL appends/s   WAL MB/s   raw appends/s   raw MB/s   WAL/raw   floor MB/s   WAL/floor")
+let zeroFill = CommandLine.arguments.contains("--zero-fill")
+let walOptions = WALOptions(preallocation: zeroFill ? .zeroFill : .allocate)
+print("WAL segments preallocated with " + (zeroFill ? "zero fill" : "posix_fallocate"))
 let walOpened: (WriteAheadLog, RecoveredState)
-do { walOpened = try WriteAheadLog.open(directory: base + "/wal") } catch { fail("open: \(error)") }
+do { walOpened = try WriteAheadLog.open(directory: base + "/wal", options: walOptions) } catch { fail("open: \(error)") }
 let wal = walOpened.0
 let rawDescriptor = open(base + "/raw/raw.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
 if rawDescriptor < 0 { fail("cannot open the raw file") }
+let floorSize = 64 << 20
+let floorDescriptor = open(base + "/raw/floor.log", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+if floorDescriptor < 0 { fail("cannot open the floor file") }
+let zeros = [UInt8](repeating: 0, count: 1 << 20)
+for chunk in 0..<(floorSize >> 20) {
+    _ = zeros.withUnsafeBytes { pwrite(floorDescriptor, $0.baseAddress, $0.count, off_t(chunk << 20)) }
+}
+if fsync(floorDescriptor) != 0 { fail("cannot sync the floor file") }
+var rawPosition = 0, floorPosition = 0
 var singleWAL: [UInt64] = []
 var singleRaw: [UInt64] = []
+var singleFloor: [UInt64] = []
 for batchSize in [1, 16, 256, 4096] {
     let batches = batchSize >= 4096 ? 60 : batchSize >= 256 ? 300 : 1000
-    var walTotal: UInt64 = 0, rawTotal: UInt64 = 0
+    var walTotal: UInt64 = 0, rawTotal: UInt64 = 0, floorTotal: UInt64 = 0
     // Alternate rounds so both loops see the same background noise.
     for _ in 0..<4 {
         let walLatencies = runWAL(batchSize: batchSize, batches: batches / 4, wal: wal)
-        let rawLatencies = runRaw(batchSize: batchSize, batches: batches / 4, descriptor: rawDescriptor)
+        let rawLatencies = runRaw(batchSize: batchSize, batches: batches / 4, descriptor: rawDescriptor, position: &rawPosition)
+        let floorLatencies = runRaw(batchSize: batchSize, batches: batches / 4, descriptor: floorDescriptor,
+                                    overwriteSize: floorSize, position: &floorPosition)
         walTotal += walLatencies.reduce(0, +)
         rawTotal += rawLatencies.reduce(0, +)
+        floorTotal += floorLatencies.reduce(0, +)
         if batchSize == 1 {
             singleWAL += walLatencies
             singleRaw += rawLatencies
+            singleFloor += floorLatencies
         }
     }
     let entries = Double(batches / 4 * 4 * batchSize)
     let walRate = entries / (Double(walTotal) / 1e9), rawRate = entries / (Double(rawTotal) / 1e9)
+    let floorRate = entries / (Double(floorTotal) / 1e9)
     let megabytes = Double(entryBytes) / 1_000_000
     var line = String(batchSize).leftPadded(5)
     line += String(Int(walRate)).leftPadded(16)
     line += fixed(walRate * megabytes, 1).leftPadded(11)
     line += String(Int(rawRate)).leftPadded(16)
     line += fixed(rawRate * megabytes, 1).leftPadded(11)
-    line += fixed(walRate / rawRate, 2).leftPadded(18)
+    line += fixed(walRate / rawRate, 2).leftPadded(10)
+    line += fixed(floorRate * megabytes, 1).leftPadded(13)
+    line += fixed(walRate / floorRate, 2).leftPadded(12)
     print(line)
 }
 singleWAL.sort()
 singleRaw.sort()
+singleFloor.sort()
 print("")
 let walMedian = percentile(singleWAL, 0.5), walP99 = percentile(singleWAL, 0.99)
 let rawMedian = percentile(singleRaw, 0.5), rawP99 = percentile(singleRaw, 0.99)
 var latencyLine = "single-entry latency (µs): WAL median " + fixed(walMedian, 0) + ", p99 " + fixed(walP99, 0)
 latencyLine += " | raw write+fdatasync median " + fixed(rawMedian, 0) + ", p99 " + fixed(rawP99, 0)
-latencyLine += " | median ratio " + fixed(walMedian / rawMedian, 2)
+latencyLine += " | floor median " + fixed(percentile(singleFloor, 0.5), 0) + ", p99 " + fixed(percentile(singleFloor, 0.99), 0)
+latencyLine += " | WAL/raw median " + fixed(walMedian / rawMedian, 2)
+latencyLine += ", WAL/floor median " + fixed(walMedian / percentile(singleFloor, 0.5), 2)
 print(latencyLine)
 wal.close()
 close(rawDescriptor)
+close(floorDescriptor)
 removeTree(base + "/wal")
 removeTree(base + "/raw")
 

@@ -170,7 +170,18 @@ struct WALCore: Sendable {
             try removeIfPresent(temporary, fileSystem: fileSystem)
             let creating = try fileSystem.openFile(atPath: temporary, create: true)
             defer { creating.close() }
-            try creating.preallocate(size: capacity)
+            switch options.preallocation {
+            case .allocate:
+                try creating.preallocate(size: capacity)
+            case .zeroFill:
+                let zeros = [UInt8](repeating: 0, count: min(capacity, 1 << 20))
+                var offset = 0
+                while offset < capacity {
+                    let count = min(zeros.count, capacity - offset)
+                    try creating.write(count == zeros.count ? zeros : Array(zeros[0..<count]), at: offset)
+                    offset += count
+                }
+            }
             try creating.write(headerBytes, at: 0)
             try creating.sync()
             try fileSystem.rename(from: temporary, to: path)
