@@ -57,9 +57,10 @@ import Testing
         #expect(wal.lastIndex == 4)
     }
 
-    @Test func batchesRollOverIntoNewSegmentsThatCarryTheState() throws {
+    @Test(arguments: [.allocate, .zeroFill] as [WALOptions.Preallocation])
+    func batchesRollOverIntoNewSegmentsThatCarryTheState(preallocation: WALOptions.Preallocation) throws {
         let disk = SimulatedDisk()
-        let options = WALOptions(segmentSizeBytes: 1024)
+        let options = WALOptions(segmentSizeBytes: 1024, preallocation: preallocation)
         let (wal, _) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk, options: options)
         try wal.save(hardState: HardState(term: 3, vote: 1, commit: 2), entries: [])
         for start in stride(from: 1 as UInt64, through: 200, by: 10) {
