@@ -21,6 +21,8 @@ struct WALCore: Sendable {
     var snapshots: [SnapshotName]
     var scratch = ByteWriter()
     var status = Status.open
+    /// Creates the next segment file in the background when ``WALOptions/prepareSegmentsAhead`` is on.
+    var preparer: SegmentPreparer?
 
     var snapshotIndex: UInt64 { marker?.index ?? 0 }
 
@@ -70,8 +72,18 @@ struct WALCore: Sendable {
     }
 
     mutating func close() {
-        if status != .closed { file.close() }
+        if status != .closed {
+            preparer?.stop()
+            file.close()
+        }
         status = .closed
+    }
+
+    /// Starts background preparation of the next segment, if the options ask for it.
+    mutating func startPreparingSegments() {
+        guard options.prepareSegmentsAhead, preparer == nil else { return }
+        preparer = SegmentPreparer(directory: directory, fileSystem: fileSystem, options: options)
+        preparer?.start()
     }
 
     // MARK: Checks
@@ -146,7 +158,8 @@ struct WALCore: Sendable {
             sequence: name.sequence, firstIndex: name.firstIndex,
             hardState: hardState.isEmpty ? nil : hardState, snapshotMarker: marker)
         let created = try Self.createSegment(name, header: header, needing: bytes, directory: directory,
-                                             fileSystem: fileSystem, options: options)
+                                             fileSystem: fileSystem, options: options, prepared: preparer?.take())
+        preparer?.start()
         previous.close()
         file = created.file
         segments.append(name)
@@ -156,9 +169,10 @@ struct WALCore: Sendable {
     }
 
     /// Creates a segment durably: temporary file, preallocate, header, `fdatasync`, rename, directory `fsync`.
+    /// With a `prepared` file big enough, only the header write, `fdatasync`, rename and directory `fsync` remain.
     static func createSegment(
         _ name: SegmentName, header: SegmentHeader, needing bytes: Int,
-        directory: String, fileSystem: any FileSystem, options: WALOptions
+        directory: String, fileSystem: any FileSystem, options: WALOptions, prepared: PreparedSegment? = nil
     ) throws(WALError) -> (file: any StorageFile, headerEnd: Int, capacity: Int) {
         var buffer = ByteWriter()
         RecordCodec.appendSegmentHeader(header, to: &buffer)
@@ -166,22 +180,23 @@ struct WALCore: Sendable {
         let path = joinPath(directory, name.fileName)
         let temporary = path + temporarySuffix
         let capacity = max(options.segmentSizeBytes, headerBytes.count + bytes)
+        if let prepared {
+            defer { prepared.file.close() }
+            if prepared.capacity >= capacity {
+                return try io { () throws(FileSystemError) in
+                    try prepared.file.write(headerBytes, at: 0)
+                    try prepared.file.sync()
+                    try fileSystem.rename(from: prepared.path, to: path)
+                    try fileSystem.syncDirectory(atPath: directory)
+                    return (try fileSystem.openFile(atPath: path, create: false), headerBytes.count, prepared.capacity)
+                }
+            }
+        }
         return try io { () throws(FileSystemError) in
             try removeIfPresent(temporary, fileSystem: fileSystem)
             let creating = try fileSystem.openFile(atPath: temporary, create: true)
             defer { creating.close() }
-            switch options.preallocation {
-            case .allocate:
-                try creating.preallocate(size: capacity)
-            case .zeroFill:
-                let zeros = [UInt8](repeating: 0, count: min(capacity, 1 << 20))
-                var offset = 0
-                while offset < capacity {
-                    let count = min(zeros.count, capacity - offset)
-                    try creating.write(count == zeros.count ? zeros : Array(zeros[0..<count]), at: offset)
-                    offset += count
-                }
-            }
+            try reserveSpace(in: creating, capacity: capacity, preallocation: options.preallocation)
             try creating.write(headerBytes, at: 0)
             try creating.sync()
             try fileSystem.rename(from: temporary, to: path)

@@ -8,6 +8,10 @@ public struct WALOptions: Sendable {
     public var crashPoints: CrashPoints
     /// How a new segment's space is reserved.
     public var preallocation: Preallocation
+    /// Whether the next segment file is created and preallocated ahead of need on a background Dispatch queue,
+    /// so a segment cut does not stall `save` (recommended on a real disk). Off by default: with it on, the
+    /// order of operations on a ``SimulatedDisk`` depends on thread timing and seeded crashes stop replaying.
+    public var prepareSegmentsAhead: Bool
 
     /// How a new segment's space is reserved before it is used.
     public enum Preallocation: Sendable, Equatable {
@@ -22,8 +26,9 @@ public struct WALOptions: Sendable {
     /// Creates options; the defaults are 64 MiB segments, two snapshots kept, no crash points.
     public init(
         segmentSizeBytes: Int = 64 * 1024 * 1024, retainedSnapshotCount: Int = 2, crashPoints: CrashPoints = .none,
-        preallocation: Preallocation = .allocate
+        preallocation: Preallocation = .allocate, prepareSegmentsAhead: Bool = false
     ) {
+        self.prepareSegmentsAhead = prepareSegmentsAhead
         self.segmentSizeBytes = max(segmentSizeBytes, 256)
         self.retainedSnapshotCount = max(retainedSnapshotCount, 1)
         self.crashPoints = crashPoints

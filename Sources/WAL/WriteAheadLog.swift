@@ -28,7 +28,8 @@ public final class WriteAheadLog: Sendable {
     public static func open(
         directory: String, fileSystem: any FileSystem = POSIXFileSystem(), options: WALOptions = WALOptions()
     ) throws(WALError) -> (WriteAheadLog, RecoveredState) {
-        let (core, recovered) = try WALCore.recover(directory: directory, fileSystem: fileSystem, options: options)
+        var (core, recovered) = try WALCore.recover(directory: directory, fileSystem: fileSystem, options: options)
+        core.startPreparingSegments()
         return (WriteAheadLog(core: core), recovered)
     }
 

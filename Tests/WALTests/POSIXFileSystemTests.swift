@@ -25,7 +25,7 @@ struct POSIXFileSystemTests {
     @Test func saveSnapshotAndRecoverOnDisk() throws {
         try withTemporaryDirectory { root in
             let directory = root + "/wal"
-            let options = WALOptions(segmentSizeBytes: 4096, retainedSnapshotCount: 1)
+            let options = WALOptions(segmentSizeBytes: 4096, retainedSnapshotCount: 1, prepareSegmentsAhead: true)
             let (wal, fresh) = try WriteAheadLog.open(directory: directory, options: options)
             #expect(fresh == RecoveredState())
             let entries = (1...200 as ClosedRange<UInt64>).map { Entry(term: 2, index: $0, data: [UInt8](repeating: UInt8($0 & 0xFF), count: 100)) }

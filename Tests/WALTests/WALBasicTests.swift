@@ -57,10 +57,10 @@ import Testing
         #expect(wal.lastIndex == 4)
     }
 
-    @Test(arguments: [.allocate, .zeroFill] as [WALOptions.Preallocation])
-    func batchesRollOverIntoNewSegmentsThatCarryTheState(preallocation: WALOptions.Preallocation) throws {
+    @Test(arguments: [.allocate, .zeroFill] as [WALOptions.Preallocation], [false, true])
+    func batchesRollOverIntoNewSegmentsThatCarryTheState(preallocation: WALOptions.Preallocation, ahead: Bool) throws {
         let disk = SimulatedDisk()
-        let options = WALOptions(segmentSizeBytes: 1024, preallocation: preallocation)
+        let options = WALOptions(segmentSizeBytes: 1024, preallocation: preallocation, prepareSegmentsAhead: ahead)
         let (wal, _) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk, options: options)
         try wal.save(hardState: HardState(term: 3, vote: 1, commit: 2), entries: [])
         for start in stride(from: 1 as UInt64, through: 200, by: 10) {
@@ -70,8 +70,12 @@ import Testing
         try wal.save(hardState: nil, entries: big)
         #expect(wal.segmentFileNames.count > 5)
         #expect(wal.segmentFileNames.last == "\(hex16(UInt64(wal.segmentFileNames.count)))-00000000000000c9.wal")
+        wal.close()
         let (_, recovered) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk, options: options)
         #expect(recovered.entries == entries(1...200, size: 40) + big)
+        let temporaries = try disk.contentsOfDirectory(atPath: walDirectory).filter { $0.hasSuffix(".tmp") }
+        // The reopened WAL may already be preparing its next segment (asynchronously); nothing else is left.
+        #expect(temporaries.allSatisfy { ahead && $0 == "next.wal.tmp" })
         #expect(recovered.hardState == HardState(term: 3, vote: 1, commit: 2))
     }
 
