@@ -1,6 +1,6 @@
 // wal-bench: WAL group-commit throughput and latency beside a raw write+fdatasync loop on the same disk,
 // recovery time for a million small entries, and CRC-32C speed.
-// Usage: swift run -c release wal-bench [directory] [--zero-fill]   (default /tmp/tern-wal-bench, a real disk)
+// Usage: swift run -c release wal-bench [directory] [--zero-fill] [--ahead]   (default /tmp/tern-wal-bench)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -81,8 +81,10 @@ print("")
 print("raw = write + fdatasync appending to a plain file; floor = pwrite + fdatasync over an already written file")
 print("batch   WAL appends/s   WAL MB/s   raw appends/s   raw MB/s   WAL/raw   floor MB/s   WAL/floor")
 let zeroFill = CommandLine.arguments.contains("--zero-fill")
-let walOptions = WALOptions(preallocation: zeroFill ? .zeroFill : .allocate)
-print("WAL segments preallocated with " + (zeroFill ? "zero fill" : "posix_fallocate"))
+let ahead = CommandLine.arguments.contains("--ahead")
+let walOptions = WALOptions(preallocation: zeroFill ? .zeroFill : .allocate, prepareSegmentsAhead: ahead)
+print("WAL segments (64 MiB) preallocated with " + (zeroFill ? "zero fill" : "posix_fallocate")
+      + (ahead ? ", prepared ahead in the background" : ", created when needed"))
 let walOpened: (WriteAheadLog, RecoveredState)
 do { walOpened = try WriteAheadLog.open(directory: base + "/wal", options: walOptions) } catch { fail("open: \(error)") }
 let wal = walOpened.0
