@@ -50,13 +50,19 @@ public struct CrashPoints: Sendable {
     /// point. Unknown names are ignored; an unset variable gives ``none``.
     public static func fromEnvironment(_ variable: String = "TERN_CRASH_AT") -> CrashPoints {
         guard let raw = getenv(variable) else { return .none }
-        let names = Set(String(cString: raw).split(separator: ",").map { $0.trimmingSpaces() })
-        let points = Set(CrashPoint.allCases.filter { names.contains($0.rawValue) }.map(\.rawValue))
+        let points = Set(parse(String(cString: raw)).map(\.rawValue))
         if points.isEmpty { return .none }
         return CrashPoints { point in
             if points.contains(point.rawValue) { _exit(137) }
             return false
         }
+    }
+
+    /// The crash points named in a comma-separated list such as `before-wal-sync, after-snapshot-save`, in
+    /// ``CrashPoint/allCases`` order; unknown names are ignored.
+    public static func parse(_ list: String) -> [CrashPoint] {
+        let names = Set(list.split(separator: ",").map { $0.trimmingSpaces() })
+        return CrashPoint.allCases.filter { names.contains($0.rawValue) }
     }
 }
 

@@ -149,6 +149,8 @@ extension WALCore {
     private static func startFresh(directory: String, fileSystem: any FileSystem, options: WALOptions) throws(WALError)
         -> (WALCore, RecoveredState)
     {
+        // The directory may be new: make its own entry durable in its parent before anything depends on it.
+        try io { () throws(FileSystemError) in try fileSystem.syncDirectory(atPath: parentDirectory(of: directory)) }
         let name = SegmentName(sequence: 1, firstIndex: 1)
         let header = SegmentHeader(sequence: 1, firstIndex: 1, hardState: nil, snapshotMarker: nil)
         let created = try createSegment(name, header: header, needing: 0, directory: directory,
@@ -240,6 +242,13 @@ extension WALCore {
     static func tornCopyPath(_ segmentPath: String, offset: Int) -> String {
         segmentPath + "." + String(offset) + tornSuffix
     }
+}
+
+/// The directory holding `path` (`.` for a bare name, `/` for a top-level path).
+func parentDirectory(of path: String) -> String {
+    let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+    return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
 }
 
 /// Runs `body` on the bytes of an array, with typed throws.

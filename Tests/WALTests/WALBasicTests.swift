@@ -144,6 +144,8 @@ import Testing
 
     @Test func everyCrashPointHasAStableName() {
         #expect(CrashPoint(rawValue: "before-wal-sync") == .beforeWALSync)
+        #expect(CrashPoints.parse(" after-snapshot-save,bogus, before-wal-sync ") == [.beforeWALSync, .afterSnapshotSave])
+        #expect(CrashPoints.parse("").isEmpty)
         #expect(Set(CrashPoint.allCases.map(\.rawValue)).count == CrashPoint.allCases.count)
     }
 
