@@ -18,6 +18,7 @@ public struct BTree<Key: Comparable, Value> {
         self.root = BTreeNode()
         self.storedCount = 0
         self.maxKeysPerNode = Swift.max(3, maxKeysPerNode)
+        root.reserve(self.maxKeysPerNode + 1)
     }
 
     /// Whether the tree holds no pairs.
@@ -49,6 +50,7 @@ public struct BTree<Key: Comparable, Value> {
             result: &result, inserted: &inserted)
         {
             root = BTreeNode(keys: [split.key], values: [split.value], children: [root, split.right])
+            root.reserve(maxKeysPerNode + 1)
         }
         if inserted { storedCount += 1 }
         guard let result else { preconditionFailure("BTree.upsert: body was not run") }
@@ -78,6 +80,7 @@ public struct BTree<Key: Comparable, Value> {
             result = body(&node.values[index])
             return nil
         }
+        let appending = index == node.keys.count
         if node.isLeaf {
             var value = makeDefault()
             result = body(&value)
@@ -95,7 +98,7 @@ public struct BTree<Key: Comparable, Value> {
                 node.children.insert(split.right, at: index + 1)
             }
         }
-        return node.keys.count > maxKeys ? node.split() : nil
+        return node.keys.count > maxKeys ? node.split(maxKeys: maxKeys, appending: appending) : nil
     }
 }
 

@@ -22,19 +22,32 @@ final class BTreeNode<Key: Comparable, Value>: @unchecked Sendable {
     /// A shallow copy: the arrays are copied on write, the children are shared.
     @usableFromInline
     func copy() -> BTreeNode<Key, Value> {
-        BTreeNode(keys: keys, values: values, children: children)
+        let node = BTreeNode(keys: keys, values: values, children: children)
+        node.reserve(keys.count + 1)
+        return node
     }
 
     /// The first index whose key is not less than `key`, and whether that key equals `key`.
     @inlinable
     func search(_ key: Key) -> (index: Int, found: Bool) {
-        var low = 0
-        var high = keys.count
-        while low < high {
-            let mid = (low &+ high) >> 1
-            if keys[mid] < key { low = mid &+ 1 } else { high = mid }
+        keys.withUnsafeBufferPointer { buffer in
+            var low = 0
+            var high = buffer.count
+            while low < high {
+                let mid = (low &+ high) >> 1
+                if buffer[mid] < key { low = mid &+ 1 } else { high = mid }
+            }
+            return (low, low < buffer.count && !(key < buffer[low]))
         }
-        return (low, low < keys.count && keys[low] == key)
+    }
+
+    /// Reserves room for `capacity` keys (and children) so a node's arrays are allocated once at their
+    /// final size instead of doubling past it.
+    @usableFromInline
+    func reserve(_ capacity: Int) {
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+        if !children.isEmpty { children.reserveCapacity(capacity + 1) }
     }
 
     /// Ensures the child at `index` is referenced only by this node, copying it if it is shared.
@@ -46,14 +59,17 @@ final class BTreeNode<Key: Comparable, Value>: @unchecked Sendable {
         return children[index]
     }
 
-    /// Splits an overfull node in two around its middle element, returning the middle and the right half.
+    /// Splits an overfull node in two, returning the separating element and the right half. When the
+    /// insertion was an append at the far right (revisions arrive in order), the left node stays full so
+    /// sequentially built trees are packed instead of half empty.
     @usableFromInline
-    func split() -> (key: Key, value: Value, right: BTreeNode<Key, Value>) {
-        let middle = keys.count / 2
+    func split(maxKeys: Int, appending: Bool) -> (key: Key, value: Value, right: BTreeNode<Key, Value>) {
+        let middle = appending ? keys.count - 2 : keys.count / 2
         let right = BTreeNode(
             keys: Array(keys[(middle + 1)...]),
             values: Array(values[(middle + 1)...]),
             children: isLeaf ? [] : Array(children[(middle + 1)...]))
+        right.reserve(maxKeys + 1)
         let key = keys[middle]
         let value = values[middle]
         keys.removeSubrange(middle...)
