@@ -76,6 +76,13 @@ extension BTree {
         var leafDepth: Int?
         func check(_ node: BTreeNode<Key, Value>, depth: Int, lower: Key?, upper: Key?, isRoot: Bool) -> String? {
             if node.keys.count != node.values.count { return "keys/values count differ" }
+            if node.hints.count != node.keys.count { return "hints count differs" }
+            if let first = node.keys.first, let last = node.keys.last {
+                if node.hintOffset != Key.sharedPrefixLength(first, last) { return "stale hint offset" }
+                for index in node.keys.indices where node.hints[index] != node.keys[index].hint(from: node.hintOffset) {
+                    return "stale hint at \(index)"
+                }
+            }
             if node.keys.count > maxKeysPerNode { return "node overfull: \(node.keys.count)" }
             if !isRoot && node.keys.isEmpty { return "empty non-root node" }
             for index in node.keys.indices {

@@ -4,7 +4,7 @@
 /// nodes on the path it touches (`isKnownUniquelyReferenced`), so a frozen copy can be read or
 /// serialized on another thread while the original keeps changing. Keys are unique. There is no
 /// single-key removal: the keyspace only removes entries when it compacts, and then rebuilds.
-public struct BTree<Key: Comparable, Value> {
+public struct BTree<Key: BTreeKey, Value> {
     @usableFromInline var root: BTreeNode<Key, Value>
     /// The number of key/value pairs.
     public var count: Int { storedCount }
@@ -84,8 +84,7 @@ public struct BTree<Key: Comparable, Value> {
         if node.isLeaf {
             var value = makeDefault()
             result = body(&value)
-            node.keys.insert(key, at: index)
-            node.values.insert(value, at: index)
+            node.insert(key, value, at: index)
             inserted = true
         } else {
             let child = node.makeChildUnique(index)
@@ -93,8 +92,7 @@ public struct BTree<Key: Comparable, Value> {
                 in: child, key: key, maxKeys: maxKeys, makeDefault: makeDefault, body: body,
                 result: &result, inserted: &inserted)
             {
-                node.keys.insert(split.key, at: index)
-                node.values.insert(split.value, at: index)
+                node.insert(split.key, split.value, at: index)
                 node.children.insert(split.right, at: index + 1)
             }
         }

@@ -4,17 +4,62 @@
 ///   ``BTree`` first checks `isKnownUniquelyReferenced` and copies a shared node. That invariant is what
 ///   makes the `@unchecked Sendable` below safe: frozen copies handed to other threads only read.
 @usableFromInline
-final class BTreeNode<Key: Comparable, Value>: @unchecked Sendable {
+final class BTreeNode<Key: BTreeKey, Value>: @unchecked Sendable {
     @usableFromInline var keys: [Key]
     @usableFromInline var values: [Value]
     /// Empty for a leaf; `keys.count + 1` children for an inner node.
     @usableFromInline var children: [BTreeNode<Key, Value>]
+    /// `hints[i]` summarizes `keys[i]` from `hintOffset` on (see ``BTreeKey``).
+    @usableFromInline var hints: [UInt64]
+    /// The length of the prefix shared by every key of this node.
+    @usableFromInline var hintOffset: Int
 
     @usableFromInline
     init(keys: [Key] = [], values: [Value] = [], children: [BTreeNode<Key, Value>] = []) {
         self.keys = keys
         self.values = values
         self.children = children
+        self.hints = []
+        self.hintOffset = 0
+        rebuildHints()
+    }
+
+    /// A shallow copy of `other` including its hints.
+    @usableFromInline
+    init(copying other: BTreeNode<Key, Value>) {
+        self.keys = other.keys
+        self.values = other.values
+        self.children = other.children
+        self.hints = other.hints
+        self.hintOffset = other.hintOffset
+    }
+
+    /// Recomputes the shared prefix and every hint (after a split, or an insert at either end).
+    @usableFromInline
+    func rebuildHints() {
+        hints.removeAll(keepingCapacity: true)
+        guard let first = keys.first, let last = keys.last else {
+            hintOffset = 0
+            return
+        }
+        hintOffset = Key.sharedPrefixLength(first, last)
+        hints.reserveCapacity(keys.capacity)
+        for key in keys { hints.append(key.hint(from: hintOffset)) }
+    }
+
+    /// Inserts a pair at `index`, keeping the hints right.
+    @inlinable
+    func insert(_ key: Key, _ value: Value, at index: Int) {
+        keys.insert(key, at: index)
+        values.insert(value, at: index)
+        if index == 0 || index == keys.count - 1 {
+            let offset = Key.sharedPrefixLength(keys[0], keys[keys.count - 1])
+            if offset != hintOffset || keys.count == 1 {
+                rebuildHints()
+                return
+            }
+        }
+        hints.insert(key.hint(from: hintOffset), at: index)
     }
 
     @inlinable var isLeaf: Bool { children.isEmpty }
@@ -22,7 +67,7 @@ final class BTreeNode<Key: Comparable, Value>: @unchecked Sendable {
     /// A shallow copy: the arrays are copied on write, the children are shared.
     @usableFromInline
     func copy() -> BTreeNode<Key, Value> {
-        let node = BTreeNode(keys: keys, values: values, children: children)
+        let node = BTreeNode(copying: self)
         node.reserve(keys.count + 1)
         return node
     }
@@ -30,14 +75,28 @@ final class BTreeNode<Key: Comparable, Value>: @unchecked Sendable {
     /// The first index whose key is not less than `key`, and whether that key equals `key`.
     @inlinable
     func search(_ key: Key) -> (index: Int, found: Bool) {
-        keys.withUnsafeBufferPointer { buffer in
-            var low = 0
-            var high = buffer.count
-            while low < high {
-                let mid = (low &+ high) >> 1
-                if buffer[mid] < key { low = mid &+ 1 } else { high = mid }
+        keys.withUnsafeBufferPointer { keys in
+            let count = keys.count
+            if count == 0 { return (0, false) }
+            if hintOffset > 0 && Key.sharedPrefixLength(key, keys[0]) < hintOffset {
+                // The key leaves the node's shared prefix, so it sorts before or after all of its keys.
+                return key < keys[0] ? (0, false) : (count, false)
             }
-            return (low, low < buffer.count && !(key < buffer[low]))
+            let hint = key.hint(from: hintOffset)
+            var index = hints.withUnsafeBufferPointer { hints in
+                var low = 0
+                var high = count
+                while low < high {
+                    let mid = (low &+ high) >> 1
+                    if hints[mid] < hint { low = mid &+ 1 } else { high = mid }
+                }
+                return low
+            }
+            // Equal hints: compare the keys themselves.
+            while index < count && hints[index] == hint {
+                if keys[index] < key { index &+= 1 } else { return (index, !(key < keys[index])) }
+            }
+            return (index, false)
         }
     }
 
@@ -46,6 +105,7 @@ final class BTreeNode<Key: Comparable, Value>: @unchecked Sendable {
     @usableFromInline
     func reserve(_ capacity: Int) {
         keys.reserveCapacity(capacity)
+        hints.reserveCapacity(capacity)
         values.reserveCapacity(capacity)
         if !children.isEmpty { children.reserveCapacity(capacity + 1) }
     }
@@ -75,6 +135,7 @@ final class BTreeNode<Key: Comparable, Value>: @unchecked Sendable {
         keys.removeSubrange(middle...)
         values.removeSubrange(middle...)
         if !isLeaf { children.removeSubrange((middle + 1)...) }
+        rebuildHints()
         return (key, value, right)
     }
 }

@@ -77,3 +77,38 @@ struct BTreeTests {
         #expect(ByteKey.prefixEnd([0xFF]) == nil)
     }
 }
+
+@Suite("BTree with byte keys")
+struct ByteKeyTreeTests {
+    @Test("byte keys with long shared prefixes, zero bytes and prefixes of each other match a reference",
+          arguments: [(3, 21 as UInt64), (5, 22), (32, 23)])
+    func randomByteKeys(nodeSize: Int, seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        var tree = BTree<ByteKey, Int>(maxKeysPerNode: nodeSize)
+        var reference: [ByteKey: Int] = [:]
+        let prefixes: [[UInt8]] = [[], b("/registry/pods/default/"), b("/registry/pods/kube-system/"), [0, 0, 0]]
+        func randomKey() -> ByteKey {
+            let prefix = prefixes[Int.random(in: 0..<prefixes.count, using: &generator)]
+            let tail = (0..<Int.random(in: 0...10, using: &generator)).map { _ in UInt8.random(in: 0...3, using: &generator) }
+            return ByteKey(prefix + tail)
+        }
+        for step in 0..<3000 {
+            let key = randomKey()
+            if key.bytes.isEmpty { continue }
+            #expect(tree.updateValue(step, forKey: key) == reference[key], "seed \(seed) step \(step)")
+            reference[key] = step
+        }
+        #expect(tree.invariantViolation() == nil, "seed \(seed)")
+        let sorted = reference.keys.sorted()
+        var seen: [ByteKey] = []
+        tree.forEach { key, _ in seen.append(key); return true }
+        #expect(seen == sorted)
+        for _ in 0..<500 {
+            let probe = randomKey()
+            #expect(tree.value(forKey: probe) == reference[probe], "seed \(seed)")
+            var after: [ByteKey] = []
+            tree.forEach(from: probe) { key, _ in after.append(key); return after.count < 2 }
+            #expect(after == Array(sorted.filter { !($0 < probe) }.prefix(2)), "seed \(seed)")
+        }
+    }
+}
