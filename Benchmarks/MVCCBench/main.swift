@@ -144,8 +144,8 @@ print("compaction of \(keyCount) keys x 2 versions: \(fmt(elapsed, 2)) s")
 // every watcher's batch (taking the shared event references) after each put, and also appends the
 // encoded response bytes for a second figure.
 for watcherCount in [1, 100, 10_000] where section != "kv" {
-    for writeBytes in [false, true] {
-        let fanout = Keyspace()
+    for (writeBytes, putsPerDrain) in [(false, 1), (false, 100), (true, 100)] {
+        let fanout = Keyspace(maxPendingEventsPerWatcher: 1000)
         let handles = try (0..<watcherCount).map { _ in
             try fanout.createWatcher(WatchCreateRequest(key: Array("w/".utf8), rangeEnd: Array("w0".utf8)))
         }
@@ -156,8 +156,9 @@ for watcherCount in [1, 100, 10_000] where section != "kv" {
         output.reserveCapacity(1 << 20)
         let header = ResponseHeader(revision: 0, clusterID: 1, memberID: 2, raftTerm: 3)
         start = nowSeconds()
-        for request in putRequests {
+        for (index, request) in putRequests.enumerated() {
             _ = try fanout.put(request)
+            if (index + 1) % putsPerDrain != 0 { continue }
             for handle in fanout.takeReadyWatchers() {
                 while let batch = fanout.drain(handle, maxEvents: 1000) {
                     delivered += batch.events.count
@@ -171,7 +172,8 @@ for watcherCount in [1, 100, 10_000] where section != "kv" {
         elapsed = nowSeconds() - start
         _ = handles
         let rate = Double(delivered) / elapsed / 1e6
-        let label = writeBytes ? " + JSON response bytes" : ""
+        let label = (putsPerDrain == 1 ? ", drain after every put" : ", drain after every \(putsPerDrain) puts")
+            + (writeBytes ? " + JSON response bytes" : "")
         print("watch fan-out \(watcherCount) watchers\(label): \(fmt(rate, 1)) M watcher-events/s (\(delivered) events, \(fmt(elapsed, 2)) s)")
     }
 }

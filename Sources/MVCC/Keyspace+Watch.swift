@@ -83,15 +83,23 @@ extension Keyspace {
             if end > start && groupEnd - start > maxEvents { break }
             end = groupEnd
         }
-        let events = Array(pending[start..<end])
-        if end == pending.count {
-            watcher.pending.removeAll(keepingCapacity: true)
+        let events: [SharedEvent]
+        if start == 0 && end == pending.count {
+            // Taking everything: hand the buffer over instead of copying it.
+            events = pending
+            watcher.pending = []
             watcher.pendingHead = 0
         } else {
-            watcher.pendingHead = end
-            if end > 256 && end * 2 > pending.count {
-                watcher.pending.removeFirst(end)
+            events = Array(pending[start..<end])
+            if end == pending.count {
+                watcher.pending.removeAll(keepingCapacity: true)
                 watcher.pendingHead = 0
+            } else {
+                watcher.pendingHead = end
+                if end > 256 && end * 2 > pending.count {
+                    watcher.pending.removeFirst(end)
+                    watcher.pendingHead = 0
+                }
             }
         }
         let caughtUp = watcher.pendingCount == 0 && watcher.isSynced
@@ -127,17 +135,24 @@ extension Keyspace {
             }
             if !matchedAny { continue }
             let shared = SharedEvent(event, withPrevKV: wantsPrevKV && event.prevKV != nil)
+            let kind = event.kind
             index.forEachGroup(containing: key) { group in
                 for watcher in group.watchers {
-                    if main < watcher.nextRevision || !watcher.wants(event.kind) { continue }
                     if watcher.decidedRevision != main {
+                        // First event of this revision for this watcher: take the whole revision or none.
+                        if main < watcher.nextRevision { continue }
                         watcher.decidedRevision = main
                         watcher.acceptsDecidedRevision = watcher.pendingCount < limit
-                        if !watcher.acceptsDecidedRevision { slow.append(watcher) }
+                        if !watcher.acceptsDecidedRevision {
+                            slow.append(watcher)
+                            continue
+                        }
+                    } else if !watcher.acceptsDecidedRevision {
+                        continue
                     }
-                    if !watcher.acceptsDecidedRevision { continue }
+                    if !watcher.wants(kind) { continue }
                     watcher.pending.append(shared)
-                    watchers.markReady(watcher)
+                    if !watcher.isReady { watchers.markReady(watcher) }
                 }
             }
         }
