@@ -45,6 +45,7 @@ public struct ByteKey: Comparable, Hashable, Sendable {
     @inlinable
     public static func == (lhs: ByteKey, rhs: ByteKey) -> Bool { lhs.bytes == rhs.bytes }
 
+    /// Hashes the bytes (consistent with `==`).
     @inlinable
     public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
 }

@@ -15,9 +15,9 @@
 /// A range at revision 3 finds the newest version with main ≤ 3 → `3.0 v2 "b"`; at revision 4 it finds
 /// the tombstone → the key is absent; at 5 it finds `"c"` with create_revision 5 and version 1.
 /// `compact(at: 5)` keeps every version with main ≥ 5 and the newest one below 5 unless it is a
-/// tombstone, leaving `[5.0 v1 "c"]`; `compact(at: 4)` would leave `[4.0 ⊥, 5.0 "c"]` (the tombstone at
-/// the compact revision stays, so a watch starting at 4 still receives that DELETE) — and the newest
-/// version below 4, `3.0 "b"`, is kept too so the DELETE's prev_kv can still be produced.
+/// tombstone, leaving `[5.0 v1 "c"]`; `compact(at: 4)` leaves `[3.0 "b", 4.0 ⊥, 5.0 "c"]`: the tombstone
+/// at the compact revision stays so a watch starting at 4 still receives that DELETE, and `3.0 "b"`
+/// stays so that DELETE's prev_kv can still be produced.
 public struct KeyIndex: Sendable, Equatable {
     /// The newest version.
     public internal(set) var latest: KeyVersion

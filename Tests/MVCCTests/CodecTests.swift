@@ -97,3 +97,22 @@ struct CodecTests {
         #expect(s(SharedEvent(delete, withPrevKV: true).json) == #"{"type":"DELETE","kv":{"key":"Zm9v","mod_revision":"20"}}"#)
     }
 }
+
+@Suite("Watch notices")
+struct WatchNoticeTests {
+    @Test("created, cancel and progress responses match the gateway transcripts")
+    func shapes() {
+        let header = ResponseHeader(revision: 19, clusterID: 15875391935852295136, memberID: 7383792418829112008, raftTerm: 2)
+        let prefix = #"{"result":{"header":{"cluster_id":"15875391935852295136","member_id":"7383792418829112008","revision":"19","raft_term":"2"}"#
+        func json(_ notice: WatchNotice) -> String {
+            var output: [UInt8] = []
+            notice.appendJSON(header: header, to: &output)
+            return s(output)
+        }
+        #expect(json(.created(watchID: 42)) == prefix + #","watch_id":"42","created":true}}"#)
+        #expect(json(.created(watchID: 0)) == prefix + #","created":true}}"#)
+        #expect(json(.canceled(watchID: 42)) == prefix + #","watch_id":"42","canceled":true}}"#)
+        #expect(json(.progress(watchID: -1)) == prefix + #","watch_id":"-1"}}"#)
+        #expect(json(.progress(watchID: nil)) == prefix + "}}")
+    }
+}

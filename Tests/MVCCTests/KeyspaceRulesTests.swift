@@ -192,3 +192,32 @@ struct KeyspaceRulesTests {
         #expect(state.keys.invariantViolation() == nil)
     }
 }
+
+@Suite("KeyIndex")
+struct KeyIndexTests {
+    @Test("the worked example of the generations comment")
+    func workedExample() {
+        let a = KeyVersion(modRevision: Revision(main: 2), createRevision: 2, version: 1, lease: 0, value: b("a"))
+        let bee = KeyVersion(modRevision: Revision(main: 3), createRevision: 2, version: 2, lease: 0, value: b("b"))
+        let tomb = KeyVersion.tombstone(at: Revision(main: 4))
+        let c = KeyVersion(modRevision: Revision(main: 5), createRevision: 5, version: 1, lease: 0, value: b("c"))
+        var index = KeyIndex(a)
+        index.append(bee)
+        index.append(tomb)
+        index.append(c)
+        #expect(index.live(at: 3) == bee)
+        #expect(index.live(at: 4) == nil)
+        #expect(index.live(at: 5) == c)
+        #expect(index.live(at: 1) == nil)
+        #expect(index.version(at: Revision(main: 4))?.previous == bee)
+        var at4 = index
+        #expect(at4.compact(at: 4))
+        #expect(at4.versions == [bee, tomb, c])
+        var at5 = index
+        #expect(at5.compact(at: 5))
+        #expect(at5.versions == [c])
+        var dead = KeyIndex(a)
+        dead.append(tomb)
+        #expect(!dead.compact(at: 5), "a key deleted below the compact revision leaves the index")
+    }
+}
