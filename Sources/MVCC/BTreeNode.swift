@@ -1,0 +1,141 @@
+/// One node of a ``BTree``: sorted keys with their values, and for an inner node one more child than keys.
+///
+/// - Warning: A node reachable from more than one tree is never mutated: every mutating path of
+///   ``BTree`` first checks `isKnownUniquelyReferenced` and copies a shared node. That invariant is what
+///   makes the `@unchecked Sendable` below safe: frozen copies handed to other threads only read.
+@usableFromInline
+final class BTreeNode<Key: BTreeKey, Value>: @unchecked Sendable {
+    @usableFromInline var keys: [Key]
+    @usableFromInline var values: [Value]
+    /// Empty for a leaf; `keys.count + 1` children for an inner node.
+    @usableFromInline var children: [BTreeNode<Key, Value>]
+    /// `hints[i]` summarizes `keys[i]` from `hintOffset` on (see ``BTreeKey``).
+    @usableFromInline var hints: [UInt64]
+    /// The length of the prefix shared by every key of this node.
+    @usableFromInline var hintOffset: Int
+
+    @usableFromInline
+    init(keys: [Key] = [], values: [Value] = [], children: [BTreeNode<Key, Value>] = []) {
+        self.keys = keys
+        self.values = values
+        self.children = children
+        self.hints = []
+        self.hintOffset = 0
+        rebuildHints()
+    }
+
+    /// A shallow copy of `other` including its hints.
+    @usableFromInline
+    init(copying other: BTreeNode<Key, Value>) {
+        self.keys = other.keys
+        self.values = other.values
+        self.children = other.children
+        self.hints = other.hints
+        self.hintOffset = other.hintOffset
+    }
+
+    /// Recomputes the shared prefix and every hint (after a split, or an insert at either end).
+    @usableFromInline
+    func rebuildHints() {
+        hints.removeAll(keepingCapacity: true)
+        guard let first = keys.first, let last = keys.last else {
+            hintOffset = 0
+            return
+        }
+        hintOffset = Key.sharedPrefixLength(first, last)
+        hints.reserveCapacity(keys.capacity)
+        for key in keys { hints.append(key.hint(from: hintOffset)) }
+    }
+
+    /// Inserts a pair at `index`, keeping the hints right.
+    @inlinable
+    func insert(_ key: Key, _ value: Value, at index: Int) {
+        keys.insert(key, at: index)
+        values.insert(value, at: index)
+        if index == 0 || index == keys.count - 1 {
+            let offset = Key.sharedPrefixLength(keys[0], keys[keys.count - 1])
+            if offset != hintOffset || keys.count == 1 {
+                rebuildHints()
+                return
+            }
+        }
+        hints.insert(key.hint(from: hintOffset), at: index)
+    }
+
+    @inlinable var isLeaf: Bool { children.isEmpty }
+
+    /// A shallow copy: the arrays are copied on write, the children are shared.
+    @usableFromInline
+    func copy() -> BTreeNode<Key, Value> {
+        let node = BTreeNode(copying: self)
+        node.reserve(keys.count + 1)
+        return node
+    }
+
+    /// The first index whose key is not less than `key`, and whether that key equals `key`.
+    @inlinable
+    func search(_ key: Key) -> (index: Int, found: Bool) {
+        keys.withUnsafeBufferPointer { keys in
+            let count = keys.count
+            if count == 0 { return (0, false) }
+            if hintOffset > 0 && Key.sharedPrefixLength(key, keys[0]) < hintOffset {
+                // The key leaves the node's shared prefix, so it sorts before or after all of its keys.
+                return key < keys[0] ? (0, false) : (count, false)
+            }
+            let hint = key.hint(from: hintOffset)
+            var index = hints.withUnsafeBufferPointer { hints in
+                var low = 0
+                var high = count
+                while low < high {
+                    let mid = (low &+ high) >> 1
+                    if hints[mid] < hint { low = mid &+ 1 } else { high = mid }
+                }
+                return low
+            }
+            // Equal hints: compare the keys themselves.
+            while index < count && hints[index] == hint {
+                if keys[index] < key { index &+= 1 } else { return (index, !(key < keys[index])) }
+            }
+            return (index, false)
+        }
+    }
+
+    /// Reserves room for `capacity` keys (and children) so a node's arrays are allocated once at their
+    /// final size instead of doubling past it.
+    @usableFromInline
+    func reserve(_ capacity: Int) {
+        keys.reserveCapacity(capacity)
+        hints.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+        if !children.isEmpty { children.reserveCapacity(capacity + 1) }
+    }
+
+    /// Ensures the child at `index` is referenced only by this node, copying it if it is shared.
+    @inlinable
+    func makeChildUnique(_ index: Int) -> BTreeNode<Key, Value> {
+        if !isKnownUniquelyReferenced(&children[index]) {
+            children[index] = children[index].copy()
+        }
+        return children[index]
+    }
+
+    /// Splits an overfull node in two, returning the separating element and the right half. When the
+    /// insertion was an append at the far right (revisions arrive in order), the left node stays full so
+    /// sequentially built trees are packed instead of half empty.
+    @usableFromInline
+    func split(maxKeys: Int, appending: Bool) -> (key: Key, value: Value, right: BTreeNode<Key, Value>) {
+        let middle = appending ? keys.count - 2 : keys.count / 2
+        let right = BTreeNode(
+            keys: Array(keys[(middle + 1)...]),
+            values: Array(values[(middle + 1)...]),
+            children: isLeaf ? [] : Array(children[(middle + 1)...]))
+        right.reserve(maxKeys + 1)
+        let key = keys[middle]
+        let value = values[middle]
+        keys.removeSubrange(middle...)
+        values.removeSubrange(middle...)
+        if !isLeaf { children.removeSubrange((middle + 1)...) }
+        rebuildHints()
+        return (key, value, right)
+    }
+}

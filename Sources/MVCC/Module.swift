@@ -1,1 +1,0 @@
-// The MVCC module. Its files arrive with its issue; see docs/architecture.md.

@@ -1,0 +1,30 @@
+/// The watch responses that carry no events: created, client cancel, and progress, in the exact shape
+/// of etcd 3.4's gateway (events and compaction cancels are ``WatchBatch``).
+public enum WatchNotice: Sendable, Equatable {
+    /// `{"result":{"header":..,"watch_id":"N","created":true}}` (watch_id omitted when 0).
+    case created(watchID: Int64)
+    /// `{"result":{"header":..,"watch_id":"N","canceled":true}}` after a client's cancel_request.
+    case canceled(watchID: Int64)
+    /// A progress notification: `{"result":{"header":..}}` for a periodic one (watchID nil), or with
+    /// `"watch_id":"-1"` in answer to a progress_request. Use ``Keyspace/progressRevision(_:)`` for the
+    /// header revision.
+    case progress(watchID: Int64?)
+
+    /// Appends the response (no trailing newline) with `header` as given.
+    public func appendJSON(header: ResponseHeader, to output: inout [UInt8]) {
+        output.append(contentsOf: Array("{\"result\":{\"header\":".utf8))
+        GatewayJSON.appendHeader(header, to: &output)
+        var first = false
+        switch self {
+        case .created(let watchID):
+            GatewayJSON.appendInt64Field("watch_id", watchID, to: &output, first: &first)
+            GatewayJSON.appendTrueField("created", true, to: &output, first: &first)
+        case .canceled(let watchID):
+            GatewayJSON.appendInt64Field("watch_id", watchID, to: &output, first: &first)
+            GatewayJSON.appendTrueField("canceled", true, to: &output, first: &first)
+        case .progress(let watchID):
+            if let watchID { GatewayJSON.appendInt64Field("watch_id", watchID, to: &output, first: &first) }
+        }
+        output.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "}")])
+    }
+}

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystem
+import Synchronization
+
+/// The part of an ``HTTPServer`` that lives on one event loop: its listening socket (SO_REUSEPORT),
+/// its connections, and a read scratch buffer shared by them.
+/// - Warning: everything runs on `loop`'s thread, except `init`.
+final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
+    // @unchecked Sendable: mutable state is confined to `loop`'s thread; `connectionCount` is atomic.
+    let loop: EventLoop
+    let configuration: HTTPServerConfiguration
+    let handler: @Sendable (HTTPServerRequest) -> Void
+    let readScratch: UnsafeMutableRawBufferPointer
+    private let connectionCount: Atomic<Int>
+    private var listenFD: Int32
+    private var connections: [Int32: HTTPServerConnection] = [:]
+    private(set) var shuttingDown = false
+    private var acceptPaused = false
+
+    init(loop: EventLoop, listenFD: Int32, configuration: HTTPServerConfiguration,
+         handler: @escaping @Sendable (HTTPServerRequest) -> Void) {
+        self.loop = loop
+        self.listenFD = listenFD
+        self.configuration = configuration
+        self.handler = handler
+        self.connectionCount = Atomic(0)
+        readScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
+    }
+
+    deinit {
+        readScratch.deallocate()
+    }
+
+    /// Live connections on this loop.
+    var liveConnections: Int { connectionCount.load(ordering: .relaxed) }
+
+    func startListening() throws(WireError) {
+        try loop.register(fd: listenFD, events: UInt32(csystem_EPOLLIN), handler: self)
+    }
+
+    func handleEvents(_ events: UInt32) {
+        if shuttingDown || acceptPaused { return }
+        for _ in 0..<64 {
+            let fd: Int32?
+            do {
+                fd = try Socket.accept(listenFD)
+            } catch {
+                // Out of descriptors (EMFILE/ENFILE) or similar: stop accepting briefly rather than spin.
+                acceptPaused = true
+                loop.modify(fd: listenFD, events: 0)
+                loop.scheduleTimer(deadlineNanoseconds: MonotonicClock.nowNanoseconds() + 100_000_000) { [weak self] in
+                    guard let self, !self.shuttingDown else { return }
+                    self.acceptPaused = false
+                    self.loop.modify(fd: self.listenFD, events: UInt32(csystem_EPOLLIN))
+                }
+                return
+            }
+            guard let fd else { return }
+            let connection = HTTPServerConnection(fd: fd, loop: loop, context: self)
+            do {
+                try loop.register(fd: fd, events: UInt32(csystem_EPOLLIN), handler: connection)
+            } catch {
+                close(fd)
+                continue
+            }
+            connections[fd] = connection
+            connectionCount.wrappingAdd(1, ordering: .relaxed)
+            connection.start()
+        }
+    }
+
+    func connectionClosed(_ connection: HTTPServerConnection) {
+        if connections.removeValue(forKey: connection.fd) != nil {
+            connectionCount.wrappingSubtract(1, ordering: .relaxed)
+        }
+    }
+
+    /// Stops accepting and closes idle connections; busy ones close after their response.
+    func beginShutdown() {
+        guard !shuttingDown else { return }
+        shuttingDown = true
+        if listenFD >= 0 {
+            loop.deregister(fd: listenFD)
+            close(listenFD)
+            listenFD = -1
+        }
+        for fd in connections.keys.sorted() {
+            connections[fd]?.beginShutdown()
+        }
+    }
+
+    /// Cuts every remaining connection.
+    func forceClose() {
+        beginShutdown()
+        for fd in connections.keys.sorted() {
+            connections[fd]?.close()
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The Wire module. Its files arrive with its issue; see docs/architecture.md.

@@ -1,0 +1,249 @@
+import Dispatch
+import Synchronization
+import Testing
+@testable import Wire
+
+@Suite(.serialized, .timeLimit(.minutes(1)))
+struct HTTPServerTests {
+    @Test func keepAliveReusesOneConnection() throws {
+        let server = try TestServer(handler: echoHandler)
+        defer { server.stop() }
+        let client = server.client()
+        for i in 0..<50 {
+            let response = try client.request(method: "POST", path: "/r/\(i)", body: bytes("body \(i)"))
+            #expect(response.status == 200)
+            #expect(response.body == bytes("body \(i)"))
+            #expect(response.headers["x-path"] == "/r/\(i)")
+        }
+        #expect(server.server.connectionCount == 1)
+    }
+
+    @Test func clientRecoversWhenTheServerClosedAnIdleConnection() throws {
+        let server = try TestServer(configure: { $0.idleTimeoutNanoseconds = 100_000_000 }, handler: echoHandler)
+        defer { server.stop() }
+        let client = server.client()
+        #expect(try client.request(method: "GET", path: "/1").status == 200)
+        #expect(waitUntil { server.server.connectionCount == 0 })
+        #expect(try client.request(method: "GET", path: "/2").headers["x-path"] == "/2")
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        // The handler answers later from another thread, in reverse arrival order if it could.
+        let server = try TestServer { request in
+            let delay = request.head.target == "/slow" ? 50 : 0
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) {
+                request.responder.respond(status: 200, body: bytes(request.head.target))
+            }
+        }
+        defer { server.stop() }
+        let socket = try server.rawSocket()
+        var all: [UInt8] = []
+        for path in ["/slow", "/a", "/b", "/slow", "/c"] {
+            all += bytes("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+        }
+        try socket.write(all)
+        for path in ["/slow", "/a", "/b", "/slow", "/c"] {
+            let response = try readResponse(socket)
+            #expect(response.status == 200)
+            #expect(response.body == bytes(path))
+        }
+    }
+
+    @Test func chunkedRequestAndChunkedStreamedResponse() throws {
+        let server = try TestServer { request in
+            let responder = request.responder
+            let body = request.body
+            DispatchQueue.global().async {
+                responder.writeHead(status: 200, headers: ["content-type": "application/json"])
+                for i in 0..<10 { responder.writeBody(bytes("{\"n\":\(i),\"len\":\(body.count)}\n")) }
+                responder.end()
+            }
+        }
+        defer { server.stop() }
+        let client = server.client()
+        try client.startStreamingRequest(method: "POST", path: "/stream")
+        try client.sendBodyChunk(bytes("abc"))
+        try client.sendBodyChunk(bytes("defg"))
+        try client.finishBody()
+        let head = try client.readResponseHead()
+        #expect(head.status == 200)
+        #expect(head.headers["transfer-encoding"] == "chunked")
+        var lines: [String] = []
+        while let line = try client.readBodyLine() { lines.append(String(decoding: line, as: UTF8.self)) }
+        #expect(lines == (0..<10).map { "{\"n\":\($0),\"len\":7}" })
+        // The connection is reusable afterwards.
+        let again = try client.request(method: "GET", path: "/x")
+        #expect(again.status == 200)
+        #expect(server.server.connectionCount == 1)
+    }
+
+    @Test func watchStyleBidirectionalStream() throws {
+        // Each request-body line is answered with a response line from another thread, while the
+        // request body stays open: the etcd watch shape.
+        let server = try TestServer(configure: { $0.streamsRequestBody = { $0.path == "/v3/watch" } }) { request in
+            guard let stream = request.bodyStream else {
+                request.responder.respond(status: 404)
+                return
+            }
+            let responder = request.responder
+            responder.writeHead(status: 200)
+            stream.setConsumer { event in
+                switch event {
+                case .bytes(let chunk):
+                    DispatchQueue.global().async { responder.writeBody(bytes("ack:") + chunk + bytes("\n")) }
+                case .end:
+                    DispatchQueue.global().async { responder.end() }
+                case .aborted:
+                    break
+                }
+            }
+        }
+        defer { server.stop() }
+        let client = server.client()
+        try client.startStreamingRequest(method: "POST", path: "/v3/watch")
+        let head = try client.readResponseHead()
+        #expect(head.status == 200)
+        for i in 0..<20 {
+            try client.sendBodyChunk(bytes("w\(i)"))
+            let line = try #require(try client.readBodyLine())
+            #expect(line == bytes("ack:w\(i)"))
+        }
+        try client.finishBody()
+        #expect(try client.readBodyLine() == nil)
+    }
+
+    @Test func backPressureReportsFullAndWritable() throws {
+        let results = Collector<HTTPWriteResult>()
+        let writable = Atomic<Int>(0)
+        let server = try TestServer(configure: {
+            $0.outputHighWaterBytes = 256 << 10
+            $0.outputLowWaterBytes = 64 << 10
+        }) { request in
+            let responder = request.responder
+            responder.setOnWritable { writable.wrappingAdd(1, ordering: .relaxed) }
+            DispatchQueue.global().async {
+                responder.writeHead(status: 200)
+                let block = [UInt8](repeating: 120, count: 64 << 10)
+                // The client does not read yet: keep writing until the server says stop.
+                for _ in 0..<1000 {
+                    let result = responder.writeBody(block)
+                    results.append(result)
+                    if result == .full { break }
+                }
+            }
+        }
+        defer { server.stop() }
+        let client = server.client()
+        try client.startStreamingRequest(method: "GET", path: "/big")
+        try client.finishBody()
+        #expect(waitUntil { results.all.last == .full })
+        let written = results.count
+        #expect(written < 1000, "writes never reported full")
+        // Now drain: the writability callback must fire.
+        let head = try client.readResponseHead()
+        #expect(head.status == 200)
+        var received = 0
+        while received < written * (64 << 10) - (512 << 10), let piece = try client.readBodyPiece() { received += piece.count }
+        #expect(waitUntil { writable.load(ordering: .relaxed) >= 1 })
+    }
+
+    @Test func closeIsReportedToALongLivedResponse() throws {
+        let closed = Atomic<Int>(0)
+        let aborted = Atomic<Int>(0)
+        let server = try TestServer(configure: { $0.streamsRequestBody = { _ in true } }) { request in
+            request.responder.setOnClose { closed.wrappingAdd(1, ordering: .relaxed) }
+            request.bodyStream?.setConsumer { event in
+                if event == .aborted { aborted.wrappingAdd(1, ordering: .relaxed) }
+            }
+            request.responder.writeHead(status: 200)
+        }
+        defer { server.stop() }
+        let socket = try server.rawSocket()
+        try socket.write(bytes("POST /v3/watch HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n"))
+        #expect(try socket.readLine() == bytes("HTTP/1.1 200 OK"))
+        socket.reset()
+        #expect(waitUntil { closed.load(ordering: .relaxed) == 1 && aborted.load(ordering: .relaxed) == 1 })
+        #expect(waitUntil { server.server.connectionCount == 0 })
+    }
+
+    @Test func responderWritesAfterCloseReportClosed() throws {
+        let responders = Collector<HTTPResponder>()
+        let server = try TestServer { request in responders.append(request.responder) }
+        defer { server.stop() }
+        let socket = try server.rawSocket()
+        try socket.write(bytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
+        #expect(waitUntil { responders.count == 1 })
+        socket.reset()
+        let responder = try #require(responders.all.first)
+        #expect(waitUntil { responder.isClosed })
+        #expect(responder.writeBody(bytes("late")) == .closed)
+    }
+
+    @Test func manyConcurrentConnections() throws {
+        let server = try TestServer(handler: echoHandler)
+        defer { server.stop() }
+        let count = 1000
+        var sockets: [BlockingSocket] = []
+        for _ in 0..<count { sockets.append(try server.rawSocket()) }
+        for (i, socket) in sockets.enumerated() {
+            try socket.write(bytes("POST /\(i) HTTP/1.1\r\nHost: x\r\nContent-Length: \(String(i).count)\r\n\r\n\(i)"))
+        }
+        var ok = 0
+        for (i, socket) in sockets.enumerated() {
+            let response = try readResponse(socket)
+            if response.status == 200 && response.body == bytes(String(i)) { ok += 1 }
+        }
+        #expect(ok == count)
+        #expect(waitUntil { server.server.connectionCount == count })
+        for socket in sockets { socket.close() }
+        #expect(waitUntil { server.server.connectionCount == 0 })
+    }
+
+    @Test func responderIsSafeFromManyThreadsAtOnce() throws {
+        // Four threads write 200 lines each to one chunked response; every line arrives intact and
+        // each thread's lines keep their order.
+        let server = try TestServer { request in
+            let responder = request.responder
+            responder.writeHead(status: 200)
+            DispatchQueue.global().async {
+                DispatchQueue.concurrentPerform(iterations: 4) { worker in
+                    for i in 0..<200 { responder.writeBody(bytes("\(worker):\(i)\n")) }
+                }
+                responder.end()
+            }
+        }
+        defer { server.stop() }
+        let client = server.client()
+        try client.startStreamingRequest(method: "GET", path: "/fanin")
+        try client.finishBody()
+        #expect(try client.readResponseHead().status == 200)
+        var perWorker: [[Int]] = Array(repeating: [], count: 4)
+        while let line = try client.readBodyLine() {
+            let parts = String(decoding: line, as: UTF8.self).split(separator: ":")
+            guard parts.count == 2, let w = Int(parts[0]), let i = Int(parts[1]), (0..<4).contains(w) else {
+                Issue.record("garbled line \(line)")
+                continue
+            }
+            perWorker[w].append(i)
+        }
+        for worker in 0..<4 { #expect(perWorker[worker] == Array(0..<200), "worker \(worker)") }
+    }
+
+    @Test func http10ClientGetsACloseDelimitedStream() throws {
+        let server = try TestServer { request in
+            request.responder.writeHead(status: 200)
+            request.responder.writeBody(bytes("part1 "))
+            request.responder.writeBody(bytes("part2"))
+            request.responder.end()
+        }
+        defer { server.stop() }
+        let socket = try server.rawSocket()
+        try socket.write(bytes("GET / HTTP/1.0\r\n\r\n"))
+        var received: [UInt8] = []
+        while case let piece = try socket.readSome(), !piece.isEmpty { received += piece }
+        let text = String(decoding: received, as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(!text.lowercased().contains("transfer-encoding"))
+        #expect(text.hasSuffix("\r\n\r\npart1 part2"))
+    }
+}
