@@ -1,0 +1,46 @@
+import Raft
+
+/// What members send each other over the peer transport: Raft messages, and the lease keep-alives
+/// a follower forwards to the leader (lease deadlines live on the leader and are not replicated).
+///
+/// Layout: a tag byte, then the body (a Raft message's own binary form, or varints).
+enum PeerEnvelope: Equatable, Sendable {
+    case raft(Message)
+    case keepAlive(sequence: UInt64, leaseID: Int64)
+    case keepAliveAnswer(sequence: UInt64, ttlSeconds: Int64)
+
+    func encoded() -> [UInt8] {
+        switch self {
+        case .raft(let m):
+            return [1] + m.encoded()
+        case .keepAlive(let seq, let lease):
+            var w = ByteWriter()
+            w.byte(2)
+            w.uvarint(seq)
+            w.uint64(UInt64(bitPattern: lease))
+            return w.buffer
+        case .keepAliveAnswer(let seq, let ttl):
+            var w = ByteWriter()
+            w.byte(3)
+            w.uvarint(seq)
+            w.uint64(UInt64(bitPattern: ttl))
+            return w.buffer
+        }
+    }
+
+    init(decoding bytes: [UInt8]) throws(Raft.DecodeError) {
+        guard let tag = bytes.first else { throw .truncated(offset: 0) }
+        switch tag {
+        case 1:
+            self = .raft(try Message(decoding: Array(bytes[1...])))
+        case 2, 3:
+            var r = ByteReader(bytes, offset: 1)
+            let seq = try r.uvarint()
+            let value = Int64(bitPattern: try r.uint64())
+            try r.expectEnd()
+            self = tag == 2 ? .keepAlive(sequence: seq, leaseID: value) : .keepAliveAnswer(sequence: seq, ttlSeconds: value)
+        default:
+            throw .malformed("unknown peer envelope tag \(tag)")
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import MVCC
+import Wire
+
+extension RaftLoop {
+    func handleWatch(_ command: WatchCommand) {
+        switch command {
+        case .open(let id, let responder):
+            watchSessions[id] = WatchSession(id: id, responder: responder)
+        case .create(let id, var request):
+            guard let session = watchSessions[id] else { return }
+            guard let watchID = session.assignID(requested: request.watchID) else {
+                // etcd answers a duplicate watch id with a created+canceled pair; we cancel it at once.
+                _ = session.write(notice(.canceled(watchID: request.watchID)))
+                return
+            }
+            request.watchID = watchID
+            do {
+                let handle = try keyspace.createWatcher(request)
+                session.watchers[watchID] = handle
+                if request.progressNotify { session.progressNotify.insert(watchID) }
+                watchHandles[handle] = (id, watchID)
+                if !session.write(notice(.created(watchID: watchID))) { closeSession(id) }
+            } catch {
+                _ = session.write(notice(.created(watchID: watchID)))
+                _ = session.write(notice(.canceled(watchID: watchID)))
+            }
+        case .cancel(let id, let watchID):
+            guard let session = watchSessions[id] else { return }
+            if let handle = session.watchers.removeValue(forKey: watchID) {
+                keyspace.cancelWatcher(handle)
+                watchHandles.removeValue(forKey: handle)
+                session.deferred.remove(handle)
+                session.progressNotify.remove(watchID)
+                if !session.write(notice(.canceled(watchID: watchID))) { closeSession(id) }
+            }
+        case .progress(let id):
+            watchSessions[id]?.progressRequested = true
+        case .writable(let id):
+            guard let session = watchSessions[id] else { return }
+            session.blocked = false
+            let deferred = session.deferred.sorted()
+            session.deferred.removeAll()
+            for handle in deferred where !session.blocked { drainWatcher(handle, session: session) }
+            for handle in deferred where session.blocked && watchHandles[handle] != nil { session.deferred.insert(handle) }
+        case .close(let id):
+            closeSession(id)
+        }
+    }
+
+    func closeSession(_ id: Int) {
+        guard let session = watchSessions.removeValue(forKey: id) else { return }
+        for (_, handle) in session.watchers.sorted(by: { $0.key < $1.key }) {
+            keyspace.cancelWatcher(handle)
+            watchHandles.removeValue(forKey: handle)
+        }
+        session.responder.end()
+    }
+
+    private func watchHeader(revision: Int64) -> ResponseHeader {
+        ResponseHeader(revision: revision, clusterID: cluster.clusterID, memberID: member.id, raftTerm: node.term)
+    }
+
+    private func notice(_ n: WatchNotice) -> [UInt8] {
+        var out: [UInt8] = []
+        n.appendJSON(header: watchHeader(revision: keyspace.currentRevision), to: &out)
+        return out
+    }
+
+    /// Sends every watcher's pending events (whole revisions per message), catching up slow watchers
+    /// from history a bounded amount per turn, and answers progress requests once a stream is caught up.
+    func deliverWatchEvents() {
+        guard !watchSessions.isEmpty else { return }
+        let counts = keyspace.watcherCounts
+        if counts.unsynced > 0 { _ = keyspace.syncUnsyncedWatchers(maxEvents: 10_000) }
+        for handle in keyspace.takeReadyWatchers() {
+            guard let owner = watchHandles[handle], let session = watchSessions[owner.session] else {
+                keyspace.cancelWatcher(handle)
+                continue
+            }
+            if session.blocked {
+                session.deferred.insert(handle)
+                continue
+            }
+            drainWatcher(handle, session: session)
+        }
+        for (id, session) in watchSessions.sorted(by: { $0.key < $1.key }) where session.progressRequested && !session.blocked {
+            let revisions = session.watchers.values.map { keyspace.progressRevision($0) }
+            guard !revisions.contains(where: { $0 == nil }) else { continue }  // not caught up yet
+            session.progressRequested = false
+            if !session.write(notice(.progress(watchID: -1))) { closeSession(id) }
+        }
+    }
+
+    func drainWatcher(_ handle: Int, session: WatchSession) {
+        while !session.blocked, let batch = keyspace.drain(handle, maxEvents: 1000) {
+            var out: [UInt8] = []
+            out.reserveCapacity(256 * batch.events.count + 128)
+            batch.appendJSON(header: watchHeader(revision: keyspace.currentRevision), to: &out)
+            if case .canceled = batch.kind {
+                session.watchers.removeValue(forKey: batch.watchID)
+                watchHandles.removeValue(forKey: handle)
+            }
+            if !session.write(out) {
+                closeSession(session.id)
+                return
+            }
+        }
+        if session.blocked && watchHandles[handle] != nil {
+            session.deferred.insert(handle)
+            let id = session.id
+            session.responder.setOnWritable { [weak self] in self?.submit(.watch(.writable(session: id))) }
+        }
+    }
+
+    /// Periodic progress notifications for watchers that asked for them (every `watchProgressTicks`).
+    func tickWatchProgress() {
+        progressTicks += 1
+        guard progressTicks >= options.watchProgressTicks else { return }
+        progressTicks = 0
+        for (id, session) in watchSessions.sorted(by: { $0.key < $1.key }) where !session.blocked {
+            for watchID in session.progressNotify.sorted() {
+                guard let handle = session.watchers[watchID], let revision = keyspace.progressRevision(handle) else { continue }
+                var out: [UInt8] = []
+                WatchNotice.progress(watchID: nil).appendJSON(header: watchHeader(revision: revision), to: &out)
+                if !session.write(out) {
+                    closeSession(id)
+                    break
+                }
+            }
+        }
+    }
+}

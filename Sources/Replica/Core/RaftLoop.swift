@@ -1,0 +1,250 @@
+import Dispatch
+import Synchronization
+import Raft
+import WAL
+import MVCC
+import Wire
+
+/// The thread that owns one member's Raft node, WAL and keyspace.
+///
+/// Other threads hand it ``LoopInput``s through ``submit(_:)``; each turn of the loop drains every
+/// input, ticks if a tick is due, then runs Raft's `Ready` cycle — send, one WAL write with one
+/// fsync for the whole batch (group commit), send what needed the fsync, apply, answer waiting
+/// clients, feed watchers — and sleeps until the next tick or the next input.
+///
+/// - Warning: everything but ``submit(_:)`` and the read-only lets runs on the loop thread.
+final class RaftLoop: @unchecked Sendable {
+    // @unchecked Sendable: `inbox` is a Mutex; every other mutable property is touched only on the
+    // loop thread (the closures and callbacks other threads run only call `submit`).
+    struct InboxState {
+        var inputs: [LoopInput] = []
+        var sleeping = false
+    }
+
+    let member: MemberConfig
+    let cluster: ClusterConfig
+    let options: ReplicaOptions
+    let log: ReplicaLog
+    private let inbox = Mutex(InboxState())
+    private let wakeup = DispatchSemaphore(value: 0)
+
+    // Loop-thread state.
+    var node: RaftNode
+    let wal: WriteAheadLog
+    let keyspace: Keyspace
+    var transport: PeerTransport?
+    var running = true
+    var nextSequence: UInt64
+    var pendingWrites: [UInt64: PendingWrite] = [:]
+    var reads: ReadBatcher
+    var keepAlives: [UInt64: PendingKeepAlive] = [:]
+    var revoking: [Int64: UInt64] = [:]
+    var watchSessions: [Int: WatchSession] = [:]
+    var watchHandles: [Int: (session: Int, watchID: Int64)] = [:]
+    var lastTickNanoseconds: UInt64
+    var lastSnapshotIndex: UInt64
+    var snapshotInProgress = false
+    var lastRole: Role = .follower
+    var progressTicks = 0
+    var failure: ReplicaError?
+    let snapshotQueue = DispatchQueue(label: "tern.snapshot")
+
+    struct PendingWrite {
+        var completion: WriteCompletion
+        var deadline: UInt64
+    }
+
+    struct PendingKeepAlive {
+        var completion: @Sendable (Result<Int64?, GatewayError>, HeaderContext) -> Void
+        var deadline: UInt64
+        /// The member a forwarded keep-alive must be answered to (nil: a local client).
+        var replyTo: (member: NodeID, sequence: UInt64)?
+    }
+
+    init(member: MemberConfig, cluster: ClusterConfig, options: ReplicaOptions, log: ReplicaLog,
+         fileSystem: any FileSystem = POSIXFileSystem()) throws(ReplicaError) {
+        self.member = member
+        self.cluster = cluster
+        self.options = options
+        self.log = log
+        let directory = cluster.dataDirectory(of: member.name)
+        let opened: (WriteAheadLog, RecoveredState)
+        do {
+            opened = try WriteAheadLog.open(directory: directory, fileSystem: fileSystem, options: options.walOptions)
+        } catch {
+            throw .storage("cannot open the WAL in \(directory): \(error)")
+        }
+        wal = opened.0
+        let recovered = opened.1
+        if let torn = recovered.tornTail {
+            log.warning("cut a torn WAL tail: \(torn.byteCount) bytes at \(torn.segment):\(torn.offset), copy in \(torn.copyPath)")
+        }
+        keyspace = Keyspace()
+        let raftConfig = RaftConfig(id: member.id, electionTicks: options.electionTicks,
+                                    heartbeatTicks: options.heartbeatTicks, preVote: true, checkQuorum: true,
+                                    randomSeed: MonotonicClock.nowNanoseconds())
+        if recovered.snapshot == nil && recovered.entries.isEmpty && recovered.hardState.isEmpty {
+            node = RaftNode.bootstrap(config: raftConfig, voters: cluster.members.map(\.id))
+            log.info("bootstrapping a new cluster \(cluster.name) with \(cluster.members.map(\.name))")
+        } else {
+            var snapshotMeta = SnapshotMetadata()
+            if let snap = recovered.snapshot {
+                do {
+                    let (state, _) = try KeyspaceState.decodeSnapshot(snap.data)
+                    keyspace.restore(state)
+                } catch {
+                    throw .storage("snapshot at index \(snap.metadata.index) does not decode: \(error)")
+                }
+                snapshotMeta = snap.metadata
+            }
+            let state = PersistentState(hardState: recovered.hardState, snapshot: snapshotMeta, entries: recovered.entries)
+            node = RaftNode(config: raftConfig, state: state, appliedIndex: snapshotMeta.index)
+            if let snap = recovered.snapshot { node.compact(to: snap) }
+            log.info("recovered: term \(recovered.hardState.term), commit \(recovered.hardState.commit), snapshot \(snapshotMeta.index), \(recovered.entries.count) entries")
+        }
+        lastSnapshotIndex = node.firstIndex - 1
+        nextSequence = MonotonicClock.nowNanoseconds() << 16
+        reads = ReadBatcher(memberID: member.id, start: MonotonicClock.nowNanoseconds())
+        lastTickNanoseconds = MonotonicClock.nowNanoseconds()
+    }
+
+    /// Hands work to the loop; callable from any thread.
+    func submit(_ input: LoopInput) {
+        let wake = inbox.withLock { state -> Bool in
+            state.inputs.append(input)
+            let wasSleeping = state.sleeping
+            state.sleeping = false
+            return wasSleeping
+        }
+        if wake { wakeup.signal() }
+    }
+
+    var headerContext: HeaderContext {
+        HeaderContext(clusterID: cluster.clusterID, memberID: member.id, raftTerm: node.term)
+    }
+
+    func now() -> UInt64 { MonotonicClock.nowNanoseconds() }
+
+    /// The loop body; returns when stopped.
+    func run() {
+        while running {
+            let inputs = inbox.withLock { state -> [LoopInput] in
+                let taken = state.inputs
+                state.inputs.removeAll(keepingCapacity: true)
+                return taken
+            }
+            for input in inputs { handle(input) }
+            reads.flush(into: &node)
+            let t = now()
+            var ticks = 0
+            while t &- lastTickNanoseconds >= options.tickNanoseconds && ticks < 10 {
+                lastTickNanoseconds &+= options.tickNanoseconds
+                ticks += 1
+                node.tick()
+                onTick(now: t)
+            }
+            if t &- lastTickNanoseconds >= options.tickNanoseconds { lastTickNanoseconds = t }
+            processReady()
+            deliverWatchEvents()
+            maybeSnapshot()
+            if !running { break }
+            sleepUntilWorkOrTick()
+        }
+        shutdown()
+    }
+
+    private func sleepUntilWorkOrTick() {
+        let shouldSleep = inbox.withLock { state -> Bool in
+            if !state.inputs.isEmpty || node.hasReady { return false }
+            state.sleeping = true
+            return true
+        }
+        guard shouldSleep else { return }
+        let elapsed = now() &- lastTickNanoseconds
+        let wait = elapsed >= options.tickNanoseconds ? 0 : options.tickNanoseconds - elapsed
+        _ = wakeup.wait(timeout: .now() + .nanoseconds(Int(wait)))
+        inbox.withLock { $0.sleeping = false }
+    }
+
+    private func handle(_ input: LoopInput) {
+        switch input {
+        case .peer(let from, let envelope):
+            handlePeer(from: from, envelope)
+        case .write(let request, let completion):
+            propose(request, completion: completion)
+        case .read(let request, let completion):
+            reads.add(request, completion: completion, deadline: now() + options.requestTimeoutNanoseconds)
+        case .keepAlive(let leaseID, let completion):
+            keepAlive(leaseID: leaseID, completion: completion, replyTo: nil)
+        case .query(let body):
+            body(LoopView(keyspace: keyspace, node: node, header: headerContext,
+                          nowNanoseconds: Int64(bitPattern: now()), members: cluster.members))
+        case .watch(let command):
+            handleWatch(command)
+        case .snapshotFinished(let snapshot, let saved):
+            snapshotInProgress = false
+            lastSnapshotIndex = snapshot.metadata.index
+            if saved {
+                node.compact(to: snapshot)
+                log.info("snapshot at index \(snapshot.metadata.index) saved (\(snapshot.data.count) bytes)")
+            }
+        case .stop:
+            running = false
+        }
+    }
+
+    private func handlePeer(from: NodeID, _ envelope: PeerEnvelope) {
+        switch envelope {
+        case .raft(let m):
+            guard m.from == from else { return }
+            node.step(m)
+        case .keepAlive(let sequence, let leaseID):
+            keepAlive(leaseID: leaseID, completion: { _, _ in }, replyTo: (from, sequence))
+        case .keepAliveAnswer(let sequence, let ttl):
+            if let pending = keepAlives.removeValue(forKey: sequence) {
+                pending.completion(.success(ttl < 0 ? nil : ttl), headerContext)
+            }
+        }
+    }
+
+    /// Proposes a write; its client is answered when this member applies it.
+    func propose(_ request: WriteRequest, completion: WriteCompletion?) {
+        nextSequence &+= 1
+        let proposal = Proposal(id: RequestID(origin: member.id, sequence: nextSequence), request: request)
+        do {
+            try node.propose(proposal.encoded())
+        } catch {
+            completion?(.failure(error == .noLeader ? .noLeader : .timedOut), headerContext)
+            return
+        }
+        if let completion {
+            pendingWrites[nextSequence] = PendingWrite(completion: completion,
+                                                       deadline: now() + options.requestTimeoutNanoseconds)
+        }
+    }
+
+    private func onTick(now t: UInt64) {
+        // Requests whose outcome we cannot learn in time: the client hears "timed out" (unknown outcome).
+        let expired = pendingWrites.filter { $0.value.deadline <= t }.map(\.key).sorted()
+        for seq in expired {
+            pendingWrites.removeValue(forKey: seq)?.completion(.failure(.timedOut), headerContext)
+        }
+        reads.expire(now: t, header: headerContext)
+        let lost = keepAlives.filter { $0.value.deadline <= t }.map(\.key).sorted()
+        for seq in lost { keepAlives.removeValue(forKey: seq)?.completion(.failure(.timedOut), headerContext) }
+        expireLeases(now: t)
+        tickWatchProgress()
+    }
+
+    private func shutdown() {
+        for (_, pending) in pendingWrites { pending.completion(.failure(.stopping), headerContext) }
+        pendingWrites.removeAll()
+        reads.failAll(.stopping, header: headerContext)
+        for (_, pending) in keepAlives { pending.completion(.failure(.stopping), headerContext) }
+        keepAlives.removeAll()
+        for (_, session) in watchSessions { session.responder.end() }
+        watchSessions.removeAll()
+        snapshotQueue.sync {}
+        wal.close()
+    }
+}

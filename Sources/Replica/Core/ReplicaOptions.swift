@@ -1,0 +1,27 @@
+import WAL
+
+/// How a replica runs: its clock, Raft timing, snapshots and limits.
+public struct ReplicaOptions: Sendable {
+    /// One Raft tick.
+    public var tickNanoseconds: UInt64 = 100_000_000
+    /// Election timeout in ticks (randomized up to twice this).
+    public var electionTicks = 10
+    public var heartbeatTicks = 1
+    /// Take a state-machine snapshot (and release WAL segments) after this many applied entries.
+    public var snapshotEveryEntries: UInt64 = 10_000
+    /// A client request not answered within this time gets "request timed out" (its outcome is unknown).
+    public var requestTimeoutNanoseconds: UInt64 = 5_000_000_000
+    /// Largest decoded request (etcd: 1.5 MiB).
+    public var maxRequestBytes = 1_572_864
+    /// Send progress notifications to watchers that asked for them every this many ticks
+    /// (etcd's default is ten minutes; ours is one, at the default tick).
+    public var watchProgressTicks = 600
+    /// Event-loop threads for the client and peer servers.
+    public var networkThreads = 1
+    public var walOptions = WALOptions()
+
+    public init() {}
+
+    /// The election timeout as a duration.
+    public var electionTimeoutNanoseconds: UInt64 { tickNanoseconds * UInt64(electionTicks) }
+}

@@ -1,0 +1,57 @@
+import MVCC
+import Wire
+
+/// Commands of a watch stream, sent by its HTTP connection to the Raft loop.
+enum WatchCommand: Sendable {
+    case open(session: Int, responder: HTTPResponder)
+    case create(session: Int, WatchCreateRequest)
+    case cancel(session: Int, watchID: Int64)
+    case progress(session: Int)
+    case writable(session: Int)
+    case close(session: Int)
+}
+
+/// One `POST /v3/watch` stream: its watchers (by the stream's watch ids) and its output.
+/// - Warning: owned by the Raft loop thread.
+final class WatchSession {
+    let id: Int
+    let responder: HTTPResponder
+    /// watch_id → keyspace watcher handle.
+    var watchers: [Int64: Int] = [:]
+    var progressNotify: Set<Int64> = []
+    /// The stream's output is above its high-water mark: stop draining until it is writable.
+    var blocked = false
+    /// Watchers with events that could not be sent while blocked.
+    var deferred: Set<Int> = []
+    var headSent = false
+    var progressRequested = false
+    private var nextAutoID: Int64 = 0
+
+    init(id: Int, responder: HTTPResponder) {
+        self.id = id
+        self.responder = responder
+    }
+
+    /// The watch id for a create request: the client's choice, or the next free automatic one.
+    func assignID(requested: Int64) -> Int64? {
+        if requested != 0 { return watchers[requested] == nil ? requested : nil }
+        while watchers[nextAutoID] != nil { nextAutoID += 1 }
+        defer { nextAutoID += 1 }
+        return nextAutoID
+    }
+
+    /// Writes one watch response as one chunk (`json` + newline). Returns false if the stream is gone.
+    func write(_ json: [UInt8]) -> Bool {
+        if !headSent {
+            headSent = true
+            _ = responder.writeHead(status: 200, headers: GatewayHeaders.streaming)
+        }
+        switch responder.writeBody(json + [0x0a]) {
+        case .accepted: return true
+        case .full:
+            blocked = true
+            return true
+        case .closed: return false
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import MVCC
+import JSON
+
+/// An error answer of the etcd JSON gateway: an HTTP status, a gRPC code and a message, sent as
+/// `{"error":msg,"message":msg,"code":n}` exactly as etcd 3.4 does.
+public struct GatewayError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var httpStatus: Int
+    public var grpcCode: Int
+    public var message: String
+
+    public init(httpStatus: Int, grpcCode: Int, message: String) {
+        self.httpStatus = httpStatus
+        self.grpcCode = grpcCode
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// A malformed request (gRPC InvalidArgument).
+    static func invalid(_ message: String) -> GatewayError { GatewayError(httpStatus: 400, grpcCode: 3, message: message) }
+
+    static let keyNotProvided = invalid("etcdserver: key is not provided")
+    static let requestTooLarge = invalid("etcdserver: request is too large")
+    static let timedOut = GatewayError(httpStatus: 503, grpcCode: 14, message: "etcdserver: request timed out")
+    static let noLeader = GatewayError(httpStatus: 503, grpcCode: 14, message: "etcdserver: no leader")
+    static let stopping = GatewayError(httpStatus: 503, grpcCode: 14, message: "etcdserver: server stopped")
+    static let notFound = GatewayError(httpStatus: 404, grpcCode: 5, message: "Not Found")
+
+    /// The gateway's answer for a keyspace error, with etcd's status, code and text.
+    init(_ error: MVCCError) {
+        switch error {
+        case .compacted:
+            self.init(httpStatus: 400, grpcCode: 11, message: "etcdserver: mvcc: required revision has been compacted")
+        case .futureRevision:
+            self.init(httpStatus: 400, grpcCode: 11, message: "etcdserver: mvcc: required revision is a future revision")
+        case .leaseNotFound:
+            self.init(httpStatus: 404, grpcCode: 5, message: "etcdserver: requested lease not found")
+        case .leaseExists:
+            self.init(httpStatus: 412, grpcCode: 9, message: "etcdserver: lease already exists")
+        default:
+            self.init(httpStatus: 400, grpcCode: 3, message: "etcdserver: " + error.description)
+        }
+    }
+
+    /// The JSON body.
+    public var body: [UInt8] {
+        var out: [UInt8] = []
+        out.append(contentsOf: #"{"error":"#.utf8)
+        JSONText.appendString(message, to: &out)
+        out.append(contentsOf: #","message":"#.utf8)
+        JSONText.appendString(message, to: &out)
+        out.append(contentsOf: #","code":\#(grpcCode)}"#.utf8)
+        return out
+    }
+}

@@ -1,0 +1,60 @@
+import Testing
+import Replica
+import JSON
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("three replicas in one process over loopback", .serialized, .timeLimit(.minutes(2)))
+struct InProcessClusterTests {
+    @Test("writes on any member are read linearizably on every member")
+    func replicateAndRead() throws {
+        let cluster = try TestCluster()
+        defer { cluster.shutdown() }
+        try cluster.startAll()
+        let leader = try cluster.waitForLeader()
+        let follower = cluster.names.first { $0 != leader }!
+        let (status, put) = try cluster.post(follower, "/v3/kv/put", #"{"key":"\#(b64("foo"))","value":"\#(b64("bar"))"}"#)
+        #expect(status == 200)
+        let revision = put["header"]?["revision"]
+        #expect(revision == .string("2"))
+        for name in cluster.names {
+            let (s, r) = try cluster.post(name, "/v3/kv/range", #"{"key":"\#(b64("foo"))"}"#)
+            #expect(s == 200)
+            #expect(r["kvs"] == .array([.object([("key", .string(b64("foo"))), ("create_revision", .string("2")),
+                                                 ("mod_revision", .string("2")), ("version", .string("1")),
+                                                 ("value", .string(b64("bar")))])]), "on \(name)")
+        }
+    }
+
+    @Test("the cluster elects a new leader when the leader stops, keeps every acknowledged write, and the old leader catches up")
+    func leaderFailover() throws {
+        let cluster = try TestCluster()
+        defer { cluster.shutdown() }
+        try cluster.startAll()
+        let first = try cluster.waitForLeader()
+        for i in 0..<20 {
+            let (s, _) = try cluster.post(first, "/v3/kv/put", #"{"key":"\#(b64("k\(i)"))","value":"\#(b64("v\(i)"))"}"#)
+            #expect(s == 200)
+        }
+        cluster.stop(first)
+        let second = try cluster.waitForLeader()
+        #expect(second != first)
+        let (s, r) = try cluster.post(second, "/v3/kv/range", #"{"key":"\#(b64("k"))","range_end":"\#(b64("l"))","count_only":true}"#)
+        #expect(s == 200)
+        #expect(r["count"] == .string("20"))
+        let (s2, _) = try cluster.post(second, "/v3/kv/put", #"{"key":"\#(b64("after"))","value":"\#(b64("x"))"}"#)
+        #expect(s2 == 200)
+        try cluster.start(first)
+        var caughtUp = false
+        for _ in 0..<100 {
+            let (s3, r3) = try cluster.post(first, "/v3/kv/range", #"{"key":"\#(b64("after"))","serializable":true}"#)
+            if s3 == 200, r3["count"] == .string("1") {
+                caughtUp = true
+                break
+            }
+            usleep(50_000)
+        }
+        #expect(caughtUp)
+    }
+}
