@@ -8,7 +8,8 @@ import Testing
 /// the state after a prefix of the operations, at least every acknowledged one; and the recovered WAL must
 /// accept more writes and recover them.
 @Suite struct CrashAtEveryByteTests {
-    static let options = WALOptions(segmentSizeBytes: 768, retainedSnapshotCount: 2)
+    /// Small segments and one kept snapshot, so the workloads cut segments and release them.
+    static let options = WALOptions(segmentSizeBytes: 512, retainedSnapshotCount: 1)
 
     struct Outcome {
         var acknowledged = 0
@@ -51,7 +52,7 @@ import Testing
 
     @Test(arguments: [11, 12, 13] as [UInt64])
     func everyOperationAndEveryByte(seed: UInt64) throws {
-        let workload = makeWorkload(seed: seed, count: 14)
+        let workload = makeWorkload(seed: seed, count: 20)
         let states = modelStates(workload)
         var budget = 0
         var checked = 0
