@@ -61,7 +61,7 @@ import Testing
             disk.failAfter(operations: budget)
             let outcome = run(workload, on: disk)
             if outcome.completed { break }
-            let context = "seed \(seed) budget \(budget) (replay: makeWorkload(seed: \(seed), count: 14), failAfter(operations: \(budget)))"
+            let context = "seed \(seed) budget \(budget) (replay: makeWorkload(seed: \(seed), count: 20), failAfter(operations: \(budget)))"
             let unsynced = disk.unsyncedOperationCount
             var crashes: [(String, (SimulatedDisk) -> Void)] = [
                 ("lose all", { $0.crash(keepingUnsyncedOperations: 0) }),
