@@ -137,6 +137,7 @@ struct WALCore: Sendable {
     mutating func appendAndSync() throws(WALError) {
         let count = scratch.bytes.count
         if writeOffset + count > segmentCapacity && writeOffset > headerEnd { try cutSegment(needing: count) }
+        try crashPoint(.beforeWALWrite)
         let file = self.file, offset = writeOffset
         try io { () throws(FileSystemError) in try file.write(scratch.bytes, at: offset) }
         try crashPoint(.beforeWALSync)

@@ -87,14 +87,14 @@ import Testing
         #expect(checked > 100)
     }
 
-    @Test(arguments: Array(100..<130) as [UInt64])
+    @Test(arguments: Array(100..<160) as [UInt64])
     func randomCrashesDuringALongerWorkload(seed: UInt64) throws {
         let workload = makeWorkload(seed: seed, count: 40)
         let states = modelStates(workload)
         var random = SplitMix64(seed: seed)
         let fullRun = SimulatedDisk(seed: seed)
         _ = run(workload, on: fullRun)
-        for round in 0..<4 {
+        for round in 0..<5 {
             let budget = Int(random.next() % UInt64(fullRun.operationCount + 1))
             let disk = SimulatedDisk(seed: seed &* 31 &+ UInt64(round))
             disk.failAfter(operations: budget)
