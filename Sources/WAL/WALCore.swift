@@ -106,14 +106,21 @@ struct WALCore: Sendable {
         if let first = entries.first, first.index == 0 || first.index > maximumLogIndex - UInt64(entries.count) {
             throw .invalidEntries(reason: "entry index \(first.index) is out of range")
         }
-        if let term = entries.map(\.term).max(), term > maximumLogIndex {
-            throw .invalidEntries(reason: "entry term \(term) is out of range")
-        }
         if let snapshot, snapshot.metadata.index > maximumLogIndex || snapshot.metadata.term > maximumLogIndex {
             throw .invalidSnapshot(reason: "snapshot index or term is out of range")
         }
-        for (offset, entry) in entries.enumerated() where entry.index != entries[0].index + UInt64(offset) {
-            throw .invalidEntries(reason: "entry \(offset) has index \(entry.index), expected \(entries[0].index + UInt64(offset))")
+        var recordBytes = 64
+        for (offset, entry) in entries.enumerated() {
+            guard entry.index == entries[0].index + UInt64(offset) else {
+                throw .invalidEntries(reason: "entry \(offset) has index \(entry.index), expected \(entries[0].index + UInt64(offset))")
+            }
+            guard entry.term <= maximumLogIndex else {
+                throw .invalidEntries(reason: "entry term \(entry.term) is out of range")
+            }
+            recordBytes += 21 + entry.data.count
+        }
+        guard recordBytes <= maximumRecordBytes else {
+            throw .invalidEntries(reason: "a batch of \(recordBytes) bytes exceeds the \(maximumRecordBytes)-byte record limit")
         }
         if let snapshot {
             let index = snapshot.metadata.index

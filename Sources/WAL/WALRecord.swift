@@ -5,6 +5,9 @@ import Raft
 /// damage on disk.
 let maximumLogIndex: UInt64 = 1 << 62
 
+/// The largest record the WAL writes (1 GiB): a batch must fit, so lengths always fit their `UInt32` fields.
+let maximumRecordBytes = 1 << 30
+
 /// The kinds of WAL record. Raw values are on disk: never renumber.
 enum RecordType: UInt8 {
     /// First record of every segment: its sequence and first index, plus the state so far (hard state and
