@@ -1,6 +1,8 @@
 /// One watcher: what it watches, where it is in history, and its bounded buffer of pending events.
 ///
-/// - Warning: Owned by the ``Keyspace`` that created it; not thread-safe.
+/// - Warning: Owned by the ``Keyspace`` that created it; not thread-safe. The fields touched once per
+///   delivered event skip dynamic exclusivity checks: only the keyspace's delivery, sync and drain
+///   code uses them, one statement at a time.
 final class Watcher {
     let handle: Int
     let watchID: Int64
@@ -16,13 +18,13 @@ final class Watcher {
     /// Set when the watcher must be cancelled because its next revision was compacted.
     var cancelCompactRevision: Int64?
     /// Pending events; `pendingHead` is the first undrained one.
-    var pending: [SharedEvent] = []
-    var pendingHead = 0
+    @exclusivity(unchecked) var pending: [SharedEvent] = []
+    @exclusivity(unchecked) var pendingHead = 0
     /// Whether the handle is already in the ready list.
-    var isReady = false
+    @exclusivity(unchecked) var isReady = false
     /// The revision the buffer decision below was made for (a revision is taken whole or not at all).
-    var decidedRevision: Int64 = -1
-    var acceptsDecidedRevision = false
+    @exclusivity(unchecked) var decidedRevision: Int64 = -1
+    @exclusivity(unchecked) var acceptsDecidedRevision = false
     /// Position inside its group of the synced index (for O(1) removal).
     var slotInGroup = -1
 

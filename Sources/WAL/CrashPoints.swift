@@ -5,6 +5,8 @@ import Synchronization
 
 /// A named instant in the WAL's write paths where fault tests can stop a member as if it died there.
 public enum CrashPoint: String, Sendable, Equatable, CaseIterable {
+    /// A batch is encoded and about to be written to the segment.
+    case beforeWALWrite = "before-wal-write"
     /// A batch's bytes are written to the segment, not yet `fdatasync`ed.
     case beforeWALSync = "before-wal-sync"
     /// A batch is durable, `save` has not returned yet.

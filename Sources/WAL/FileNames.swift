@@ -67,7 +67,8 @@ func hex16(_ value: UInt64) -> String {
 private func parseHexPair(_ text: String) -> (UInt64, UInt64)? {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
     guard parts.count == 2, parts[0].count == 16, parts[1].count == 16,
-          let first = UInt64(parts[0], radix: 16), let second = UInt64(parts[1], radix: 16)
+          let first = UInt64(parts[0], radix: 16), let second = UInt64(parts[1], radix: 16),
+          first <= maximumLogIndex, second <= maximumLogIndex
     else { return nil }
     return (first, second)
 }

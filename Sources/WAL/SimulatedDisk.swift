@@ -5,7 +5,8 @@ import Synchronization
 /// Writes and size changes land in the page cache (visible to reads at once) and become durable only when the
 /// file is synced; creations, renames and removals become durable only when their directory is synced.
 /// ``crash()`` is a power cut: unsynced work is lost, or a random prefix of it survives with the last
-/// surviving write torn (a prefix of it kept, the rest left as it was or zero-filled), drawn from the seed.
+/// surviving write torn (a prefix of it kept, the rest left as it was or zero-filled), and any of the unsynced
+/// namespace changes may survive, all drawn from the seed.
 /// ``crash(keepingUnsyncedOperations:tearLastTo:zeroFillTornRest:)`` does the same deterministically.
 /// ``failAfter(operations:)`` makes the disk go down at an exact operation, so a test can crash a WAL between
 /// any two of its writes or syncs. After a crash the same disk can be reopened by a new WAL; files opened
@@ -24,6 +25,11 @@ public final class SimulatedDisk: FileSystem {
         case resize(Int)
     }
 
+    struct NameChange {
+        let path: String
+        let inode: Int?
+    }
+
     struct Pending {
         let inode: Int
         let operation: PendingOperation
@@ -34,6 +40,8 @@ public final class SimulatedDisk: FileSystem {
         var nextInode = 1
         var names: [String: Int] = [:]
         var durableNames: [String: Int] = [:]
+        /// Unsynced namespace changes in issue order; each group (a rename is one) is atomic.
+        var pendingNameChanges: [[NameChange]] = []
         var directories: Set<String> = []
         var pending: [Pending] = []
         var random: SplitMix64
@@ -87,7 +95,8 @@ public final class SimulatedDisk: FileSystem {
     }
 
     /// A power cut with random losses drawn from the seed: for each file independently, a random prefix of its
-    /// unsynced operations survives, and the last surviving write may be torn. Unsynced names are lost.
+    /// unsynced operations survives, and the last surviving write may be torn; each unsynced creation, rename
+    /// or removal independently survives or not (a rename as a whole).
     public func crash() {
         state.withLock { state in
             var keep: [Bool] = Array(repeating: false, count: state.pending.count)
@@ -106,6 +115,10 @@ public final class SimulatedDisk: FileSystem {
                     default: tear[last] = (Int(state.random.next() % UInt64(bytes.count)), true)
                     }
                 }
+            }
+            // Unsynced creations, renames and removals: each one independently may have reached the disk.
+            for group in state.pendingNameChanges where state.random.next() % 2 == 0 {
+                for change in group { state.durableNames[change.path] = change.inode }
             }
             Self.resolveCrash(&state, keep: keep, tear: tear)
         }
@@ -150,6 +163,7 @@ public final class SimulatedDisk: FileSystem {
             state.inodes[pending.inode] = inode
         }
         state.pending.removeAll()
+        state.pendingNameChanges.removeAll()
         state.names = state.durableNames
         let live = Set(state.durableNames.values)
         state.inodes = state.inodes.filter { live.contains($0.key) }
@@ -218,6 +232,7 @@ public final class SimulatedDisk: FileSystem {
                 state.nextInode += 1
                 state.inodes[id] = Inode()
                 state.names[path] = id
+                state.pendingNameChanges.append([NameChange(path: path, inode: id)])
                 return SimulatedFile(disk: self, inode: id, path: path, generation: state.generation)
             }
             if state.isDown { throw .simulatedCrash(path: path) }
@@ -255,6 +270,7 @@ public final class SimulatedDisk: FileSystem {
             try admit(&state, path: source)
             state.names[source] = nil
             state.names[destination] = id
+            state.pendingNameChanges.append([NameChange(path: source, inode: nil), NameChange(path: destination, inode: id)])
         }
     }
 
@@ -264,6 +280,7 @@ public final class SimulatedDisk: FileSystem {
             guard state.names[path] != nil else { throw .notFound(path: path) }
             try admit(&state, path: path)
             state.names[path] = nil
+            state.pendingNameChanges.append([NameChange(path: path, inode: nil)])
         }
     }
 
@@ -273,6 +290,10 @@ public final class SimulatedDisk: FileSystem {
             let directory = normalized(path)
             let affected = Set(state.names.keys).union(state.durableNames.keys).filter { parentPath($0) == directory }
             for name in affected { state.durableNames[name] = state.names[name] }
+            state.pendingNameChanges = state.pendingNameChanges.compactMap { group in
+                let rest = group.filter { parentPath($0.path) != directory }
+                return rest.isEmpty ? nil : rest
+            }
         }
     }
 }

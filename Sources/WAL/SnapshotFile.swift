@@ -64,7 +64,7 @@ enum SnapshotFile {
         guard CRC32C.checksum(metadataBytes) == metadataCRC else { throw corrupt(16, "metadata checksum mismatch") }
 
         var meta = ByteReader(buffer, from: 16, to: 16 + metadataLength)
-        guard let index = meta.readUInt64(), let term = meta.readUInt64(),
+        guard let index = meta.readUInt64(), let term = meta.readUInt64(), index <= maximumLogIndex, term <= maximumLogIndex,
               let voters = readIDs(&meta), let learners = readIDs(&meta),
               let dataLength = meta.readUInt64().map(Int.init(exactly:)) ?? nil,
               let chunk = meta.readUInt32().map(Int.init), chunk > 0, meta.remaining == 0, dataLength <= buffer.count

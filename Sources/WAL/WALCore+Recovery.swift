@@ -63,87 +63,85 @@ extension WALCore {
 
         var replay = Replay()
         var lastScan = SegmentScan(end: 0, headerEnd: 0)
-        var lastFile: (any StorageFile)?
-        for segment in segments {
+        var lastBytes: [UInt8] = []
+        for segment in segments.dropLast() {
             let path = joinPath(directory, segment.fileName)
-            let isLast = segment == lastSegment
-            let file = try io { () throws(FileSystemError) in try fileSystem.openFile(atPath: path, create: false) }
-            let bytes = try io { () throws(FileSystemError) in try file.readAll() }
-            let scan = try withBytes(bytes) { (buffer) throws(WALError) in
-                try replaySegment(buffer, name: segment, path: path, isLast: isLast, into: &replay)
-            }
-            if isLast {
-                lastScan = scan
-                lastFile = file
-                if let torn = scan.tornBytes {
-                    try cutTornTail(Array(bytes[torn]), at: torn.lowerBound, file: file, path: path,
-                                    directory: directory, fileSystem: fileSystem)
-                }
-            } else {
-                file.close()
+            let bytes = try readWholeFile(path, fileSystem: fileSystem)
+            _ = try withBytes(bytes) { (buffer) throws(WALError) in
+                try replaySegment(buffer, name: segment, path: path, isLast: false, into: &replay)
             }
         }
-        guard let file = lastFile else { preconditionFailure("the last segment was opened above") }
-
-        // The snapshot: the one the newest durable marker names. Newer files lost their marker in a crash.
-        var snapshot: Snapshot?
-        if let marker = replay.marker, marker.index > 0 {
-            let name = SnapshotName(index: marker.index, term: marker.term)
-            let path = joinPath(directory, name.fileName)
-            guard snapshots.contains(name) else { throw .missingSnapshot(file: path) }
-            let bytes = try io { () throws(FileSystemError) -> [UInt8] in
-                let snapshotFile = try fileSystem.openFile(atPath: path, create: false)
-                defer { snapshotFile.close() }
-                return try snapshotFile.readAll()
+        let lastPath = joinPath(directory, lastSegment.fileName)
+        let file = try io { () throws(FileSystemError) in try fileSystem.openFile(atPath: lastPath, create: false) }
+        do throws(WALError) {
+            lastBytes = try io { () throws(FileSystemError) in try file.readAll() }
+            lastScan = try withBytes(lastBytes) { (buffer) throws(WALError) in
+                try replaySegment(buffer, name: lastSegment, path: lastPath, isLast: true, into: &replay)
             }
-            let decoded = try SnapshotFile.decode(bytes, file: path)
-            guard decoded.metadata.index == marker.index, decoded.metadata.term == marker.term else {
-                throw .corruptSnapshot(file: path, offset: 16, reason: "metadata does not match the file name and WAL marker")
-            }
-            snapshot = decoded
-            let orphans = snapshots.filter { $0 > name }
-            if !orphans.isEmpty {
-                try io { () throws(FileSystemError) in
-                    for orphan in orphans { try fileSystem.removeFile(atPath: joinPath(directory, orphan.fileName)) }
-                    try fileSystem.syncDirectory(atPath: directory)
-                }
-                snapshots.removeAll { $0 > name }
-            }
-        } else if !snapshots.isEmpty {
-            // No durable marker at all: every snapshot file is an orphan of an interrupted first snapshot.
-            try io { () throws(FileSystemError) in
-                for orphan in snapshots { try fileSystem.removeFile(atPath: joinPath(directory, orphan.fileName)) }
-                try fileSystem.syncDirectory(atPath: directory)
-            }
-            snapshots.removeAll()
-        }
-
-        let snapshotIndex = replay.marker?.index ?? 0
-        if let lastStale = staleSegments.last {
-            guard segments[0].firstIndex <= snapshotIndex + 1 else {
+            let (snapshot, snapshotIndex) = try loadSnapshot(replay.marker, snapshots: snapshots, directory: directory,
+                                                             fileSystem: fileSystem)
+            if let lastStale = staleSegments.last, segments[0].firstIndex > snapshotIndex + 1 {
                 throw .missingSegment(afterSequence: lastStale.sequence, found: segments[0].sequence)
             }
-            try io { () throws(FileSystemError) in
-                for stale in staleSegments { try fileSystem.removeFile(atPath: joinPath(directory, stale.fileName)) }
-                try fileSystem.syncDirectory(atPath: directory)
+            replay.log.compact(through: snapshotIndex)
+            if let first = replay.log.entries.first?.index, first != snapshotIndex + 1 {
+                throw .logGap(expectedIndex: snapshotIndex + 1, foundIndex: first)
             }
+
+            // Everything checked: only now change the directory (cut the torn tail, drop orphans and stale files).
+            if let torn = lastScan.tornBytes {
+                try cutTornTail(Array(lastBytes[torn]), at: torn.lowerBound, file: file, path: lastPath,
+                                directory: directory, fileSystem: fileSystem)
+            }
+            let inUse = snapshot.map { SnapshotName(index: $0.metadata.index, term: $0.metadata.term) }
+            let orphans = snapshots.filter { name in inUse.map { name > $0 } ?? true }
+            let doomed = orphans.map { joinPath(directory, $0.fileName) } + staleSegments.map { joinPath(directory, $0.fileName) }
+            if !doomed.isEmpty {
+                try io { () throws(FileSystemError) in
+                    for path in doomed { try fileSystem.removeFile(atPath: path) }
+                    try fileSystem.syncDirectory(atPath: directory)
+                }
+            }
+            let capacity = try io { () throws(FileSystemError) in try file.size() }
+            let core = WALCore(
+                directory: directory, fileSystem: fileSystem, options: options, file: file, segments: segments,
+                writeOffset: lastScan.end, segmentCapacity: capacity, headerEnd: lastScan.headerEnd,
+                lastIndex: replay.log.lastIndex ?? snapshotIndex, hardState: replay.hardState, marker: replay.marker,
+                snapshots: snapshots.filter { !orphans.contains($0) })
+            let tornTail = lastScan.tornBytes.map { torn in
+                TornTail(segment: lastPath, offset: torn.lowerBound, byteCount: torn.count,
+                         copyPath: tornCopyPath(lastPath, offset: torn.lowerBound))
+            }
+            return (core, RecoveredState(snapshot: snapshot, hardState: replay.hardState, entries: replay.log.entries,
+                                         tornTail: tornTail))
+        } catch {
+            file.close()
+            throw error
         }
-        replay.log.compact(through: snapshotIndex)
-        if let first = replay.log.entries.first?.index, first != snapshotIndex + 1 {
-            throw .logGap(expectedIndex: snapshotIndex + 1, foundIndex: first)
+    }
+
+    /// Loads and verifies the snapshot the newest durable marker names; returns it (nil if none) and its index.
+    /// Snapshot files newer than the marker lost their marker in a crash: they are orphans, not used.
+    private static func loadSnapshot(
+        _ marker: SnapshotMarker?, snapshots: [SnapshotName], directory: String, fileSystem: any FileSystem
+    ) throws(WALError) -> (Snapshot?, UInt64) {
+        guard let marker, marker.index > 0 else { return (nil, 0) }
+        let name = SnapshotName(index: marker.index, term: marker.term)
+        let path = joinPath(directory, name.fileName)
+        guard snapshots.contains(name) else { throw .missingSnapshot(file: path) }
+        let decoded = try SnapshotFile.decode(try readWholeFile(path, fileSystem: fileSystem), file: path)
+        guard decoded.metadata.index == marker.index, decoded.metadata.term == marker.term else {
+            throw .corruptSnapshot(file: path, offset: 16, reason: "metadata does not match the file name and WAL marker")
         }
-        let capacity = try io { () throws(FileSystemError) in try file.size() }
-        let core = WALCore(
-            directory: directory, fileSystem: fileSystem, options: options, file: file, segments: segments,
-            writeOffset: lastScan.end, segmentCapacity: capacity, headerEnd: lastScan.headerEnd,
-            lastIndex: replay.log.lastIndex ?? snapshotIndex, hardState: replay.hardState, marker: replay.marker,
-            snapshots: snapshots)
-        let tornTail = lastScan.tornBytes.map { torn in
-            TornTail(segment: joinPath(directory, lastSegment.fileName), offset: torn.lowerBound, byteCount: torn.count,
-                     copyPath: tornCopyPath(joinPath(directory, lastSegment.fileName), offset: torn.lowerBound))
+        return (decoded, marker.index)
+    }
+
+    private static func readWholeFile(_ path: String, fileSystem: any FileSystem) throws(WALError) -> [UInt8] {
+        try io { () throws(FileSystemError) -> [UInt8] in
+            let file = try fileSystem.openFile(atPath: path, create: false)
+            defer { file.close() }
+            return try file.readAll()
         }
-        return (core, RecoveredState(snapshot: snapshot, hardState: replay.hardState, entries: replay.log.entries,
-                                     tornTail: tornTail))
     }
 
     private static func startFresh(directory: String, fileSystem: any FileSystem, options: WALOptions) throws(WALError)

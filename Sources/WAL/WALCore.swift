@@ -31,6 +31,9 @@ struct WALCore: Sendable {
     mutating func save(hardState newHardState: HardState?, entries: [Entry], installing snapshot: Snapshot?) throws(WALError) {
         try checkOpen()
         try validate(entries: entries, installing: snapshot)
+        if let newHardState, newHardState.term > maximumLogIndex || newHardState.commit > maximumLogIndex {
+            throw .invalidHardState(reason: "term \(newHardState.term) or commit \(newHardState.commit) is out of range")
+        }
         if entries.isEmpty && newHardState == nil && snapshot == nil { return }
         try failingOnError { (core) throws(WALError) in
             var marker: SnapshotMarker?
@@ -54,6 +57,9 @@ struct WALCore: Sendable {
     mutating func saveSnapshot(_ snapshot: Snapshot) throws(WALError) {
         try checkOpen()
         let index = snapshot.metadata.index
+        guard snapshot.metadata.term <= maximumLogIndex else {
+            throw .invalidSnapshot(reason: "snapshot term \(snapshot.metadata.term) is out of range")
+        }
         guard index > snapshotIndex else {
             throw .invalidSnapshot(reason: "snapshot index \(index) is not after the current snapshot \(snapshotIndex)")
         }
@@ -97,8 +103,24 @@ struct WALCore: Sendable {
     }
 
     func validate(entries: [Entry], installing snapshot: Snapshot?) throws(WALError) {
-        for (offset, entry) in entries.enumerated() where entry.index != entries[0].index + UInt64(offset) {
-            throw .invalidEntries(reason: "entry \(offset) has index \(entry.index), expected \(entries[0].index + UInt64(offset))")
+        if let first = entries.first, first.index == 0 || first.index > maximumLogIndex - UInt64(entries.count) {
+            throw .invalidEntries(reason: "entry index \(first.index) is out of range")
+        }
+        if let snapshot, snapshot.metadata.index > maximumLogIndex || snapshot.metadata.term > maximumLogIndex {
+            throw .invalidSnapshot(reason: "snapshot index or term is out of range")
+        }
+        var recordBytes = 64
+        for (offset, entry) in entries.enumerated() {
+            guard entry.index == entries[0].index + UInt64(offset) else {
+                throw .invalidEntries(reason: "entry \(offset) has index \(entry.index), expected \(entries[0].index + UInt64(offset))")
+            }
+            guard entry.term <= maximumLogIndex else {
+                throw .invalidEntries(reason: "entry term \(entry.term) is out of range")
+            }
+            recordBytes += 21 + entry.data.count
+        }
+        guard recordBytes <= maximumRecordBytes else {
+            throw .invalidEntries(reason: "a batch of \(recordBytes) bytes exceeds the \(maximumRecordBytes)-byte record limit")
         }
         if let snapshot {
             let index = snapshot.metadata.index
@@ -137,6 +159,7 @@ struct WALCore: Sendable {
     mutating func appendAndSync() throws(WALError) {
         let count = scratch.bytes.count
         if writeOffset + count > segmentCapacity && writeOffset > headerEnd { try cutSegment(needing: count) }
+        try crashPoint(.beforeWALWrite)
         let file = self.file, offset = writeOffset
         try io { () throws(FileSystemError) in try file.write(scratch.bytes, at: offset) }
         try crashPoint(.beforeWALSync)

@@ -19,6 +19,8 @@ public enum WALError: Error, Equatable, Sendable {
     case unexpectedFile(name: String)
     /// Entries handed to `save` are not a contiguous run that attaches to the log; nothing was written.
     case invalidEntries(reason: String)
+    /// A hard state handed to `save` has a term or commit index beyond 2^62; nothing was written.
+    case invalidHardState(reason: String)
     /// A snapshot handed to `saveSnapshot` is older than the current one or beyond the log; nothing was written.
     case invalidSnapshot(reason: String)
     /// A configured crash point fired (tests and fault injection): the WAL stopped there, like a dead process.

@@ -1,5 +1,13 @@
 import Raft
 
+/// The largest log index, term or segment sequence the WAL accepts (2^62): far beyond any real log, and low
+/// enough that `index + 1` never overflows anywhere. Larger values are refused on input and treated as
+/// damage on disk.
+let maximumLogIndex: UInt64 = 1 << 62
+
+/// The largest record the WAL writes (1 GiB): a batch must fit, so lengths always fit their `UInt32` fields.
+let maximumRecordBytes = 1 << 30
+
 /// The kinds of WAL record. Raw values are on disk: never renumber.
 enum RecordType: UInt8 {
     /// First record of every segment: its sequence and first index, plus the state so far (hard state and
@@ -93,6 +101,7 @@ enum RecordCodec {
         entries.reserveCapacity(Int(count))
         for _ in 0..<count {
             guard let index = reader.readUInt64(), let term = reader.readUInt64(),
+                  index <= maximumLogIndex, term <= maximumLogIndex,
                   let kindByte = reader.readUInt8(), let kind = Entry.Kind(rawValue: kindByte),
                   let length = reader.readUInt32(), let data = reader.readBytes(Int(length))
             else { return nil }
@@ -106,7 +115,8 @@ enum RecordCodec {
     static func decodeSegmentHeader(_ buffer: UnsafeRawBufferPointer, payload: Range<Int>) -> SegmentHeader? {
         var reader = ByteReader(buffer, from: payload.lowerBound, to: payload.upperBound)
         guard reader.readUInt64() == SegmentHeader.magic, let sequence = reader.readUInt64(),
-              let firstIndex = reader.readUInt64(), let (marker, hardState) = readStateBlock(&reader),
+              let firstIndex = reader.readUInt64(), sequence <= maximumLogIndex, firstIndex <= maximumLogIndex,
+              let (marker, hardState) = readStateBlock(&reader),
               reader.remaining == 0
         else { return nil }
         return SegmentHeader(sequence: sequence, firstIndex: firstIndex, hardState: hardState, snapshotMarker: marker)
@@ -118,12 +128,13 @@ enum RecordCodec {
         var hardState: HardState?
         if flags & 1 != 0 {
             guard let index = reader.readUInt64(), let term = reader.readUInt64(), let reset = reader.readUInt8(),
-                  reset <= 1
+                  reset <= 1, index <= maximumLogIndex, term <= maximumLogIndex
             else { return nil }
             marker = SnapshotMarker(index: index, term: term, resetsLog: reset == 1)
         }
         if flags & 2 != 0 {
-            guard let term = reader.readUInt64(), let vote = reader.readUInt64(), let commit = reader.readUInt64()
+            guard let term = reader.readUInt64(), let vote = reader.readUInt64(), let commit = reader.readUInt64(),
+                  term <= maximumLogIndex, commit <= maximumLogIndex
             else { return nil }
             hardState = HardState(term: term, vote: vote, commit: commit)
         }

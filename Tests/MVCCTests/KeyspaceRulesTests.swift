@@ -211,13 +211,16 @@ struct KeyIndexTests {
         #expect(index.live(at: 1) == nil)
         #expect(index.version(at: Revision(main: 4))?.previous == bee)
         var at4 = index
-        #expect(at4.compact(at: 4))
+        let keptAt4 = at4.compact(at: 4)
+        #expect(keptAt4)
         #expect(at4.versions == [bee, tomb, c])
         var at5 = index
-        #expect(at5.compact(at: 5))
+        let keptAt5 = at5.compact(at: 5)
+        #expect(keptAt5)
         #expect(at5.versions == [c])
         var dead = KeyIndex(a)
         dead.append(tomb)
-        #expect(!dead.compact(at: 5), "a key deleted below the compact revision leaves the index")
+        let deadKept = dead.compact(at: 5)
+        #expect(!deadKept, "a key deleted below the compact revision leaves the index")
     }
 }

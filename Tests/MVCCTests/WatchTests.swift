@@ -146,3 +146,46 @@ struct WatchTests {
         }
     }
 }
+
+@Suite("Watch resumption")
+struct WatchResumeTests {
+    @Test("a watch restarted at last + 1 continues exactly where the first stopped", arguments: [5 as UInt64, 6])
+    func resumeFromLastPlusOne(seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        let keyspace = Keyspace(maxPendingEventsPerWatcher: 3)
+        func write(_ count: Int) throws {
+            for _ in 0..<count {
+                let key = "r/\(Int.random(in: 0..<5, using: &generator))"
+                if Int.random(in: 0..<4, using: &generator) == 0 {
+                    _ = try keyspace.deleteRange(DeleteRangeRequest(key: b(key)))
+                } else {
+                    try keyspace.put(key, "\(Int.random(in: 0..<100, using: &generator))")
+                }
+            }
+        }
+        try write(10)
+        let full = try keyspace.createWatcher(WatchCreateRequest(key: b("r/"), rangeEnd: b("r0"), startRevision: 1))
+        let first = try keyspace.createWatcher(WatchCreateRequest(key: b("r/"), rangeEnd: b("r0"), startRevision: 1))
+        try write(30)
+        keyspace.syncUnsyncedWatchers(maxEvents: 4)
+        let part = try #require(keyspace.drain(first, maxEvents: 5))
+        let last = try #require(part.events.last?.revision.main)
+        keyspace.cancelWatcher(first)
+        let second = try keyspace.createWatcher(WatchCreateRequest(key: b("r/"), rangeEnd: b("r0"), startRevision: last + 1))
+        try write(20)
+        var resumed = part.events.map(\.event)
+        var everything: [Event] = []
+        for _ in 0..<1000 {
+            keyspace.syncUnsyncedWatchers(maxEvents: 4)
+            resumed += keyspace.drainAll(second).flatMap(\.events).map(\.event)
+            everything += keyspace.drainAll(full).flatMap(\.events).map(\.event)
+            if keyspace.watcherCounts.unsynced == 0 { break }
+        }
+        resumed += keyspace.drainAll(second).flatMap(\.events).map(\.event)
+        everything += keyspace.drainAll(full).flatMap(\.events).map(\.event)
+        #expect(everything.count > 30, "seed \(seed)")
+        #expect(resumed == everything, "seed \(seed)")
+        let revisions = everything.map(\.revision)
+        #expect(zip(revisions, revisions.dropFirst()).allSatisfy { $0 < $1 }, "ordered and unique, seed \(seed)")
+    }
+}

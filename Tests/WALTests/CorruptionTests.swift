@@ -181,4 +181,23 @@ import Testing
         #expect(disk.contents(atPath: segmentPath) == nil)
         #expect(reopened.segmentFileNames.first != "0000000000000001-0000000000000001.wal")
     }
+
+    @Test func refusedRecoveryChangesNothing() throws {
+        let (disk, offsets) = try writeBatches(5)
+        let (wal, _) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk,
+                                              options: WALOptions(segmentSizeBytes: 64 * 1024))
+        try wal.saveSnapshot(Snapshot(metadata: SnapshotMetadata(index: 10, term: 1), data: [1, 2, 3]))
+        wal.close()
+        let end = try #require(offsets.last) + 8 * 8  // past the snapshot marker record
+        disk.flipBit(atPath: segmentPath, byteOffset: end + 100)
+        let snapshotPath = walDirectory + "/" + SnapshotName(index: 10, term: 1).fileName
+        disk.flipBit(atPath: snapshotPath, byteOffset: 20)
+        let before = try disk.contentsOfDirectory(atPath: walDirectory)
+        let segmentBefore = disk.contents(atPath: segmentPath)
+        #expect(throws: WALError.corruptSnapshot(file: snapshotPath, offset: 16, reason: "metadata checksum mismatch")) {
+            _ = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk)
+        }
+        #expect(try disk.contentsOfDirectory(atPath: walDirectory) == before)
+        #expect(disk.contents(atPath: segmentPath) == segmentBefore)
+    }
 }

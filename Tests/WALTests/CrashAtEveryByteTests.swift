@@ -8,7 +8,8 @@ import Testing
 /// the state after a prefix of the operations, at least every acknowledged one; and the recovered WAL must
 /// accept more writes and recover them.
 @Suite struct CrashAtEveryByteTests {
-    static let options = WALOptions(segmentSizeBytes: 768, retainedSnapshotCount: 2)
+    /// Small segments and one kept snapshot, so the workloads cut segments and release them.
+    static let options = WALOptions(segmentSizeBytes: 512, retainedSnapshotCount: 1)
 
     struct Outcome {
         var acknowledged = 0
@@ -51,7 +52,7 @@ import Testing
 
     @Test(arguments: [11, 12, 13] as [UInt64])
     func everyOperationAndEveryByte(seed: UInt64) throws {
-        let workload = makeWorkload(seed: seed, count: 14)
+        let workload = makeWorkload(seed: seed, count: 20)
         let states = modelStates(workload)
         var budget = 0
         var checked = 0
@@ -60,7 +61,7 @@ import Testing
             disk.failAfter(operations: budget)
             let outcome = run(workload, on: disk)
             if outcome.completed { break }
-            let context = "seed \(seed) budget \(budget) (replay: makeWorkload(seed: \(seed), count: 14), failAfter(operations: \(budget)))"
+            let context = "seed \(seed) budget \(budget) (replay: makeWorkload(seed: \(seed), count: 20), failAfter(operations: \(budget)))"
             let unsynced = disk.unsyncedOperationCount
             var crashes: [(String, (SimulatedDisk) -> Void)] = [
                 ("lose all", { $0.crash(keepingUnsyncedOperations: 0) }),
@@ -86,14 +87,14 @@ import Testing
         #expect(checked > 100)
     }
 
-    @Test(arguments: Array(100..<130) as [UInt64])
+    @Test(arguments: Array(100..<160) as [UInt64])
     func randomCrashesDuringALongerWorkload(seed: UInt64) throws {
         let workload = makeWorkload(seed: seed, count: 40)
         let states = modelStates(workload)
         var random = SplitMix64(seed: seed)
         let fullRun = SimulatedDisk(seed: seed)
         _ = run(workload, on: fullRun)
-        for round in 0..<4 {
+        for round in 0..<5 {
             let budget = Int(random.next() % UInt64(fullRun.operationCount + 1))
             let disk = SimulatedDisk(seed: seed &* 31 &+ UInt64(round))
             disk.failAfter(operations: budget)

@@ -77,4 +77,21 @@ import Testing
         while index < bytes.count && bytes[index] == expected[index] { index += 1 }
         #expect(bytes[index...].allSatisfy { $0 == 0 }, "seed \(seed): \(bytes)")
     }
+
+    @Test func randomCrashKeepsOrLosesEachRenameAsAWhole() throws {
+        var outcomes: Set<[String]> = []
+        for seed in 1...(16 as UInt64) {
+            let disk = SimulatedDisk(seed: seed)
+            let file = try makeFile(disk, "/d/old")
+            try file.write([1], at: 0)
+            try file.sync()
+            try disk.rename(from: "/d/old", to: "/d/new")
+            disk.crash()
+            let names = try disk.contentsOfDirectory(atPath: "/d")
+            #expect(names == ["old"] || names == ["new"], "seed \(seed): \(names)")
+            #expect(names.first.flatMap { disk.contents(atPath: "/d/" + $0) } == [1], "seed \(seed)")
+            outcomes.insert(names)
+        }
+        #expect(outcomes.count == 2)
+    }
 }
