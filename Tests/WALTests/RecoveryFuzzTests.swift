@@ -56,7 +56,7 @@ import Testing
             while case .record(_, _, let next) = RecordFraming.inspect(buffer, at: offset) { offset = next }
             return offset
         }
-        var garbage = ByteWriter()
+        var garbage = WAL.ByteWriter()
         RecordFraming.append(type: .batch, to: &garbage) { payload in
             payload.append(UInt8(0))  // no marker, no hard state
             payload.append(UInt32(1))  // one entry...
