@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire", "JSON"], path: "Sources/Replica"),
 
         // The one binary.
-        .executableTarget(name: "tern", path: "Sources/tern"),
+        .executableTarget(name: "tern", dependencies: ["Replica", "Wire", "JSON", "MVCC"], path: "Sources/tern"),
 
         // Tests, one target per module.
         .testTarget(name: "RaftTests", dependencies: ["Raft"], path: "Tests/RaftTests"),

@@ -4,31 +4,33 @@ import Glibc
 #endif
 
 let usage = """
-    usage: tern <command>
+    usage: tern <command> [options]
 
-      up        start a local three-member cluster from cluster.conf (not built yet)
-      server    run one control-plane member (not built yet)
-      version   print the version
+      up       [--config cluster.conf]               start every member of cluster.conf on this machine
+      server   --name NAME [--config cluster.conf]   run one control-plane member
+               [--log-level debug|info|warning|error]
+      kv       put|get|del|watch|txn|lease|compact|member|status|endpoints ...
+               an etcdctl-style client of the store (tern kv --help)
+      version  print the version
 
-    Tern's store and servers are being built issue by issue; README.md's status table says what works.
+    The cluster file defaults to ./cluster.conf. README.md says what works today.
     """
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-switch arguments.first {
-case "version":
+setvbuf(stdout, nil, _IOLBF, 0)
+var arguments = Array(CommandLine.arguments.dropFirst())
+let command = arguments.isEmpty ? "" : arguments.removeFirst()
+switch command {
+case "version", "--version":
     print("tern 0.1.0-dev")
-case "up", "server":
-    FileHandleOutput.standardError("tern \(arguments[0]): not built yet (the replicated store is issue 6); see README.md\n")
-    exit(2)
+case "server":
+    exit(ServerCommand.run(arguments))
+case "up":
+    exit(UpCommand.run(arguments))
+case "kv":
+    exit(KVCommand.run(arguments))
+case "help", "--help", "-h":
+    print(usage)
 default:
-    FileHandleOutput.standardError(usage + "\n")
-    exit(arguments.isEmpty ? 2 : 1)
-}
-
-/// Writes to the process's standard streams without Foundation.
-enum FileHandleOutput {
-    static func standardError(_ text: String) {
-        var bytes = Array(text.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
-    }
+    Console.error(usage)
+    exit(2)
 }

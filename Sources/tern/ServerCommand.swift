@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Replica
+
+/// `tern server --name NAME [--config FILE] [--log-level LEVEL]`: one member, until SIGINT/SIGTERM.
+enum ServerCommand {
+    static func run(_ args: [String]) -> Int32 {
+        let flags = Console.Flags(args)
+        guard let name = flags["name"] else {
+            Console.error("usage: tern server --name NAME [--config cluster.conf] [--log-level info]")
+            return 2
+        }
+        guard let cluster = Console.loadCluster(flags["config"] ?? "cluster.conf") else { return 2 }
+        let level = ReplicaLog.Level(name: flags["log-level"] ?? "info") ?? .info
+        var signals = Console.blockStopSignals()
+        let member: Member
+        do {
+            member = try Member(cluster: cluster, name: name, logLevel: level)
+            try member.start()
+        } catch {
+            Console.error("tern server: \(error)")
+            return 1
+        }
+        // Wait for a stop signal, or for the member to stop on its own (a fatal storage error).
+        let waiter = WaitThread { member.wait(); kill(getpid(), SIGTERM) }
+        _ = waiter
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        member.log.info("received signal \(received); stopping")
+        member.stop()
+        return 0
+    }
+}
+
+/// Runs a blocking closure on its own detached thread.
+final class WaitThread: Sendable {
+    init(_ body: @escaping @Sendable () -> Void) {
+        final class Box { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
+        let box = Unmanaged.passRetained(Box(body))
+        var t = pthread_t()
+        if pthread_create(&t, nil, { raw in
+            Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
+            return nil
+        }, box.toOpaque()) == 0 {
+            pthread_detach(t)
+        } else {
+            box.release()
+        }
+    }
+}
