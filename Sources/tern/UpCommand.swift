@@ -15,7 +15,7 @@ enum UpCommand {
         guard let cluster = Console.loadCluster(path) else { return 2 }
         var signals = Console.blockStopSignals()
         let executable = selfExecutable()
-        print("tern up: cluster \(cluster.name), \(cluster.members.count) members, data in \(cluster.dataDirectory(of: "<member>"))")
+        say("tern up: cluster \(cluster.name), \(cluster.members.count) members, data in \(cluster.dataDirectory(of: "<member>"))")
         var children: [(name: String, pid: pid_t)] = []
         for m in cluster.members {
             guard let pid = spawn(executable, ["server", "--config", path, "--name", m.name]) else {
@@ -24,19 +24,19 @@ enum UpCommand {
                 return 1
             }
             children.append((m.name, pid))
-            print("  \(m.name): pid \(pid), client http://\(m.client), peer \(m.peer), api \(m.api)")
+            say("  \(m.name): pid \(pid), client http://\(m.client), peer \(m.peer), api \(m.api)")
         }
         if let leader = waitForLeader(cluster, seconds: 30) {
-            print("tern up: leader is \(leader); try: tern kv put greeting hello && tern kv get greeting")
+            say("tern up: leader is \(leader); try: tern kv put greeting hello && tern kv get greeting")
         } else {
-            print("tern up: no leader yet after 30 s (members still starting?)")
+            say("tern up: no leader yet after 30 s (members still starting?)")
         }
         var live = children
         var timeout = timespec(tv_sec: 0, tv_nsec: 200_000_000)
         while !live.isEmpty {
             var info = siginfo_t()
             if sigtimedwait(&signals, &info, &timeout) > 0 {
-                print("tern up: stopping \(live.count) members")
+                say("tern up: stopping \(live.count) members")
                 stop(live)
                 return 0
             }
@@ -44,12 +44,18 @@ enum UpCommand {
             let pid = waitpid(-1, &status, WNOHANG)
             if pid > 0, let i = live.firstIndex(where: { $0.pid == pid }) {
                 let how = (status & 0x7f) == 0 ? "exited with status \((status >> 8) & 0xff)" : "was killed by signal \(status & 0x7f)"
-                print("tern up: member \(live[i].name) (pid \(pid)) \(how); not restarting it")
+                say("tern up: member \(live[i].name) (pid \(pid)) \(how); not restarting it")
                 live.remove(at: i)
             }
         }
-        print("tern up: every member has stopped")
+        say("tern up: every member has stopped")
         return 1
+    }
+
+    /// Prints a line at once (stdout may be a pipe or a file).
+    static func say(_ text: String) {
+        print(text)
+        fflush(nil)
     }
 
     static func selfExecutable() -> String {

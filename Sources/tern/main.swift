@@ -16,7 +16,6 @@ let usage = """
     The cluster file defaults to ./cluster.conf. README.md says what works today.
     """
 
-setvbuf(stdout, nil, _IOLBF, 0)
 var arguments = Array(CommandLine.arguments.dropFirst())
 let command = arguments.isEmpty ? "" : arguments.removeFirst()
 switch command {
