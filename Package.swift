@@ -32,6 +32,8 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "CSystem"], path: "Tests/WireTests"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Raft"], path: "Tests/ReplicaTests"),
+        // Starts real `tern` processes (the dependency makes `swift test` build the executable).
+        .testTarget(name: "ProcessTests", dependencies: ["tern", "Wire", "JSON", "Replica"], path: "Tests/ProcessTests"),
 
         // Benchmarks: release-build executables that print their figures.
         .executableTarget(name: "raft-bench", dependencies: ["Raft"], path: "Benchmarks/RaftBench"),

@@ -45,6 +45,8 @@ final class RaftLoop: @unchecked Sendable {
     var lastSnapshotIndex: UInt64
     var snapshotInProgress = false
     var lastRole: Role = .follower
+    /// Set when a stop was asked for: the loop runs until leadership has moved or this time passes.
+    var stopDeadline: UInt64?
     var progressTicks = 0
     var failure: ReplicaError?
     let snapshotQueue = DispatchQueue(label: "tern.snapshot")
@@ -147,6 +149,7 @@ final class RaftLoop: @unchecked Sendable {
             processReady()
             deliverWatchEvents()
             maybeSnapshot()
+            if let deadline = stopDeadline, node.role != .leader || now() >= deadline { running = false }
             if !running { break }
             sleepUntilWorkOrTick()
         }
@@ -189,7 +192,7 @@ final class RaftLoop: @unchecked Sendable {
                 log.info("snapshot at index \(snapshot.metadata.index) saved (\(snapshot.data.count) bytes)")
             }
         case .stop:
-            running = false
+            beginStop()
         }
     }
 
@@ -234,6 +237,18 @@ final class RaftLoop: @unchecked Sendable {
         for seq in lost { keepAlives.removeValue(forKey: seq)?.completion(.failure(.timedOut), headerContext) }
         expireLeases(now: t)
         tickWatchProgress()
+    }
+
+    /// A graceful stop: a leader first hands leadership to its most caught-up voter, so the
+    /// cluster does not wait an election timeout.
+    private func beginStop() {
+        guard stopDeadline == nil else { return }
+        stopDeadline = now() + options.electionTimeoutNanoseconds
+        guard node.role == .leader else { return }
+        let candidates = node.conf.voters.filter { $0 != member.id }
+        guard let target = candidates.max(by: { (node.matchIndex(of: $0) ?? 0, $1) < (node.matchIndex(of: $1) ?? 0, $0) }) else { return }
+        log.info("stopping: handing leadership to \(String(target, radix: 16))")
+        node.transferLeadership(to: target)
     }
 
     private func shutdown() {

@@ -1,0 +1,143 @@
+import Testing
+import Wire
+import JSON
+import Replica
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A cluster of real `tern server` processes on loopback, each with its own data folder and free
+/// ports. Every process started is killed when the cluster is shut down, whatever happened.
+final class ProcessCluster {
+    let directory: String
+    let configPath: String
+    let config: ClusterConfig
+    private(set) var pids: [String: pid_t] = [:]
+
+    /// The `tern` binary beside the test bundle (built by `swift test` as a dependency).
+    static var ternPath: String {
+        // #filePath is <root>/Tests/ProcessTests/ProcessCluster.swift.
+        let root = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+        for candidate in [root + "/.build/debug/tern", root + "/.build/release/tern"] where access(candidate, X_OK) == 0 {
+            return candidate
+        }
+        return root + "/.build/debug/tern"
+    }
+
+    init(size: Int = 3) throws {
+        var template = Array("/tmp/tern-proc-XXXXXX".utf8CString)
+        directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+        var text = "[cluster]\nname = proc\ndata-dir = data\n"
+        for i in 1...size {
+            text += "[member n\(i)]\nclient = 127.0.0.1:\(freePort())\npeer = 127.0.0.1:\(freePort())\napi = 127.0.0.1:\(freePort())\n"
+        }
+        configPath = directory + "/cluster.conf"
+        guard let f = fopen(configPath, "w") else { throw ProcessTestError("cannot write \(configPath)") }
+        fputs(text, f)
+        fclose(f)
+        config = try ClusterConfig.parse(text, baseDirectory: directory)
+    }
+
+    var names: [String] { config.members.map(\.name) }
+
+    /// Starts `tern server --name NAME`, logging to `<dir>/NAME.log`.
+    func start(_ name: String) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let logPath = directory + "/\(name).log"
+        posix_spawn_file_actions_addopen(&actions, 2, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        let args = [Self.ternPath, "server", "--config", configPath, "--name", name]
+        let argv = args.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, Self.ternPath, &actions, nil, argv, environ)
+        guard rc == 0 else { throw ProcessTestError("cannot start \(Self.ternPath): \(rc)") }
+        pids[name] = pid
+    }
+
+    func startAll() throws { for n in names { try start(n) } }
+
+    /// Sends `signal` and, for SIGKILL/SIGTERM, reaps the process.
+    func kill(_ name: String, signal: Int32 = SIGKILL) {
+        guard let pid = pids[name] else { return }
+        Glibc.kill(pid, signal)
+        if signal == SIGKILL || signal == SIGTERM {
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            pids.removeValue(forKey: name)
+        }
+    }
+
+    func post(_ name: String, _ path: String, _ json: String, timeoutSeconds: Double = 3) throws -> (Int, JSONValue) {
+        let m = try config.member(named: name)
+        let c = HTTPClient(address: SocketAddress(host: m.client.host, port: m.client.port),
+                           timeoutNanoseconds: UInt64(timeoutSeconds * 1e9))
+        defer { c.close() }
+        let r = try c.request(method: "POST", path: path, body: Array(json.utf8))
+        return (r.status, (try? JSONParser.parse(r.body)) ?? .null)
+    }
+
+    /// The leader as reported by a live member, waiting up to `seconds`.
+    func waitForLeader(seconds: Double = 15, excluding: String? = nil) throws -> String {
+        let deadline = monotonicSeconds() + seconds
+        while monotonicSeconds() < deadline {
+            for name in pids.keys.sorted() where name != excluding {
+                if let (s, v) = try? post(name, "/v3/maintenance/status", "{}", timeoutSeconds: 0.5), s == 200,
+                   case .string(let id)? = v["leader"],
+                   let leader = config.members.first(where: { String($0.id) == id }), pids[leader.name] != nil,
+                   leader.name != excluding {
+                    return leader.name
+                }
+            }
+            usleep(100_000)
+        }
+        throw ProcessTestError("no leader within \(seconds) s; logs in \(directory)")
+    }
+
+    func shutdown() {
+        for name in pids.keys.sorted() { kill(name) }
+        if directory.hasPrefix("/tmp/tern-proc-") { _ = system("rm -rf '\(directory)'") }
+    }
+}
+
+struct ProcessTestError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func freePort() -> UInt16 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return UInt16(bigEndian: addr.sin_port)
+}
+
+func base64(_ s: String) -> String {
+    let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    let bytes = Array(s.utf8)
+    var out: [UInt8] = []
+    var i = 0
+    while i < bytes.count {
+        let b0 = UInt32(bytes[i]), b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0, b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
+        let w = b0 << 16 | b1 << 8 | b2
+        out.append(table[Int(w >> 18)])
+        out.append(table[Int(w >> 12 & 63)])
+        out.append(i + 1 < bytes.count ? table[Int(w >> 6 & 63)] : UInt8(ascii: "="))
+        out.append(i + 2 < bytes.count ? table[Int(w & 63)] : UInt8(ascii: "="))
+        i += 3
+    }
+    return String(decoding: out, as: UTF8.self)
+}
