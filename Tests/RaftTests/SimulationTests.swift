@@ -40,4 +40,16 @@ import Glibc
         #expect(a.committed == b.committed)
         #expect(a.committed > 0)
     }
+
+    @Test("runs through the real WAL on a simulated disk: crashes lose unsynced writes, saves tear", arguments: 0..<4)
+    func throughWAL(batch: Int) {
+        for i in 0..<50 {
+            let seed = UInt64(100_000 + batch * 50 + i)
+            var run = RandomizedRun(seed: seed)
+            run.throughWAL = true
+            let outcome = run.run()
+            #expect(outcome.violations.isEmpty, "replay the WAL run of seed \(seed): \(outcome.report)")
+            if !outcome.violations.isEmpty { return }
+        }
+    }
 }

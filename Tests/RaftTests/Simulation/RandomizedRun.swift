@@ -6,6 +6,9 @@ struct RandomizedRun {
     let seed: UInt64
     var faultTicks = 250
     var healTicks = 300
+    /// Run every node's storage through the real WAL on a simulated disk (crashes lose unsynced
+    /// writes; some saves are cut off part-way).
+    var throughWAL = false
 
     struct Outcome {
         var violations: [String]
@@ -26,7 +29,11 @@ struct RandomizedRun {
         config.checkQuorum = pick([true, true, false])
         config.maxMessageBytes = pick([64, 1 << 20])
         config.maxInflightMessages = pick([1, 4, 256])
-        let cluster = SimulatedCluster(seed: seed, voters: voters, config: config, spare: spare)
+        let walSeed = seed
+        let cluster = SimulatedCluster(seed: seed, voters: voters, config: config, spare: spare,
+                                       makeStorage: throughWAL
+                                           ? { id in WALStorage(seed: walSeed &* 31 &+ id, tornSaveRate: 0.01) }
+                                           : { _ in MemoryStorage() })
         cluster.network.dropRate = pick([0, 0.01, 0.05, 0.2])
         cluster.network.duplicateRate = pick([0, 0.02])
         cluster.network.maxDelayRounds = pick([0, 1, 4])
@@ -84,6 +91,8 @@ struct RandomizedRun {
         var ticks = 0
         var marker = 0
         while ticks < healTicks && cluster.checker.violations.isEmpty {
+            // Storage faults (torn saves) may still crash a node: restart it, as a supervisor would.
+            for id in all where !cluster.isUp(id) { cluster.restart(id) }
             cluster.tick()
             ticks += 1
             if ticks % 10 == 0, let l = cluster.leader {

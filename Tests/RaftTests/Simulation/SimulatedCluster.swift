@@ -30,10 +30,12 @@ final class SimulatedCluster {
     private var readFloors: [[UInt8]: UInt64] = [:]
     /// Recent events, printed when a run fails.
     private(set) var trace: [String] = []
-    var makeStorage: (NodeID) -> SimulatedStorage = { _ in MemoryStorage() }
+    let makeStorage: (NodeID) -> SimulatedStorage
 
-    init(seed: UInt64, voters: [NodeID], config: RaftConfig = RaftConfig(id: 1), spare: [NodeID] = []) {
+    init(seed: UInt64, voters: [NodeID], config: RaftConfig = RaftConfig(id: 1), spare: [NodeID] = [],
+         makeStorage: @escaping (NodeID) -> SimulatedStorage = { _ in MemoryStorage() }) {
         self.seed = seed
+        self.makeStorage = makeStorage
         random = SeededRandom(seed: seed)
         baseConfig = config
         for id in voters { addSlot(id, bootstrapVoters: voters) }
@@ -135,7 +137,11 @@ final class SimulatedCluster {
             crash(id)
             return
         }
-        slot.storage.persist(rd)
+        guard slot.storage.persist(rd) else {
+            slots[id] = slot
+            crash(id)
+            return
+        }
         if let hs = rd.hardState { checker.observeDurableCommit(hs.commit, of: id) }
         dispatch(rd.messagesAfterPersist)
         if let snap = rd.snapshot {

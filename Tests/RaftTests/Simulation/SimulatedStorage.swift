@@ -2,8 +2,9 @@ import Raft
 
 /// What a simulated node keeps across a crash: the durable part of its Raft state.
 protocol SimulatedStorage {
-    /// Persists a `Ready`'s snapshot, entries and hard state (one "fsync").
-    mutating func persist(_ rd: Ready)
+    /// Persists a `Ready`'s snapshot, entries and hard state (one "fsync"). False if the write
+    /// failed part-way (the node then crashes before anything that depended on it).
+    mutating func persist(_ rd: Ready) -> Bool
     /// Records an application snapshot and drops the entries it covers.
     mutating func saveSnapshot(_ snapshot: Snapshot)
     /// What a restarted node reads back.
@@ -18,7 +19,7 @@ struct MemoryStorage: SimulatedStorage {
     var snapshot = Snapshot()
     var entries: [Entry] = []
 
-    mutating func persist(_ rd: Ready) {
+    mutating func persist(_ rd: Ready) -> Bool {
         if let snap = rd.snapshot, snap.metadata.index > snapshot.metadata.index {
             snapshot = snap
             entries.removeAll { $0.index <= snap.metadata.index }
@@ -30,6 +31,7 @@ struct MemoryStorage: SimulatedStorage {
             entries.append(contentsOf: rd.entries)
         }
         if let hs = rd.hardState { hardState = hs }
+        return true
     }
 
     mutating func saveSnapshot(_ snap: Snapshot) {
