@@ -18,6 +18,7 @@ enum KVCommand {
           compact REVISION
           lease grant TTL | revoke ID | timetolive ID [--keys] | list | keep-alive ID
           member list
+          snapshot save FILE            a consistent image of the keyspace (restore: tern server --restore FILE)
           status                        one line per endpoint
           endpoints                     health of every endpoint
         Endpoints default to the members of ./cluster.conf, else 127.0.0.1:3379.
@@ -51,6 +52,9 @@ enum KVCommand {
                 }
             }
             case "status", "endpoints": return status(client)
+            case "snapshot":
+                guard words.count == 2, words[0] == "save" else { return usageError("snapshot save FILE") }
+                return try saveSnapshot(client, to: words[1])
             default: return usageError("unknown command \(command)")
             }
         } catch {
@@ -207,6 +211,48 @@ enum KVCommand {
                 if e["type"] == nil { print(decode(e["kv"]?["value"])) }
             }
         }
+        return 0
+    }
+
+    static func saveSnapshot(_ c: Client, to path: String) throws -> Int32 {
+        let http = try c.connect()
+        defer { http.close() }
+        http.timeoutNanoseconds = 60_000_000_000
+        try http.startStreamingRequest(method: "POST", path: "/v3/maintenance/snapshot")
+        try http.finishBody()
+        let head = try http.readResponseHead()
+        guard head.status == 200 else {
+            Console.error("tern kv snapshot: HTTP \(head.status)")
+            return 1
+        }
+        var image: [UInt8] = []
+        var complete = false
+        while let line = try http.readBodyLine() {
+            guard let v = try? JSONParser.parse(line), let r = v["result"],
+                  case .string(let blob)? = r["blob"], let bytes = Base64.decode(Array(blob.utf8)) else { continue }
+            image += bytes
+            if r["remaining_bytes"] == nil {
+                complete = true
+                break
+            }
+        }
+        guard complete else {
+            Console.error("tern kv snapshot: the stream ended early (\(image.count) bytes)")
+            return 1
+        }
+        guard let f = fopen(path, "w") else {
+            Console.error("tern kv snapshot: cannot write \(path)")
+            return 1
+        }
+        let written = image.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+        fflush(f)
+        fsync(fileno(f))
+        fclose(f)
+        guard written == image.count else {
+            Console.error("tern kv snapshot: short write to \(path)")
+            return 1
+        }
+        print("Snapshot saved at \(path) (\(image.count) bytes)")
         return 0
     }
 

@@ -8,15 +8,23 @@ enum ServerCommand {
     static func run(_ args: [String]) -> Int32 {
         let flags = Console.Flags(args)
         guard let name = flags["name"] else {
-            Console.error("usage: tern server --name NAME [--config cluster.conf] [--log-level info]")
+            Console.error("usage: tern server --name NAME [--config cluster.conf] [--log-level info] [--restore SNAPSHOT]")
             return 2
         }
         guard let cluster = Console.loadCluster(flags["config"] ?? "cluster.conf") else { return 2 }
         let level = ReplicaLog.Level(name: flags["log-level"] ?? "info") ?? .info
+        var options = ReplicaOptions()
+        if let path = flags["restore"] {
+            guard let image = Console.readFile(path) else {
+                Console.error("tern server: cannot read \(path)")
+                return 2
+            }
+            options.restoreFrom = image
+        }
         var signals = Console.blockStopSignals()
         let member: Member
         do {
-            member = try Member(cluster: cluster, name: name, logLevel: level)
+            member = try Member(cluster: cluster, name: name, options: options, logLevel: level)
             try member.start()
         } catch {
             Console.error("tern server: \(error)")

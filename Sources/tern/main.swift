@@ -8,7 +8,7 @@ let usage = """
 
       up       [--config cluster.conf]               start every member of cluster.conf on this machine
       server   --name NAME [--config cluster.conf]   run one control-plane member
-               [--log-level debug|info|warning|error]
+               [--log-level debug|info|warning|error] [--restore SNAPSHOT-FILE]
       kv       put|get|del|watch|txn|lease|compact|member|status|endpoints ...
                an etcdctl-style client of the store (tern kv --help)
       version  print the version

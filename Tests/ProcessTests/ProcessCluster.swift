@@ -41,14 +41,14 @@ final class ProcessCluster {
     var names: [String] { config.members.map(\.name) }
 
     /// Starts `tern server --name NAME`, logging to `<dir>/NAME.log`.
-    func start(_ name: String) throws {
+    func start(_ name: String, extra: [String] = []) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         let logPath = directory + "/\(name).log"
         posix_spawn_file_actions_addopen(&actions, 2, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        let args = [Self.ternPath, "server", "--config", configPath, "--name", name]
+        let args = [Self.ternPath, "server", "--config", configPath, "--name", name] + extra
         let argv = args.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var pid: pid_t = 0

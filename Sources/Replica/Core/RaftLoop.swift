@@ -77,7 +77,10 @@ final class RaftLoop: @unchecked Sendable {
             throw .storage("cannot open the WAL in \(directory): \(error)")
         }
         wal = opened.0
-        let recovered = opened.1
+        var recovered = opened.1
+        if let image = options.restoreFrom {
+            recovered = try Self.restore(image, into: wal, recovered: recovered, cluster: cluster, log: log)
+        }
         if let torn = recovered.tornTail {
             log.warning("cut a torn WAL tail: \(torn.byteCount) bytes at \(torn.segment):\(torn.offset), copy in \(torn.copyPath)")
         }
@@ -108,6 +111,30 @@ final class RaftLoop: @unchecked Sendable {
         nextSequence = MonotonicClock.nowNanoseconds() << 16
         reads = ReadBatcher(memberID: member.id, start: MonotonicClock.nowNanoseconds())
         lastTickNanoseconds = MonotonicClock.nowNanoseconds()
+    }
+
+    /// Seeds an empty WAL with a snapshot at index 1 of a new group whose voters are the file's
+    /// members, so that every founding member starts from the same keyspace.
+    private static func restore(_ image: [UInt8], into wal: WriteAheadLog, recovered: RecoveredState,
+                                cluster: ClusterConfig, log: ReplicaLog) throws(ReplicaError) -> RecoveredState {
+        guard recovered.snapshot == nil, recovered.entries.isEmpty, recovered.hardState.isEmpty else {
+            throw .configuration("--restore needs an empty data folder; this member already has a log")
+        }
+        do {
+            _ = try KeyspaceState.decodeSnapshot(image)
+        } catch {
+            throw .configuration("the snapshot file does not decode: \(error)")
+        }
+        let snapshot = Snapshot(metadata: SnapshotMetadata(index: 1, term: 1, confState: ConfState(voters: cluster.members.map(\.id))),
+                                data: image)
+        let hardState = HardState(term: 1, vote: noNode, commit: 1)
+        do {
+            try wal.save(hardState: hardState, entries: [], installing: snapshot)
+        } catch {
+            throw .storage("cannot write the restored snapshot: \(error)")
+        }
+        log.info("restored the keyspace from a \(image.count)-byte snapshot into a new cluster")
+        return RecoveredState(snapshot: snapshot, hardState: hardState, entries: [])
     }
 
     /// Hands work to the loop; callable from any thread.

@@ -19,6 +19,9 @@ public struct ReplicaOptions: Sendable {
     /// Event-loop threads for the client and peer servers.
     public var networkThreads = 1
     public var walOptions = WALOptions()
+    /// Start a brand-new cluster from this keyspace snapshot file (`tern kv snapshot save`); the
+    /// data folder must be empty. Every founding member restores from the same file.
+    public var restoreFrom: [UInt8]?
 
     public init() {}
 

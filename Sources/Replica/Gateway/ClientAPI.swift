@@ -60,6 +60,8 @@ final class ClientAPI: Sendable {
             return watch(request)
         case "/v3/lease/keepalive":
             return keepAliveStream(request)
+        case "/v3/maintenance/snapshot":
+            return snapshot(responder)
         default:
             break
         }
@@ -75,7 +77,7 @@ final class ClientAPI: Sendable {
         "/v3/lease/grant", "/v3/lease/revoke", "/v3/kv/lease/revoke", "/v3/lease/timetolive",
         "/v3/kv/lease/timetolive", "/v3/lease/leases", "/v3/maintenance/status", "/v3/maintenance/hash",
         "/v3/maintenance/hashkv", "/v3/maintenance/alarm", "/v3/cluster/member/list", "/v3/auth/authenticate",
-        "/v3/watch", "/v3/lease/keepalive",
+        "/v3/watch", "/v3/lease/keepalive", "/v3/maintenance/snapshot",
     ]
 
     private func unary(_ path: String, body: [UInt8], responder: HTTPResponder) throws(GatewayError) {
