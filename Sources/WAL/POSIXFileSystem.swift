@@ -9,6 +9,7 @@ public struct POSIXFileSystem: FileSystem {
     /// Creates the POSIX file system.
     public init() {}
 
+    /// Opens or creates a file (see ``FileSystem/openFile(atPath:create:)``).
     public func openFile(atPath path: String, create: Bool) throws(FileSystemError) -> any StorageFile {
         let flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0)
         let descriptor = Glibc.open(path, flags, 0o644)
@@ -21,6 +22,7 @@ public struct POSIXFileSystem: FileSystem {
         return POSIXFile(descriptor: descriptor, path: path)
     }
 
+    /// The sorted names in a directory (see ``FileSystem/contentsOfDirectory(atPath:)``).
     public func contentsOfDirectory(atPath path: String) throws(FileSystemError) -> [String] {
         guard let directory = opendir(path) else {
             let code = errno
@@ -38,6 +40,7 @@ public struct POSIXFileSystem: FileSystem {
         return names.sorted()
     }
 
+    /// Creates a directory and its missing parents (see ``FileSystem/createDirectory(atPath:)``).
     public func createDirectory(atPath path: String) throws(FileSystemError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
@@ -49,12 +52,14 @@ public struct POSIXFileSystem: FileSystem {
         }
     }
 
+    /// Renames a file atomically (see ``FileSystem/rename(from:to:)``).
     public func rename(from source: String, to destination: String) throws(FileSystemError) {
         guard Glibc.rename(source, destination) == 0 else {
             throw .systemCall(operation: "rename", path: source + " -> " + destination, errno: errno)
         }
     }
 
+    /// Removes a file (see ``FileSystem/removeFile(atPath:)``).
     public func removeFile(atPath path: String) throws(FileSystemError) {
         guard unlink(path) == 0 else {
             if errno == ENOENT { throw .notFound(path: path) }
@@ -62,6 +67,7 @@ public struct POSIXFileSystem: FileSystem {
         }
     }
 
+    /// Makes a directory's entries durable (see ``FileSystem/syncDirectory(atPath:)``).
     public func syncDirectory(atPath path: String) throws(FileSystemError) {
         let descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .systemCall(operation: "open", path: path, errno: errno) }

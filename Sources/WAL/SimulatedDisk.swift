@@ -221,6 +221,7 @@ public final class SimulatedDisk: FileSystem {
         state.operationCount += 1
     }
 
+    /// Opens or creates a file (see ``FileSystem/openFile(atPath:create:)``).
     public func openFile(atPath path: String, create: Bool) throws(FileSystemError) -> any StorageFile {
         let path = normalized(path)
         return try state.withLock { (state) throws(FileSystemError) -> any StorageFile in
@@ -241,6 +242,7 @@ public final class SimulatedDisk: FileSystem {
         }
     }
 
+    /// The sorted names in a directory (see ``FileSystem/contentsOfDirectory(atPath:)``).
     public func contentsOfDirectory(atPath path: String) throws(FileSystemError) -> [String] {
         try state.withLock { (state) throws(FileSystemError) -> [String] in
             if state.isDown { throw .simulatedCrash(path: path) }
@@ -252,6 +254,7 @@ public final class SimulatedDisk: FileSystem {
         }
     }
 
+    /// Creates a directory and its missing parents (see ``FileSystem/createDirectory(atPath:)``).
     public func createDirectory(atPath path: String) throws(FileSystemError) {
         try state.withLock { (state) throws(FileSystemError) in
             if state.isDown { throw .simulatedCrash(path: path) }
@@ -263,6 +266,7 @@ public final class SimulatedDisk: FileSystem {
         }
     }
 
+    /// Renames a file atomically (see ``FileSystem/rename(from:to:)``).
     public func rename(from source: String, to destination: String) throws(FileSystemError) {
         let source = normalized(source), destination = normalized(destination)
         try state.withLock { (state) throws(FileSystemError) in
@@ -274,6 +278,7 @@ public final class SimulatedDisk: FileSystem {
         }
     }
 
+    /// Removes a file (see ``FileSystem/removeFile(atPath:)``).
     public func removeFile(atPath path: String) throws(FileSystemError) {
         let path = normalized(path)
         try state.withLock { (state) throws(FileSystemError) in
@@ -284,6 +289,7 @@ public final class SimulatedDisk: FileSystem {
         }
     }
 
+    /// Makes a directory's entries durable (see ``FileSystem/syncDirectory(atPath:)``).
     public func syncDirectory(atPath path: String) throws(FileSystemError) {
         try state.withLock { (state) throws(FileSystemError) in
             try admit(&state, path: path)
