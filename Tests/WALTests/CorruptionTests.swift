@@ -62,8 +62,8 @@ import Testing
         let (disk, offsets) = try writeBatches(12, options: options)
         let lastRecord = offsets[offsets.count - 2]
         disk.flipBit(atPath: segmentPath, byteOffset: lastRecord + 20)
-        #expect(throws: WALError.corruptRecord(file: segmentPath, offset: lastRecord,
-                                               reason: "checksum mismatch (stored 0x\(storedCRC(disk, lastRecord)), computed 0x\(computedCRC(disk, lastRecord)))")) {
+        let reason = "checksum mismatch (stored 0x\(storedCRC(disk, lastRecord)), computed 0x\(computedCRC(disk, lastRecord)))"
+        #expect(throws: WALError.corruptRecord(file: segmentPath, offset: lastRecord, reason: reason)) {
             _ = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk, options: options)
         }
     }
