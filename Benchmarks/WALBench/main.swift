@@ -186,7 +186,12 @@ final class NullFile: StorageFile {
     func close() {}
 }
 
+final class NullLock: DirectoryLock {
+    func unlock() {}
+}
+
 struct NullFileSystem: FileSystem {
+    func lockDirectory(atPath path: String) throws(FileSystemError) -> any DirectoryLock { NullLock() }
     func openFile(atPath path: String, create: Bool) throws(FileSystemError) -> any StorageFile { NullFile() }
     func contentsOfDirectory(atPath path: String) throws(FileSystemError) -> [String] { [] }
     func createDirectory(atPath path: String) throws(FileSystemError) {}

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// The real ``FileSystem``: POSIX calls through Glibc (`pwrite`, `fdatasync`, `posix_fallocate`, `rename`, ...).
 ///
@@ -74,6 +75,40 @@ public struct POSIXFileSystem: FileSystem {
         defer { Glibc.close(descriptor) }
         guard fsync(descriptor) == 0 else { throw .systemCall(operation: "fsync", path: path, errno: errno) }
     }
+}
+
+extension POSIXFileSystem {
+    /// Locks `<directory>/LOCK` with `flock(LOCK_EX | LOCK_NB)`; the descriptor stays open while the lock is held.
+    public func lockDirectory(atPath path: String) throws(FileSystemError) -> any DirectoryLock {
+        let lockPath = joinPath(path, "LOCK")
+        let descriptor = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .systemCall(operation: "open", path: lockPath, errno: errno) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            Glibc.close(descriptor)
+            if code == EWOULDBLOCK { throw .locked(path: path) }
+            throw .systemCall(operation: "flock", path: lockPath, errno: code)
+        }
+        return POSIXDirectoryLock(descriptor: descriptor)
+    }
+}
+
+/// A held `flock`: closing the descriptor releases it.
+final class POSIXDirectoryLock: DirectoryLock {
+    private let descriptor: Mutex<Int32?>
+
+    init(descriptor: Int32) {
+        self.descriptor = Mutex(descriptor)
+    }
+
+    func unlock() {
+        descriptor.withLock { descriptor in
+            if let open = descriptor { Glibc.close(open) }
+            descriptor = nil
+        }
+    }
+
+    deinit { unlock() }
 }
 
 /// A file descriptor opened by ``POSIXFileSystem``: immutable (descriptor and path), used by one thread at a time.

@@ -23,9 +23,26 @@ extension WALCore {
     static func recover(directory: String, fileSystem: any FileSystem, options: WALOptions) throws(WALError)
         -> (WALCore, RecoveredState)
     {
-        let names = try io { () throws(FileSystemError) -> [String] in
+        let lock = try io { () throws(FileSystemError) -> any DirectoryLock in
             try fileSystem.createDirectory(atPath: directory)
-            return try fileSystem.contentsOfDirectory(atPath: directory)
+            return try fileSystem.lockDirectory(atPath: directory)
+        }
+        do throws(WALError) {
+            var (core, recovered) = try recoverLocked(directory: directory, fileSystem: fileSystem, options: options)
+            core.directoryLock = lock
+            return (core, recovered)
+        } catch {
+            lock.unlock()
+            throw error
+        }
+    }
+
+    /// Recovery proper, with the directory locked.
+    private static func recoverLocked(directory: String, fileSystem: any FileSystem, options: WALOptions) throws(WALError)
+        -> (WALCore, RecoveredState)
+    {
+        let names = try io { () throws(FileSystemError) -> [String] in
+            try fileSystem.contentsOfDirectory(atPath: directory)
         }
         var segments: [SegmentName] = []
         var snapshots: [SnapshotName] = []

@@ -23,6 +23,8 @@ struct WALCore: Sendable {
     var status = Status.open
     /// Creates the next segment file in the background when ``WALOptions/prepareSegmentsAhead`` is on.
     var preparer: SegmentPreparer?
+    /// The exclusive lock on the directory, held from open to close.
+    var directoryLock: (any DirectoryLock)?
 
     var snapshotIndex: UInt64 { marker?.index ?? 0 }
 
@@ -81,6 +83,7 @@ struct WALCore: Sendable {
         if status != .closed {
             preparer?.stop()
             file.close()
+            directoryLock?.unlock()
         }
         status = .closed
     }

@@ -95,6 +95,7 @@ import Testing
         #expect(disk.contents(atPath: torn.copyPath)?.last == 8)
         #expect(disk.contents(atPath: segmentPath)?[end + distance] == 0)
         try wal.save(hardState: nil, entries: [Entry(term: 1, index: 16)])
+        wal.close()
         let (_, again) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk)
         #expect(again.tornTail == nil)
         #expect(again.entries.count == 16)
