@@ -173,6 +173,7 @@ do {
     fail("recovery benchmark: \(error)")
 }
 removeTree(recoveryDirectory)
+rmdir(base)
 
 // CPU cost of a save without I/O: the WAL on a file system whose writes and syncs do nothing.
 final class NullFile: StorageFile {
