@@ -186,7 +186,7 @@ extension WALCore {
         var headerEnd = 0
         var damage: String
         scanning: while true {
-            switch RecordFraming.inspect(buffer, at: offset) {
+            switch RecordFraming.inspect(buffer, at: offset, sequence: name.sequence) {
             case .record(let type, let payload, let next):
                 if offset == 0 {
                     guard type == .segmentHeader, let header = RecordCodec.decodeSegmentHeader(buffer, payload: payload),
@@ -226,7 +226,7 @@ extension WALCore {
             }
         }
         guard offset > 0, isLast else { throw .corruptRecord(file: path, offset: offset, reason: damage) }
-        if let later = RecordFraming.nextValidRecord(buffer, after: offset) {
+        if let later = RecordFraming.nextValidRecord(buffer, after: offset, sequence: name.sequence) {
             throw .corruptRecord(file: path, offset: offset, reason: damage + "; a valid record follows at offset \(later)")
         }
         let end = RecordFraming.endOfNonzero(buffer, from: offset)

@@ -162,6 +162,7 @@ struct WALCore: Sendable {
     mutating func appendAndSync() throws(WALError) {
         let count = scratch.bytes.count
         if writeOffset + count > segmentCapacity && writeOffset > headerEnd { try cutSegment(needing: count) }
+        RecordFraming.seal(&scratch.bytes, recordAt: 0, sequence: segments.last?.sequence ?? 0, offset: writeOffset)
         try crashPoint(.beforeWALWrite)
         let file = self.file, offset = writeOffset
         try io { () throws(FileSystemError) in try file.write(scratch.bytes, at: offset) }
@@ -202,6 +203,7 @@ struct WALCore: Sendable {
     ) throws(WALError) -> (file: any StorageFile, headerEnd: Int, capacity: Int) {
         var buffer = ByteWriter()
         RecordCodec.appendSegmentHeader(header, to: &buffer)
+        RecordFraming.seal(&buffer.bytes, recordAt: 0, sequence: name.sequence, offset: 0)
         let headerBytes = buffer.bytes
         let path = joinPath(directory, name.fileName)
         let temporary = path + temporarySuffix

@@ -22,7 +22,7 @@ import Testing
         var offsets: [Int] = []
         bytes.withUnsafeBytes { buffer in
             var offset = 0
-            while case .record(_, _, let next) = RecordFraming.inspect(buffer, at: offset) {
+            while case .record(_, _, let next) = RecordFraming.inspect(buffer, at: offset, sequence: 1) {
                 offsets.append(offset)
                 offset = next
             }
@@ -78,7 +78,8 @@ import Testing
         return bytes.withUnsafeBytes { buffer in
             let length = Int(loadUInt32(buffer, at: offset + 4))
             let covered = UnsafeRawBufferPointer(rebasing: buffer[(offset + 4)..<(offset + 12 + length)])
-            return String(RecordFraming.hex(CRC32C.checksum(covered)).dropFirst(2))
+            let seed = RecordFraming.positionSeed(sequence: 1, offset: offset)
+            return String(RecordFraming.hex(CRC32C.checksum(covered, continuing: seed)).dropFirst(2))
         }
     }
 
@@ -200,5 +201,21 @@ import Testing
         }
         #expect(try disk.contentsOfDirectory(atPath: walDirectory) == before)
         #expect(disk.contents(atPath: segmentPath) == segmentBefore)
+    }
+
+    @Test func aRecordIsValidOnlyWhereItWasWritten() throws {
+        // A torn write whose surviving bytes include a copy of a whole record (as an entry holding WAL bytes
+        // could): the copy does not verify at its new offset, so this is still a torn tail, not corruption.
+        let (disk, offsets) = try writeBatches(5)
+        let end = try #require(offsets.last)
+        let bytes = try #require(disk.contents(atPath: segmentPath))
+        let copied = Array(bytes[offsets[2]..<offsets[3]])
+        let file = try disk.openFile(atPath: segmentPath, create: false)
+        try file.write([0xFF, 0xEE], at: end)
+        try file.write(copied, at: end + 64)
+        try file.sync()
+        let (_, recovered) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk)
+        #expect(recovered.tornTail?.offset == end)
+        #expect(recovered.entries.count == 15)
     }
 }
