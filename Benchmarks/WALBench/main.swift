@@ -173,6 +173,7 @@ do {
     fail("recovery benchmark: \(error)")
 }
 removeTree(recoveryDirectory)
+rmdir(base)
 
 // CPU cost of a save without I/O: the WAL on a file system whose writes and syncs do nothing.
 final class NullFile: StorageFile {
@@ -186,7 +187,12 @@ final class NullFile: StorageFile {
     func close() {}
 }
 
+final class NullLock: DirectoryLock {
+    func unlock() {}
+}
+
 struct NullFileSystem: FileSystem {
+    func lockDirectory(atPath path: String) throws(FileSystemError) -> any DirectoryLock { NullLock() }
     func openFile(atPath path: String, create: Bool) throws(FileSystemError) -> any StorageFile { NullFile() }
     func contentsOfDirectory(atPath path: String) throws(FileSystemError) -> [String] { [] }
     func createDirectory(atPath path: String) throws(FileSystemError) {}

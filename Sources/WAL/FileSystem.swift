@@ -16,6 +16,16 @@ public protocol FileSystem: Sendable {
     func removeFile(atPath path: String) throws(FileSystemError)
     /// Makes the directory's entries (creations, renames, removals) durable: `fsync` on the directory.
     func syncDirectory(atPath path: String) throws(FileSystemError)
+    /// Takes an exclusive lock on a directory (a `LOCK` file in it), so two WALs never share one directory;
+    /// throws ``FileSystemError/locked(path:)`` if it is held. The lock ends with ``DirectoryLock/unlock()`` or
+    /// with the process (a crash, for the simulated disk).
+    func lockDirectory(atPath path: String) throws(FileSystemError) -> any DirectoryLock
+}
+
+/// An exclusive lock held on a directory; see ``FileSystem/lockDirectory(atPath:)``.
+public protocol DirectoryLock: AnyObject, Sendable {
+    /// Releases the lock; later calls do nothing.
+    func unlock()
 }
 
 /// An open file of a ``FileSystem``: positional reads and writes, `fdatasync`, size changes.

@@ -6,6 +6,8 @@ public enum FileSystemError: Error, Equatable, Sendable {
     case notFound(path: String)
     /// The path already exists where a new file was asked for.
     case alreadyExists(path: String)
+    /// Another holder (another WAL, perhaps in another process) has the directory locked.
+    case locked(path: String)
     /// The simulated disk is down (its operation budget ran out): nothing more happens until `crash()`.
     case simulatedCrash(path: String)
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// The real ``FileSystem``: POSIX calls through Glibc (`pwrite`, `fdatasync`, `posix_fallocate`, `rename`, ...).
 ///
@@ -9,6 +10,7 @@ public struct POSIXFileSystem: FileSystem {
     /// Creates the POSIX file system.
     public init() {}
 
+    /// Opens or creates a file (see ``FileSystem/openFile(atPath:create:)``).
     public func openFile(atPath path: String, create: Bool) throws(FileSystemError) -> any StorageFile {
         let flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0)
         let descriptor = Glibc.open(path, flags, 0o644)
@@ -21,6 +23,7 @@ public struct POSIXFileSystem: FileSystem {
         return POSIXFile(descriptor: descriptor, path: path)
     }
 
+    /// The sorted names in a directory (see ``FileSystem/contentsOfDirectory(atPath:)``).
     public func contentsOfDirectory(atPath path: String) throws(FileSystemError) -> [String] {
         guard let directory = opendir(path) else {
             let code = errno
@@ -38,6 +41,7 @@ public struct POSIXFileSystem: FileSystem {
         return names.sorted()
     }
 
+    /// Creates a directory and its missing parents (see ``FileSystem/createDirectory(atPath:)``).
     public func createDirectory(atPath path: String) throws(FileSystemError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
@@ -49,12 +53,14 @@ public struct POSIXFileSystem: FileSystem {
         }
     }
 
+    /// Renames a file atomically (see ``FileSystem/rename(from:to:)``).
     public func rename(from source: String, to destination: String) throws(FileSystemError) {
         guard Glibc.rename(source, destination) == 0 else {
             throw .systemCall(operation: "rename", path: source + " -> " + destination, errno: errno)
         }
     }
 
+    /// Removes a file (see ``FileSystem/removeFile(atPath:)``).
     public func removeFile(atPath path: String) throws(FileSystemError) {
         guard unlink(path) == 0 else {
             if errno == ENOENT { throw .notFound(path: path) }
@@ -62,12 +68,47 @@ public struct POSIXFileSystem: FileSystem {
         }
     }
 
+    /// Makes a directory's entries durable (see ``FileSystem/syncDirectory(atPath:)``).
     public func syncDirectory(atPath path: String) throws(FileSystemError) {
         let descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .systemCall(operation: "open", path: path, errno: errno) }
         defer { Glibc.close(descriptor) }
         guard fsync(descriptor) == 0 else { throw .systemCall(operation: "fsync", path: path, errno: errno) }
     }
+}
+
+extension POSIXFileSystem {
+    /// Locks `<directory>/LOCK` with `flock(LOCK_EX | LOCK_NB)`; the descriptor stays open while the lock is held.
+    public func lockDirectory(atPath path: String) throws(FileSystemError) -> any DirectoryLock {
+        let lockPath = joinPath(path, "LOCK")
+        let descriptor = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .systemCall(operation: "open", path: lockPath, errno: errno) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            Glibc.close(descriptor)
+            if code == EWOULDBLOCK { throw .locked(path: path) }
+            throw .systemCall(operation: "flock", path: lockPath, errno: code)
+        }
+        return POSIXDirectoryLock(descriptor: descriptor)
+    }
+}
+
+/// A held `flock`: closing the descriptor releases it.
+final class POSIXDirectoryLock: DirectoryLock {
+    private let descriptor: Mutex<Int32?>
+
+    init(descriptor: Int32) {
+        self.descriptor = Mutex(descriptor)
+    }
+
+    func unlock() {
+        descriptor.withLock { descriptor in
+            if let open = descriptor { Glibc.close(open) }
+            descriptor = nil
+        }
+    }
+
+    deinit { unlock() }
 }
 
 /// A file descriptor opened by ``POSIXFileSystem``: immutable (descriptor and path), used by one thread at a time.

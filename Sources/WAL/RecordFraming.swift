@@ -2,7 +2,8 @@
 ///
 /// Layout (little-endian), each record starting at a multiple of 8:
 ///
-///     offset 0   UInt32  CRC-32C of bytes 4 ..< 12 + length (length, type, reserved, payload)
+///     offset 0   UInt32  CRC-32C of bytes 4 ..< 12 + length (length, type, reserved, payload), continuing
+///                        from the CRC-32C of the record's position (UInt64 segment sequence, UInt64 offset)
 ///     offset 4   UInt32  payload length in bytes
 ///     offset 8   UInt8   record type (``RecordType``; 0 is never valid)
 ///     offset 9   3 bytes reserved, zero
@@ -10,7 +11,9 @@
 ///                zero padding to the next multiple of 8
 ///
 /// A preallocated segment reads as zeros past its last record, and twelve zero bytes are never a valid
-/// header (type 0), so "all zeros from here to the end of the file" is a clean end of data.
+/// header (type 0), so "all zeros from here to the end of the file" is a clean end of data. Seeding the
+/// checksum with the position means a record is valid only where it was written: bytes that happen to
+/// contain a whole record (an entry holding WAL bytes, a copied segment) never pass for one elsewhere.
 enum RecordFraming {
     static let headerSize = 12
     static let alignment = 8
@@ -21,7 +24,8 @@ enum RecordFraming {
     }
 
     /// Appends a framed record to `buffer`: writes the header, lets `payload` append the payload, then pads and
-    /// fills in the length and checksum.
+    /// fills in the length. The checksum is filled in by ``seal(_:recordAt:sequence:offset:)`` once the
+    /// record's position is known.
     static func append(type: RecordType, to buffer: inout ByteWriter, payload: (inout ByteWriter) -> Void) {
         let start = buffer.bytes.count
         buffer.bytes.append(contentsOf: repeatElement(0, count: headerSize))
@@ -32,9 +36,23 @@ enum RecordFraming {
         buffer.bytes.withUnsafeMutableBytes { raw in
             raw.storeBytes(of: UInt32(length).littleEndian, toByteOffset: start + 4, as: UInt32.self)
             raw[start + 8] = type.rawValue
-            let covered = UnsafeRawBufferPointer(rebasing: raw[(start + 4)..<(start + headerSize + length)])
-            raw.storeBytes(of: CRC32C.checksum(covered).littleEndian, toByteOffset: start, as: UInt32.self)
         }
+    }
+
+    /// Fills in the checksum of the record at `start` of `bytes`, which will be written at `offset` of segment
+    /// `sequence`.
+    static func seal(_ bytes: inout [UInt8], recordAt start: Int, sequence: UInt64, offset: Int) {
+        bytes.withUnsafeMutableBytes { raw in
+            let length = Int(loadUInt32(UnsafeRawBufferPointer(raw), at: start + 4))
+            let covered = UnsafeRawBufferPointer(rebasing: raw[(start + 4)..<(start + headerSize + length)])
+            let crc = CRC32C.checksum(covered, continuing: positionSeed(sequence: sequence, offset: offset))
+            raw.storeBytes(of: crc.littleEndian, toByteOffset: start, as: UInt32.self)
+        }
+    }
+
+    /// The checksum a record's own checksum continues from: the CRC-32C of its segment sequence and offset.
+    static func positionSeed(sequence: UInt64, offset: Int) -> UInt32 {
+        withUnsafeBytes(of: (sequence.littleEndian, UInt64(offset).littleEndian)) { CRC32C.checksum($0) }
     }
 
     /// What sits at one offset of a segment.
@@ -49,8 +67,8 @@ enum RecordFraming {
         case damaged(reason: String)
     }
 
-    /// Looks at the bytes at `offset` (a multiple of 8) of a segment.
-    static func inspect(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> Inspection {
+    /// Looks at the bytes at `offset` (a multiple of 8) of segment `sequence`.
+    static func inspect(_ buffer: UnsafeRawBufferPointer, at offset: Int, sequence: UInt64) -> Inspection {
         let available = buffer.count - offset
         if available <= 0 { return .endOfFile }
         if available < headerSize {
@@ -69,7 +87,7 @@ enum RecordFraming {
         }
         let covered = UnsafeRawBufferPointer(rebasing: buffer[(offset + 4)..<(offset + headerSize + length)])
         let stored = loadUInt32(buffer, at: offset)
-        let computed = CRC32C.checksum(covered)
+        let computed = CRC32C.checksum(covered, continuing: positionSeed(sequence: sequence, offset: offset))
         guard stored == computed else {
             return .damaged(reason: "checksum mismatch (stored \(hex(stored)), computed \(hex(computed)))")
         }
@@ -80,11 +98,12 @@ enum RecordFraming {
         return .record(type: type, payload: (offset + headerSize)..<(offset + headerSize + length), next: next)
     }
 
-    /// The first offset after `offset` (on the 8-byte grid) holding a valid record, if any.
-    static func nextValidRecord(_ buffer: UnsafeRawBufferPointer, after offset: Int) -> Int? {
+    /// The first offset after `offset` (on the 8-byte grid) holding a valid record of segment `sequence`, if any.
+    static func nextValidRecord(_ buffer: UnsafeRawBufferPointer, after offset: Int, sequence: UInt64) -> Int? {
         var candidate = (offset / alignment + 1) * alignment
         while candidate + headerSize <= buffer.count {
-            if RecordType(rawValue: buffer[candidate + 8]) != nil, case .record = inspect(buffer, at: candidate) {
+            if RecordType(rawValue: buffer[candidate + 8]) != nil,
+               case .record = inspect(buffer, at: candidate, sequence: sequence) {
                 return candidate
             }
             candidate += alignment

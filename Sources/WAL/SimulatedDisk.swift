@@ -50,6 +50,9 @@ public final class SimulatedDisk: FileSystem {
         var generation = 0
         var operationCount = 0
         var syncCount = 0
+        /// Locked directories, with the id of the lock holding each.
+        var locks: [String: Int] = [:]
+        var nextLockID = 1
     }
 
     let state: Mutex<State>
@@ -171,6 +174,7 @@ public final class SimulatedDisk: FileSystem {
         state.isDown = false
         state.remainingOperations = nil
         state.generation += 1
+        state.locks.removeAll()  // the process holding them died
     }
 
     static func apply<Bytes: Collection>(_ bytes: Bytes, at offset: Int, to target: inout [UInt8]) where Bytes.Element == UInt8 {
@@ -221,6 +225,7 @@ public final class SimulatedDisk: FileSystem {
         state.operationCount += 1
     }
 
+    /// Opens or creates a file (see ``FileSystem/openFile(atPath:create:)``).
     public func openFile(atPath path: String, create: Bool) throws(FileSystemError) -> any StorageFile {
         let path = normalized(path)
         return try state.withLock { (state) throws(FileSystemError) -> any StorageFile in
@@ -241,6 +246,7 @@ public final class SimulatedDisk: FileSystem {
         }
     }
 
+    /// The sorted names in a directory (see ``FileSystem/contentsOfDirectory(atPath:)``).
     public func contentsOfDirectory(atPath path: String) throws(FileSystemError) -> [String] {
         try state.withLock { (state) throws(FileSystemError) -> [String] in
             if state.isDown { throw .simulatedCrash(path: path) }
@@ -252,6 +258,7 @@ public final class SimulatedDisk: FileSystem {
         }
     }
 
+    /// Creates a directory and its missing parents (see ``FileSystem/createDirectory(atPath:)``).
     public func createDirectory(atPath path: String) throws(FileSystemError) {
         try state.withLock { (state) throws(FileSystemError) in
             if state.isDown { throw .simulatedCrash(path: path) }
@@ -263,6 +270,7 @@ public final class SimulatedDisk: FileSystem {
         }
     }
 
+    /// Renames a file atomically (see ``FileSystem/rename(from:to:)``).
     public func rename(from source: String, to destination: String) throws(FileSystemError) {
         let source = normalized(source), destination = normalized(destination)
         try state.withLock { (state) throws(FileSystemError) in
@@ -274,6 +282,7 @@ public final class SimulatedDisk: FileSystem {
         }
     }
 
+    /// Removes a file (see ``FileSystem/removeFile(atPath:)``).
     public func removeFile(atPath path: String) throws(FileSystemError) {
         let path = normalized(path)
         try state.withLock { (state) throws(FileSystemError) in
@@ -284,6 +293,26 @@ public final class SimulatedDisk: FileSystem {
         }
     }
 
+    /// Locks a directory until the lock is released or the disk crashes (its holder died).
+    public func lockDirectory(atPath path: String) throws(FileSystemError) -> any DirectoryLock {
+        let directory = normalized(path)
+        return try state.withLock { (state) throws(FileSystemError) -> any DirectoryLock in
+            if state.isDown { throw .simulatedCrash(path: path) }
+            guard state.locks[directory] == nil else { throw .locked(path: path) }
+            let id = state.nextLockID
+            state.nextLockID += 1
+            state.locks[directory] = id
+            return SimulatedDirectoryLock(disk: self, directory: directory, id: id)
+        }
+    }
+
+    func unlock(directory: String, id: Int) {
+        state.withLock { state in
+            if state.locks[directory] == id { state.locks[directory] = nil }
+        }
+    }
+
+    /// Makes a directory's entries durable (see ``FileSystem/syncDirectory(atPath:)``).
     public func syncDirectory(atPath path: String) throws(FileSystemError) {
         try state.withLock { (state) throws(FileSystemError) in
             try admit(&state, path: path)
@@ -307,4 +336,19 @@ func normalized(_ path: String) -> String {
 func parentPath(_ path: String) -> String {
     let parts = path.split(separator: "/")
     return "/" + parts.dropLast().joined(separator: "/")
+}
+
+/// A lock on a simulated directory; a crash of the disk releases it too.
+final class SimulatedDirectoryLock: DirectoryLock {
+    let disk: SimulatedDisk
+    let directory: String
+    let id: Int
+
+    init(disk: SimulatedDisk, directory: String, id: Int) {
+        self.disk = disk
+        self.directory = directory
+        self.id = id
+    }
+
+    func unlock() { disk.unlock(directory: directory, id: id) }
 }

@@ -23,9 +23,26 @@ extension WALCore {
     static func recover(directory: String, fileSystem: any FileSystem, options: WALOptions) throws(WALError)
         -> (WALCore, RecoveredState)
     {
-        let names = try io { () throws(FileSystemError) -> [String] in
+        let lock = try io { () throws(FileSystemError) -> any DirectoryLock in
             try fileSystem.createDirectory(atPath: directory)
-            return try fileSystem.contentsOfDirectory(atPath: directory)
+            return try fileSystem.lockDirectory(atPath: directory)
+        }
+        do throws(WALError) {
+            var (core, recovered) = try recoverLocked(directory: directory, fileSystem: fileSystem, options: options)
+            core.directoryLock = lock
+            return (core, recovered)
+        } catch {
+            lock.unlock()
+            throw error
+        }
+    }
+
+    /// Recovery proper, with the directory locked.
+    private static func recoverLocked(directory: String, fileSystem: any FileSystem, options: WALOptions) throws(WALError)
+        -> (WALCore, RecoveredState)
+    {
+        let names = try io { () throws(FileSystemError) -> [String] in
+            try fileSystem.contentsOfDirectory(atPath: directory)
         }
         var segments: [SegmentName] = []
         var snapshots: [SnapshotName] = []
@@ -169,7 +186,7 @@ extension WALCore {
         var headerEnd = 0
         var damage: String
         scanning: while true {
-            switch RecordFraming.inspect(buffer, at: offset) {
+            switch RecordFraming.inspect(buffer, at: offset, sequence: name.sequence) {
             case .record(let type, let payload, let next):
                 if offset == 0 {
                     guard type == .segmentHeader, let header = RecordCodec.decodeSegmentHeader(buffer, payload: payload),
@@ -209,7 +226,7 @@ extension WALCore {
             }
         }
         guard offset > 0, isLast else { throw .corruptRecord(file: path, offset: offset, reason: damage) }
-        if let later = RecordFraming.nextValidRecord(buffer, after: offset) {
+        if let later = RecordFraming.nextValidRecord(buffer, after: offset, sequence: name.sequence) {
             throw .corruptRecord(file: path, offset: offset, reason: damage + "; a valid record follows at offset \(later)")
         }
         let end = RecordFraming.endOfNonzero(buffer, from: offset)

@@ -23,6 +23,8 @@ struct WALCore: Sendable {
     var status = Status.open
     /// Creates the next segment file in the background when ``WALOptions/prepareSegmentsAhead`` is on.
     var preparer: SegmentPreparer?
+    /// The exclusive lock on the directory, held from open to close.
+    var directoryLock: (any DirectoryLock)?
 
     var snapshotIndex: UInt64 { marker?.index ?? 0 }
 
@@ -81,6 +83,7 @@ struct WALCore: Sendable {
         if status != .closed {
             preparer?.stop()
             file.close()
+            directoryLock?.unlock()
         }
         status = .closed
     }
@@ -159,6 +162,7 @@ struct WALCore: Sendable {
     mutating func appendAndSync() throws(WALError) {
         let count = scratch.bytes.count
         if writeOffset + count > segmentCapacity && writeOffset > headerEnd { try cutSegment(needing: count) }
+        RecordFraming.seal(&scratch.bytes, recordAt: 0, sequence: segments.last?.sequence ?? 0, offset: writeOffset)
         try crashPoint(.beforeWALWrite)
         let file = self.file, offset = writeOffset
         try io { () throws(FileSystemError) in try file.write(scratch.bytes, at: offset) }
@@ -199,6 +203,7 @@ struct WALCore: Sendable {
     ) throws(WALError) -> (file: any StorageFile, headerEnd: Int, capacity: Int) {
         var buffer = ByteWriter()
         RecordCodec.appendSegmentHeader(header, to: &buffer)
+        RecordFraming.seal(&buffer.bytes, recordAt: 0, sequence: name.sequence, offset: 0)
         let headerBytes = buffer.bytes
         let path = joinPath(directory, name.fileName)
         let temporary = path + temporarySuffix

@@ -25,6 +25,7 @@ public final class WriteAheadLog: Sendable {
     ///
     /// A torn last record is cut (a copy kept beside its segment); damage anywhere else throws
     /// ``WALError/corruptRecord(file:offset:reason:)`` or ``WALError/corruptSnapshot(file:offset:reason:)``.
+    /// The directory is locked until ``close()``: a second open throws `.io(.locked(path:))`.
     public static func open(
         directory: String, fileSystem: any FileSystem = POSIXFileSystem(), options: WALOptions = WALOptions()
     ) throws(WALError) -> (WriteAheadLog, RecoveredState) {
@@ -62,8 +63,13 @@ public final class WriteAheadLog: Sendable {
         try core.withLock { (core) throws(WALError) in try core.saveSnapshot(snapshot) }
     }
 
-    /// Closes the current segment file. Further calls throw ``WALError/closed``.
+    /// Closes the current segment file and releases the directory lock. Further calls throw ``WALError/closed``.
+    /// Dropping the last reference closes it too.
     public func close() {
+        core.withLock { $0.close() }
+    }
+
+    deinit {
         core.withLock { $0.close() }
     }
 

@@ -36,7 +36,9 @@ import Testing
         let (wal, recovered) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk, options: Self.options)
         let candidates = states[outcome.acknowledged...min(outcome.attempted, states.count - 1)]
         guard let match = candidates.first(where: { $0.expectedRecovery == withoutTornTail(recovered) }) else {
-            Issue.record("\(context): recovered \(recovered.entries.count) entries, hs \(recovered.hardState), snapshot \(recovered.snapshot?.metadata.index ?? 0); expected a state in \(outcome.acknowledged)...\(outcome.attempted)")
+            let found = "\(recovered.entries.count) entries, hs \(recovered.hardState), "
+                + "snapshot \(recovered.snapshot?.metadata.index ?? 0)"
+            Issue.record("\(context): recovered \(found); expected a state in \(outcome.acknowledged)...\(outcome.attempted)")
             return
         }
         var model = match

@@ -45,6 +45,16 @@ struct POSIXFileSystemTests {
         }
     }
 
+    @Test func directoryLockIsExclusive() throws {
+        try withTemporaryDirectory { root in
+            let fileSystem = POSIXFileSystem()
+            let lock = try fileSystem.lockDirectory(atPath: root)
+            #expect(throws: FileSystemError.locked(path: root)) { _ = try fileSystem.lockDirectory(atPath: root) }
+            lock.unlock()
+            try fileSystem.lockDirectory(atPath: root).unlock()
+        }
+    }
+
     @Test func fileOperationsReportTypedErrors() throws {
         try withTemporaryDirectory { root in
             let fileSystem = POSIXFileSystem()
@@ -63,7 +73,7 @@ struct POSIXFileSystemTests {
             #expect(try file.read(at: 9, count: 5) == [0, 1, 2, 3, 0])
             try file.truncate(to: 12)
             #expect(try file.readAll() == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2])
-            #expect(try fileSystem.contentsOfDirectory(atPath: root) == ["f"])
+            #expect(try fileSystem.contentsOfDirectory(atPath: root).filter { $0 != "LOCK" } == ["f"])
         }
     }
 }

@@ -53,7 +53,7 @@ import Testing
         let path = walDirectory + "/0000000000000001-0000000000000001.wal"
         let end = try #require(disk.contents(atPath: path)).withUnsafeBytes { buffer in
             var offset = 0
-            while case .record(_, _, let next) = RecordFraming.inspect(buffer, at: offset) { offset = next }
+            while case .record(_, _, let next) = RecordFraming.inspect(buffer, at: offset, sequence: 1) { offset = next }
             return offset
         }
         var garbage = WAL.ByteWriter()
@@ -62,6 +62,7 @@ import Testing
             payload.append(UInt32(1))  // one entry...
             payload.append(UInt64(2))  // ...cut short after its index
         }
+        RecordFraming.seal(&garbage.bytes, recordAt: 0, sequence: 1, offset: end)
         let file = try disk.openFile(atPath: path, create: false)
         try file.write(garbage.bytes, at: end)
         try file.sync()

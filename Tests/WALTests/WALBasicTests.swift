@@ -34,6 +34,7 @@ import Testing
         try wal.save(hardState: nil, entries: entries(1...10, term: 1))
         try wal.save(hardState: nil, entries: entries(6...7, term: 2))
         #expect(wal.lastIndex == 7)
+        wal.close()
         let (_, recovered) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk)
         #expect(recovered.entries == entries(1...5, term: 1) + entries(6...7, term: 2))
     }
@@ -96,6 +97,7 @@ import Testing
         let firstKept = try #require(SegmentName(fileName: wal.segmentFileNames[0]))
         let secondKept = try #require(SegmentName(fileName: wal.segmentFileNames[1]))
         #expect(firstKept.firstIndex <= 201 && secondKept.firstIndex > 201)
+        wal.close()
         let (_, recovered) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk, options: options)
         #expect(recovered.snapshot?.metadata.index == 250)
         #expect(recovered.snapshot?.data == Array("state@250".utf8))
@@ -110,6 +112,7 @@ import Testing
         let snapshot = Snapshot(metadata: SnapshotMetadata(index: 8, term: 2, confState: ConfState(voters: [1, 2, 3])), data: [42])
         try wal.save(hardState: HardState(term: 2, vote: 0, commit: 8), entries: entries(9...9, term: 2), installing: snapshot)
         #expect(wal.lastIndex == 9)
+        wal.close()
         let (_, recovered) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk)
         #expect(recovered == RecoveredState(snapshot: snapshot, hardState: HardState(term: 2, vote: 0, commit: 8),
                                             entries: entries(9...9, term: 2)))
@@ -136,6 +139,7 @@ import Testing
         let options = WALOptions(crashPoints: .stop(at: .afterWALSync))
         let (wal, _) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk, options: options)
         #expect(throws: WALError.crashed(at: .afterWALSync)) { try wal.save(hardState: nil, entries: entries(1...1)) }
+        wal.close()
         let (reopened, recovered) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk, options: options)
         #expect(recovered.entries == entries(1...1))
         try reopened.save(hardState: nil, entries: entries(2...2))
@@ -147,6 +151,19 @@ import Testing
         #expect(CrashPoints.parse(" after-snapshot-save,bogus, before-wal-sync ") == [.beforeWALSync, .afterSnapshotSave])
         #expect(CrashPoints.parse("").isEmpty)
         #expect(Set(CrashPoint.allCases.map(\.rawValue)).count == CrashPoint.allCases.count)
+    }
+
+    @Test func aDirectoryHasOneWALAtATime() throws {
+        let disk = SimulatedDisk()
+        let (wal, _) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk)
+        #expect(throws: WALError.io(.locked(path: walDirectory))) {
+            _ = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk)
+        }
+        wal.close()
+        let (second, _) = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk)
+        disk.crashLosingUnsyncedWrites()  // its process died: the lock goes with it
+        _ = try WriteAheadLog.open(directory: walDirectory, fileSystem: disk)
+        #expect(throws: WALError.self) { try second.save(hardState: HardState(term: 1), entries: []) }  // its files are gone
     }
 
     @Test func closedWALRefusesWrites() throws {
