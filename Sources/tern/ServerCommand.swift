@@ -14,6 +14,8 @@ enum ServerCommand {
         guard let cluster = Console.loadCluster(flags["config"] ?? "cluster.conf") else { return 2 }
         let level = ReplicaLog.Level(name: flags["log-level"] ?? "info") ?? .info
         var options = ReplicaOptions()
+        // Fault-injection tests crash a member at named points: TERN_CRASH_AT=before-wal-sync,...
+        options.walOptions.crashPoints = .fromEnvironment()
         if let path = flags["restore"] {
             guard let image = Console.readFile(path) else {
                 Console.error("tern server: cannot read \(path)")

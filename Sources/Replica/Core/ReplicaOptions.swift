@@ -18,7 +18,8 @@ public struct ReplicaOptions: Sendable {
     public var watchProgressTicks = 600
     /// Event-loop threads for the client and peer servers.
     public var networkThreads = 1
-    public var walOptions = WALOptions()
+    /// The next WAL segment is prepared in the background, so a segment cut never stalls a save.
+    public var walOptions = WALOptions(prepareSegmentsAhead: true)
     /// Start a brand-new cluster from this keyspace snapshot file (`tern kv snapshot save`); the
     /// data folder must be empty. Every founding member restores from the same file.
     public var restoreFrom: [UInt8]?
