@@ -85,11 +85,17 @@ public struct ClusterConfig: Sendable, Equatable {
         return root + "/" + member
     }
 
-    /// The cluster id shown in response headers: a stable hash of the cluster name and member ids.
+    /// The cluster id shown in response headers and checked between peers: a stable hash of the
+    /// cluster name (so it stays the same as members come and go).
     public var clusterID: UInt64 {
-        var h = stableHash(name)
-        for m in members.sorted(by: { $0.id < $1.id }) { h = (h ^ m.id) &* 0x100_0000_01b3 }
+        let h = stableHash("cluster/" + name)
         return h == 0 ? 1 : h
+    }
+
+    /// A member's Raft id: a stable hash of the cluster and member names (never 0).
+    public static func memberID(cluster: String, member: String) -> NodeID {
+        let id = stableHash(cluster + "/" + member)
+        return id == 0 ? 1 : id
     }
 
     /// Parses the text of a `cluster.conf`. `baseDirectory` is the folder of the file.
@@ -164,9 +170,7 @@ public struct ClusterConfig: Sendable, Equatable {
         guard let clusterName = name, let dir = dataDir else { throw .missing("no [cluster] section") }
         guard !members.isEmpty else { throw .missing("no [member NAME] sections") }
         for i in members.indices {
-            var id = stableHash(clusterName + "/" + members[i].name)
-            if id == 0 { id = 1 }
-            members[i].id = id
+            members[i].id = memberID(cluster: clusterName, member: members[i].name)
         }
         var seen: Set<HostPort> = []
         for m in members {

@@ -66,6 +66,12 @@ public final class PeerTransport: Sendable {
         }
     }
 
+    /// Starts sending to a peer added at run time (a new member); a known peer is left as it is.
+    public func addPeer(_ id: UInt64, address: SocketAddress) { core.addPeer(id, address: address) }
+
+    /// Stops sending to a removed member and closes the connection to it.
+    public func removePeer(_ id: UInt64) { core.removePeer(id) }
+
     /// Counters for the outbound side towards `peer`.
     public func stats(for peer: UInt64) -> PeerStats? {
         guard let o = core.outbound[peer] else { return nil }
@@ -88,14 +94,19 @@ public final class PeerTransport: Sendable {
 
 /// The shared state behind ``PeerTransport``.
 final class PeerTransportCore: @unchecked Sendable {
-    // @unchecked Sendable: `outbound` is immutable after init; `inbound` and `listener` are confined
-    // to loop threads (each inbound to its own loop, tracked in a Mutex-guarded registry); the rest
-    // are immutable or atomic.
+    // @unchecked Sendable: `outboundPeers` is Mutex-guarded (peers come and go with membership);
+    // `inbound` and `listener` are confined to loop threads (each inbound to its own loop, tracked
+    // in a Mutex-guarded registry); the rest are immutable or atomic.
     let configuration: PeerTransportConfiguration
     let group: EventLoopGroup
     let onMessages: @Sendable (UInt64, [[UInt8]]) -> Void
     let onSnapshotChunk: @Sendable (UInt64, PeerSnapshotChunk) -> Void
-    let outbound: [UInt64: PeerOutbound]
+    private let outboundPeers: Mutex<[UInt64: PeerOutbound]>
+    private let started = Atomic<Bool>(false)
+    private let nextLoop = Atomic<Int>(0)
+
+    /// The outbound side of every known peer (a snapshot of the current set).
+    var outbound: [UInt64: PeerOutbound] { outboundPeers.withLock { $0 } }
     let listenPort = Atomic<UInt16>(0)
     let inboundRejected = Atomic<Int>(0)
     private let inbound = Mutex<[ObjectIdentifier: PeerInbound]>([:])
@@ -115,7 +126,8 @@ final class PeerTransportCore: @unchecked Sendable {
             let loop = group.loops[index % group.loops.count]
             outbound[id] = PeerOutbound(peerID: id, address: configuration.peers[id]!, loop: loop, configuration: configuration)
         }
-        self.outbound = outbound
+        outboundPeers = Mutex(outbound)
+        nextLoop.store(outbound.count, ordering: .relaxed)
         scratches = group.loops.map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16) }
     }
 
@@ -136,9 +148,34 @@ final class PeerTransportCore: @unchecked Sendable {
         let listener = PeerListener(fd: fd, loop: loop, transport: self)
         self.listener.withLock { $0 = listener }
         loop.execute { try? loop.register(fd: fd, events: UInt32(csystem_EPOLLIN), handler: listener) }
-        for id in outbound.keys.sorted() {
-            let peer = outbound[id]!
+        let peers = outbound
+        started.store(true, ordering: .releasing)
+        for id in peers.keys.sorted() {
+            let peer = peers[id]!
             peer.loop.execute { peer.start() }
+        }
+    }
+
+    /// Adds a peer (a member added at run time); does nothing if it is known or is this node.
+    func addPeer(_ id: UInt64, address: SocketAddress) {
+        guard id != configuration.nodeID else { return }
+        let added = outboundPeers.withLock { peers -> PeerOutbound? in
+            guard peers[id] == nil else { return nil }
+            let index = nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue
+            let peer = PeerOutbound(peerID: id, address: address, loop: group.loops[index % group.loops.count],
+                                    configuration: configuration)
+            peers[id] = peer
+            return peer
+        }
+        if let peer = added, started.load(ordering: .acquiring) { peer.loop.execute { peer.start() } }
+    }
+
+    /// Forgets a peer (a removed member): its queue is dropped and its connection closed.
+    func removePeer(_ id: UInt64) {
+        guard let peer = outboundPeers.withLock({ $0.removeValue(forKey: id) }) else { return }
+        peer.loop.execute {
+            peer.beginClose()
+            peer.finish()
         }
     }
 

@@ -17,14 +17,15 @@ enum KVCommand {
           txn JSON                      a TxnRequest in the gateway's JSON form
           compact REVISION
           lease grant TTL | revoke ID | timetolive ID [--keys] | list | keep-alive ID
-          member list
+          member list | add NAME --peer-urls URL [--client-urls URL] [--learner] | remove ID | promote ID
           snapshot save FILE            a consistent image of the keyspace (restore: tern server --restore FILE)
           status                        one line per endpoint
           endpoints                     health of every endpoint
         Endpoints default to the members of ./cluster.conf, else 127.0.0.1:3379.
         """
 
-    static let switches: Set<String> = ["prefix", "from-key", "keys-only", "count-only", "serializable", "prev-kv", "keys", "help", "h"]
+    static let switches: Set<String> = ["prefix", "from-key", "keys-only", "count-only", "serializable", "prev-kv", "keys",
+                                        "learner", "help", "h"]
 
     static func run(_ args: [String]) -> Int32 {
         let flags = Console.Flags(args, switches: switches)
@@ -46,11 +47,7 @@ enum KVCommand {
                 guard let rev = words.first, Int64(rev) != nil else { return usageError("compact REVISION") }
                 return try client.call("/v3/kv/compaction", #"{"revision":"\#(rev)"}"#) { _ in print("compacted revision \(rev)") }
             case "lease": return try lease(client, words, flags)
-            case "member": return try client.call("/v3/cluster/member/list", "{}") { v in
-                for m in v["members"]?.arrayValue ?? [] {
-                    print("\(m["ID"]?.stringValue ?? "?"), started, \(m["name"]?.stringValue ?? ""), \(m["peerURLs"]?.arrayValue?.first?.stringValue ?? ""), \(m["clientURLs"]?.arrayValue?.first?.stringValue ?? "")")
-                }
-            }
+            case "member": return try member(client, words, flags)
             case "status", "endpoints": return status(client)
             case "snapshot":
                 guard words.count == 2, words[0] == "save" else { return usageError("snapshot save FILE") }
@@ -212,6 +209,31 @@ enum KVCommand {
             }
         }
         return 0
+    }
+
+    static func member(_ c: Client, _ w: [String], _ f: Console.Flags) throws -> Int32 {
+        let show: (JSONValue) -> Void = { v in
+            if let m = v["member"] { print("Member \(m["ID"]?.stringValue ?? "?") added") }
+            for m in v["members"]?.arrayValue ?? [] {
+                let learner = m["isLearner"] == .bool(true)
+                print("\(m["ID"]?.stringValue ?? "?"), started, \(m["name"]?.stringValue ?? ""), \(m["peerURLs"]?.arrayValue?.first?.stringValue ?? ""), \(m["clientURLs"]?.arrayValue?.first?.stringValue ?? ""), \(learner)")
+            }
+        }
+        switch (w.first, w.count) {
+        case ("list", 1), (nil, 0):
+            return try c.call("/v3/cluster/member/list", "{}", show: show)
+        case ("add", 2):
+            guard let peer = f["peer-urls"] else { return usageError("member add NAME --peer-urls http://host:port") }
+            var json = #"{"name":"\#(w[1])","peerURLs":["\#(peer)"],"isLearner":\#(f.has("learner"))"#
+            if let client = f["client-urls"] { json += #","clientURLs":["\#(client)"]"# }
+            return try c.call("/v3/cluster/member/add", json + "}", show: show)
+        case ("remove", 2):
+            return try c.call("/v3/cluster/member/remove", #"{"ID":"\#(w[1])"}"#, show: show)
+        case ("promote", 2):
+            return try c.call("/v3/cluster/member/promote", #"{"ID":"\#(w[1])"}"#, show: show)
+        default:
+            return usageError("member list | add NAME --peer-urls URL [--learner] | remove ID | promote ID")
+        }
     }
 
     static func saveSnapshot(_ c: Client, to path: String) throws -> Int32 {

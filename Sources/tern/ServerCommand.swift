@@ -6,14 +6,15 @@ import Replica
 /// `tern server --name NAME [--config FILE] [--log-level LEVEL]`: one member, until SIGINT/SIGTERM.
 enum ServerCommand {
     static func run(_ args: [String]) -> Int32 {
-        let flags = Console.Flags(args)
+        let flags = Console.Flags(args, switches: ["join"])
         guard let name = flags["name"] else {
-            Console.error("usage: tern server --name NAME [--config cluster.conf] [--log-level info] [--restore SNAPSHOT]")
+            Console.error("usage: tern server --name NAME [--config cluster.conf] [--log-level info] [--restore SNAPSHOT] [--join]")
             return 2
         }
         guard let cluster = Console.loadCluster(flags["config"] ?? "cluster.conf") else { return 2 }
         let level = ReplicaLog.Level(name: flags["log-level"] ?? "info") ?? .info
         var options = ReplicaOptions()
+        options.join = flags.has("join")
         // Fault-injection tests crash a member at named points: TERN_CRASH_AT=before-wal-sync,...
         options.walOptions.crashPoints = .fromEnvironment()
         if let path = flags["restore"] {

@@ -9,6 +9,7 @@ let usage = """
       up       [--config cluster.conf]               start every member of cluster.conf on this machine
       server   --name NAME [--config cluster.conf]   run one control-plane member
                [--log-level debug|info|warning|error] [--restore SNAPSHOT-FILE]
+               [--join]   join a running cluster (after tern kv member add) instead of bootstrapping
       kv       put|get|del|watch|txn|lease|compact|member|status|endpoints ...
                an etcdctl-style client of the store (tern kv --help)
       version  print the version

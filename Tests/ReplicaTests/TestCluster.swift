@@ -133,3 +133,10 @@ func b64(_ s: String) -> String {
     }
     return String(decoding: out, as: UTF8.self)
 }
+
+/// HTTP clients for member addresses.
+enum HTTPClientFactory {
+    static func client(_ hp: HostPort) -> HTTPClient {
+        HTTPClient(address: SocketAddress(host: hp.host, port: hp.port), timeoutNanoseconds: 5_000_000_000)
+    }
+}

@@ -25,6 +25,8 @@ enum LoopInput: Sendable {
     case keepAlive(leaseID: Int64, @Sendable (Result<Int64?, GatewayError>, HeaderContext) -> Void)
     /// Runs on the loop thread with read access to the state (serializable reads, status, leases).
     case query(@Sendable (LoopView) -> Void)
+    /// A membership change (add, remove, promote), answered once applied.
+    case memberChange(MemberChange, @Sendable (Result<MembershipView, GatewayError>, HeaderContext) -> Void)
     /// Watch stream commands.
     case watch(WatchCommand)
     /// A background snapshot finished (saved, or failed and to be retried a period later).
@@ -40,5 +42,5 @@ struct LoopView {
     let node: RaftNode
     let header: HeaderContext
     let nowNanoseconds: Int64
-    let members: [MemberConfig]
+    let membership: MembershipView
 }

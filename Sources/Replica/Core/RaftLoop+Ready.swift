@@ -10,6 +10,7 @@ extension RaftLoop {
         while running && node.hasReady && rounds < 64 {
             rounds += 1
             let rd = node.ready()
+            noteAppendedMembership(rd.entries)
             send(rd.messages)
             guard persist(rd) else { return }
             send(rd.messagesAfterPersist)
@@ -87,8 +88,12 @@ extension RaftLoop {
 
     private func install(_ snapshot: Snapshot) {
         do {
-            let (state, _) = try KeyspaceState.decodeSnapshot(snapshot.data)
+            let (state, metadata) = try KeyspaceState.decodeSnapshot(snapshot.data)
             keyspace.restore(state)
+            if !metadata.isEmpty {
+                registry = try MemberRegistry(decoding: metadata)
+                for m in registry.sorted { ensurePeer(m) }
+            }
             lastSnapshotIndex = snapshot.metadata.index
             log.info("installed snapshot at index \(snapshot.metadata.index) from the leader")
         } catch {
@@ -97,10 +102,8 @@ extension RaftLoop {
     }
 
     private func apply(_ entry: Entry) {
-        guard entry.kind == .normal, !entry.data.isEmpty else {
-            if entry.kind == .confChange { log.info("membership now \(node.confState(at: entry.index))") }
-            return
-        }
+        if entry.kind == .confChange { return applyMembership(entry) }
+        guard !entry.data.isEmpty else { return }
         let proposal: Proposal
         do {
             proposal = try Proposal(decoding: entry.data)

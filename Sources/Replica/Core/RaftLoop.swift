@@ -38,6 +38,8 @@ final class RaftLoop: @unchecked Sendable {
     var pendingWrites: [UInt64: PendingWrite] = [:]
     var reads: ReadBatcher
     var keepAlives: [UInt64: PendingKeepAlive] = [:]
+    var pendingMemberChanges: [UInt64: PendingMemberChange] = [:]
+    var registry: MemberRegistry
     var revoking: [Int64: UInt64] = [:]
     var watchSessions: [Int: WatchSession] = [:]
     var watchHandles: [Int: (session: Int, watchID: Int64)] = [:]
@@ -53,6 +55,11 @@ final class RaftLoop: @unchecked Sendable {
 
     struct PendingWrite {
         var completion: WriteCompletion
+        var deadline: UInt64
+    }
+
+    struct PendingMemberChange {
+        var completion: @Sendable (Result<MembershipView, GatewayError>, HeaderContext) -> Void
         var deadline: UInt64
     }
 
@@ -85,18 +92,25 @@ final class RaftLoop: @unchecked Sendable {
             log.warning("cut a torn WAL tail: \(torn.byteCount) bytes at \(torn.segment):\(torn.offset), copy in \(torn.copyPath)")
         }
         keyspace = Keyspace()
+        registry = MemberRegistry(cluster.members)
         let raftConfig = RaftConfig(id: member.id, electionTicks: options.electionTicks,
                                     heartbeatTicks: options.heartbeatTicks, preVote: true, checkQuorum: true,
                                     randomSeed: MonotonicClock.nowNanoseconds())
         if recovered.snapshot == nil && recovered.entries.isEmpty && recovered.hardState.isEmpty {
-            node = RaftNode.bootstrap(config: raftConfig, voters: cluster.members.map(\.id))
-            log.info("bootstrapping a new cluster \(cluster.name) with \(cluster.members.map(\.name))")
+            if options.join {
+                node = RaftNode(config: raftConfig)
+                log.info("joining cluster \(cluster.name): waiting for the leader to send the log")
+            } else {
+                node = RaftNode.bootstrap(config: raftConfig, voters: cluster.members.map(\.id))
+                log.info("bootstrapping a new cluster \(cluster.name) with \(cluster.members.map(\.name))")
+            }
         } else {
             var snapshotMeta = SnapshotMetadata()
             if let snap = recovered.snapshot {
                 do {
-                    let (state, _) = try KeyspaceState.decodeSnapshot(snap.data)
+                    let (state, metadata) = try KeyspaceState.decodeSnapshot(snap.data)
                     keyspace.restore(state)
+                    if !metadata.isEmpty { registry = try MemberRegistry(decoding: metadata) }
                 } catch {
                     throw .storage("snapshot at index \(snap.metadata.index) does not decode: \(error)")
                 }
@@ -206,9 +220,11 @@ final class RaftLoop: @unchecked Sendable {
             reads.add(request, completion: completion, deadline: now() + options.requestTimeoutNanoseconds)
         case .keepAlive(let leaseID, let completion):
             keepAlive(leaseID: leaseID, completion: completion, replyTo: nil)
+        case .memberChange(let change, let completion):
+            proposeMemberChange(change, completion: completion)
         case .query(let body):
             body(LoopView(keyspace: keyspace, node: node, header: headerContext,
-                          nowNanoseconds: Int64(bitPattern: now()), members: cluster.members))
+                          nowNanoseconds: Int64(bitPattern: now()), membership: membershipView()))
         case .watch(let command):
             handleWatch(command)
         case .snapshotFinished(let snapshot, let saved):
@@ -262,13 +278,15 @@ final class RaftLoop: @unchecked Sendable {
         reads.expire(now: t, header: headerContext)
         let lost = keepAlives.filter { $0.value.deadline <= t }.map(\.key).sorted()
         for seq in lost { keepAlives.removeValue(forKey: seq)?.completion(.failure(.timedOut), headerContext) }
+        let stale = pendingMemberChanges.filter { $0.value.deadline <= t }.map(\.key).sorted()
+        for seq in stale { pendingMemberChanges.removeValue(forKey: seq)?.completion(.failure(.timedOut), headerContext) }
         expireLeases(now: t)
         tickWatchProgress()
     }
 
     /// A graceful stop: a leader first hands leadership to its most caught-up voter, so the
     /// cluster does not wait an election timeout.
-    private func beginStop() {
+    func beginStop() {
         guard stopDeadline == nil else { return }
         stopDeadline = now() + options.electionTimeoutNanoseconds
         guard node.role == .leader else { return }
@@ -284,6 +302,8 @@ final class RaftLoop: @unchecked Sendable {
         reads.failAll(.stopping, header: headerContext)
         for (_, pending) in keepAlives { pending.completion(.failure(.stopping), headerContext) }
         keepAlives.removeAll()
+        for (_, pending) in pendingMemberChanges { pending.completion(.failure(.stopping), headerContext) }
+        pendingMemberChanges.removeAll()
         for (_, session) in watchSessions { session.responder.end() }
         watchSessions.removeAll()
         snapshotQueue.sync {}

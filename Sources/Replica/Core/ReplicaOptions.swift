@@ -23,6 +23,9 @@ public struct ReplicaOptions: Sendable {
     /// Start a brand-new cluster from this keyspace snapshot file (`tern kv snapshot save`); the
     /// data folder must be empty. Every founding member restores from the same file.
     public var restoreFrom: [UInt8]?
+    /// Join a running cluster (after `member add`) instead of bootstrapping a new one when the data
+    /// folder is empty.
+    public var join = false
 
     public init() {}
 

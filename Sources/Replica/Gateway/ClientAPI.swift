@@ -76,7 +76,8 @@ final class ClientAPI: Sendable {
         "/v3/kv/range", "/v3/kv/put", "/v3/kv/deleterange", "/v3/kv/txn", "/v3/kv/compaction",
         "/v3/lease/grant", "/v3/lease/revoke", "/v3/kv/lease/revoke", "/v3/lease/timetolive",
         "/v3/kv/lease/timetolive", "/v3/lease/leases", "/v3/maintenance/status", "/v3/maintenance/hash",
-        "/v3/maintenance/hashkv", "/v3/maintenance/alarm", "/v3/cluster/member/list", "/v3/auth/authenticate",
+        "/v3/maintenance/hashkv", "/v3/maintenance/alarm", "/v3/cluster/member/list",
+        "/v3/cluster/member/add", "/v3/cluster/member/remove", "/v3/cluster/member/promote", "/v3/auth/authenticate",
         "/v3/watch", "/v3/lease/keepalive", "/v3/maintenance/snapshot",
     ]
 
@@ -129,6 +130,8 @@ final class ClientAPI: Sendable {
             respond(responder, 200, Array("{}".utf8))
         case "/v3/cluster/member/list":
             memberList(responder)
+        case "/v3/cluster/member/add", "/v3/cluster/member/remove", "/v3/cluster/member/promote":
+            try memberChange(path, body: body, responder: responder, cluster: loop.cluster)
         case "/v3/auth/authenticate":
             throw GatewayError(httpStatus: 412, grpcCode: 9, message: "etcdserver: authentication is not enabled")
         default:
@@ -228,21 +231,14 @@ final class ClientAPI: Sendable {
     }
 
     private func memberList(_ responder: HTTPResponder) {
-        query(responder) { view in
+        query(responder) { [self] view in
             var header = JSONObjectWriter()
             header.int64String("cluster_id", view.header.clusterID)
             header.int64String("member_id", view.header.memberID)
             header.int64String("raft_term", view.header.raftTerm)
             var w = JSONObjectWriter()
             w.raw("header", header.finish())
-            w.arrayIfSet("members", view.members.map { m in
-                var o = JSONObjectWriter()
-                o.int64String("ID", m.id)
-                o.string("name", m.name)
-                o.raw("peerURLs", Array("[\"http://\(m.peer)\"]".utf8))
-                o.raw("clientURLs", Array("[\"http://\(m.client)\"]".utf8))
-                return o.finish()
-            })
+            w.arrayIfSet("members", view.membership.members.map { memberJSON($0, learner: view.membership.learners.contains($0.id)) })
             return w.finish()
         }
     }

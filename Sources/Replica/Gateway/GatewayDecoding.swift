@@ -53,6 +53,19 @@ struct GatewayDecoder {
         }
     }
 
+    /// A uint64 (member ids), as a number or a string.
+    func uint64(_ key: String) throws(GatewayError) -> UInt64 {
+        guard let v = body[key] else { return 0 }
+        switch v {
+        case .null: return 0
+        case .number(let text), .string(let text):
+            if let n = UInt64(text) { return n }
+            throw .invalid("json: cannot unmarshal \(v.typeName) \(text) into Go value of type uint64")
+        default:
+            throw mismatch(v, "uint64")
+        }
+    }
+
     func bool(_ key: String) throws(GatewayError) -> Bool {
         guard let v = body[key] else { return false }
         switch v {

@@ -1,0 +1,9 @@
+extension GatewayError {
+    static let memberExists = GatewayError(httpStatus: 412, grpcCode: 9, message: "etcdserver: member ID already exist")
+    static let memberNotFound = GatewayError(httpStatus: 404, grpcCode: 5, message: "etcdserver: member not found")
+    static let memberNotLearner = GatewayError(httpStatus: 412, grpcCode: 9, message: "etcdserver: can only promote a learner member")
+    static let learnerNotReady = GatewayError(httpStatus: 412, grpcCode: 9,
+                                              message: "etcdserver: can only promote a learner member which is in sync with leader")
+    static let memberChangePending = GatewayError(httpStatus: 503, grpcCode: 14,
+                                                  message: "etcdserver: unhealthy cluster (a membership change is still in progress)")
+}

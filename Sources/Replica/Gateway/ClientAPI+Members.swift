@@ -1,0 +1,61 @@
+import JSON
+import Raft
+import Wire
+
+extension ClientAPI {
+    /// `{"ID","name","peerURLs","clientURLs","isLearner"?}` as etcd's member list shows a member.
+    func memberJSON(_ m: MemberConfig, learner: Bool) -> [UInt8] {
+        var o = JSONObjectWriter()
+        o.int64String("ID", m.id)
+        o.string("name", m.name)
+        o.raw("peerURLs", Array("[\"http://\(m.peer)\"]".utf8))
+        o.raw("clientURLs", Array("[\"http://\(m.client)\"]".utf8))
+        o.trueIfSet("isLearner", learner)
+        return o.finish()
+    }
+
+    /// `POST /v3/cluster/member/add|remove|promote`. Add takes etcd's `peerURLs` and `isLearner`, plus
+    /// Tern's `name`, `clientURLs` and `apiURLs` (the new member's id is derived from the cluster and
+    /// member names, as `tern server --join --name NAME` derives its own).
+    func memberChange(_ path: String, body: [UInt8], responder: HTTPResponder, cluster: ClusterConfig) throws(GatewayError) {
+        let d = try GatewayDecoder.parse(body, type: "MemberRequest")
+        let change: MemberChange
+        switch path {
+        case "/v3/cluster/member/add":
+            guard case .string(let name)? = d.body["name"], !name.isEmpty else {
+                throw .invalid("etcdserver: member add needs a \"name\" (Tern derives member ids from names)")
+            }
+            func address(_ key: String) throws(GatewayError) -> HostPort? {
+                guard case .array(let urls)? = d.body[key], case .string(var url)? = urls.first else { return nil }
+                if url.hasPrefix("http://") { url.removeFirst(7) }
+                guard let hp = HostPort(parsing: url) else { throw .invalid("etcdserver: bad URL \(url) in \(key)") }
+                return hp
+            }
+            guard let peer = try address("peerURLs") else { throw .invalid("etcdserver: member add needs peerURLs") }
+            let member = MemberConfig(name: name, id: ClusterConfig.memberID(cluster: cluster.name, member: name),
+                                      client: try address("clientURLs") ?? HostPort(host: peer.host, port: 0),
+                                      peer: peer, api: try address("apiURLs") ?? HostPort(host: peer.host, port: 0))
+            change = .add(member, learner: try d.bool("isLearner"))
+        case "/v3/cluster/member/remove":
+            change = .remove(try d.uint64("ID"))
+        default:
+            change = .promote(try d.uint64("ID"))
+        }
+        loop.submit(.memberChange(change) { [self] result, context in
+            switch result {
+            case .failure(let error):
+                respondError(responder, error)
+            case .success(let view):
+                var w = JSONObjectWriter()
+                var header = JSONObjectWriter()
+                header.int64String("cluster_id", context.clusterID)
+                header.int64String("member_id", context.memberID)
+                header.int64String("raft_term", context.raftTerm)
+                w.raw("header", header.finish())
+                if let added = view.added { w.raw("member", memberJSON(added, learner: view.learners.contains(added.id))) }
+                w.arrayIfSet("members", view.members.map { memberJSON($0, learner: view.learners.contains($0.id)) })
+                respond(responder, 200, w.finish())
+            }
+        })
+    }
+}
