@@ -33,7 +33,9 @@ public final class Member: Sendable {
         config = member
         self.cluster = cluster
         log = ReplicaLog(name: name, minimum: logLevel)
-        loop = try RaftLoop(member: member, cluster: cluster, options: options, log: log, fileSystem: fileSystem)
+        let metrics = ReplicaMetrics()
+        loop = try RaftLoop(member: member, cluster: cluster, options: options, log: log, metrics: metrics,
+                            fileSystem: fileSystem)
         do { group = try EventLoopGroup(threadCount: options.networkThreads, name: name) } catch {
             throw .network("cannot create event loops: \(error)")
         }
@@ -76,7 +78,7 @@ public final class Member: Sendable {
                 log.warning("dropped an undecodable snapshot from \(from): \(error)")
             }
         })
-        api = ClientAPI(loop: loop, options: options, metrics: ReplicaMetrics())
+        api = ClientAPI(loop: loop, options: options, metrics: metrics)
         var http = HTTPServerConfiguration(address: SocketAddress(host: member.client.host, port: member.client.port))
         http.maxBodyBytes = options.maxRequestBytes * 2 + (64 << 10)
         http.streamsRequestBody = ClientAPI.streamsBody

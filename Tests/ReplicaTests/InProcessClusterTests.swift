@@ -58,3 +58,26 @@ struct InProcessClusterTests {
         #expect(caughtUp)
     }
 }
+
+@Suite("metrics page", .serialized, .timeLimit(.minutes(1)))
+struct MetricsPageTests {
+    @Test("GET /metrics is Prometheus text with Raft, fsync and apply figures that move with traffic")
+    func metrics() throws {
+        let cluster = try TestCluster()
+        defer { cluster.shutdown() }
+        try cluster.startAll()
+        let leader = try cluster.waitForLeader()
+        for i in 0..<5 { _ = try cluster.post(leader, "/v3/kv/put", #"{"key":"\#(b64("m\(i)"))","value":"\#(b64("v"))"}"#) }
+        let c = try cluster.client(leader)
+        defer { c.close() }
+        let r = try c.request(method: "GET", path: "/metrics")
+        #expect(r.status == 200)
+        let text = String(decoding: r.body, as: UTF8.self)
+        #expect(text.contains("tern_raft_is_leader 1"))
+        #expect(text.contains("tern_proposals_total 5"))
+        #expect(text.contains("# TYPE tern_wal_fsync_duration_seconds histogram"))
+        let fsyncCount = text.split(separator: "\n").first { $0.hasPrefix("tern_wal_fsync_duration_seconds_count ") }
+        #expect((fsyncCount.flatMap { Int($0.split(separator: " ")[1]) } ?? 0) >= 5)
+        #expect(text.contains("tern_raft_leader_changes_total 1"))
+    }
+}

@@ -16,7 +16,12 @@ extension RaftLoop {
             send(rd.messagesAfterPersist)
             if let soft = rd.softState { roleChanged(soft) }
             if let snapshot = rd.snapshot { install(snapshot) }
-            for entry in rd.committedEntries { apply(entry) }
+            if !rd.committedEntries.isEmpty {
+                let start = now()
+                for entry in rd.committedEntries { apply(entry) }
+                metrics.apply.observe(nanoseconds: now() &- start)
+                metrics.appliedEntries.add(rd.committedEntries.count, ordering: .relaxed)
+            }
             reads.received(rd.readStates)
             node.advance(rd)
             reads.serve(appliedIndex: node.appliedIndex, keyspace: keyspace, header: headerContext)
@@ -26,14 +31,17 @@ extension RaftLoop {
     /// One WAL write and one fsync for the batch. False if storage failed (the member stops).
     private func persist(_ rd: Ready) -> Bool {
         do {
+            let start = now()
             if let snapshot = rd.snapshot {
                 try wal.save(hardState: rd.hardState, entries: rd.entries, installing: snapshot)
             } else if rd.hardState != nil || !rd.entries.isEmpty {
-                let start = now()
                 try wal.save(hardState: rd.hardState, entries: rd.entries)
-                let took = now() &- start
-                if took > 100_000_000 { log.warning("slow fsync: \(took / 1_000_000) ms for \(rd.entries.count) entries") }
+            } else {
+                return true
             }
+            let took = now() &- start
+            metrics.fsync.observe(nanoseconds: took)
+            if took > 100_000_000 { log.warning("slow fsync: \(took / 1_000_000) ms for \(rd.entries.count) entries") }
             return true
         } catch {
             fail(.storage("WAL write failed: \(error)"))
@@ -69,6 +77,8 @@ extension RaftLoop {
     }
 
     private func roleChanged(_ soft: SoftState) {
+        if soft.leader != noNode && soft.leader != lastLeader { metrics.leaderChanges.add(1, ordering: .relaxed) }
+        if soft.leader != noNode { lastLeader = soft.leader }
         let t = Int64(bitPattern: now())
         if soft.role == .leader && lastRole != .leader {
             log.info("became leader in term \(node.term)")

@@ -104,6 +104,7 @@ extension RaftLoop {
                 closeSession(session.id)
                 return
             }
+            metrics.watchEventsSent.add(batch.events.count, ordering: .relaxed)
         }
         if session.blocked && watchHandles[handle] != nil {
             session.deferred.insert(handle)

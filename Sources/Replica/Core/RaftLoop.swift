@@ -25,6 +25,7 @@ final class RaftLoop: @unchecked Sendable {
     let cluster: ClusterConfig
     let options: ReplicaOptions
     let log: ReplicaLog
+    let metrics: ReplicaMetrics
     private let inbox = Mutex(InboxState())
     private let wakeup = DispatchSemaphore(value: 0)
 
@@ -47,6 +48,7 @@ final class RaftLoop: @unchecked Sendable {
     var lastSnapshotIndex: UInt64
     var snapshotInProgress = false
     var lastRole: Role = .follower
+    var lastLeader: NodeID = noNode
     /// Set when a stop was asked for: the loop runs until leadership has moved or this time passes.
     var stopDeadline: UInt64?
     var progressTicks = 0
@@ -71,8 +73,9 @@ final class RaftLoop: @unchecked Sendable {
     }
 
     init(member: MemberConfig, cluster: ClusterConfig, options: ReplicaOptions, log: ReplicaLog,
-         fileSystem: any FileSystem = POSIXFileSystem()) throws(ReplicaError) {
+         metrics: ReplicaMetrics = ReplicaMetrics(), fileSystem: any FileSystem = POSIXFileSystem()) throws(ReplicaError) {
         self.member = member
+        self.metrics = metrics
         self.cluster = cluster
         self.options = options
         self.log = log
@@ -231,6 +234,7 @@ final class RaftLoop: @unchecked Sendable {
             snapshotInProgress = false
             lastSnapshotIndex = snapshot.metadata.index
             if saved {
+                metrics.snapshotsSaved.add(1, ordering: .relaxed)
                 node.compact(to: snapshot)
                 log.info("snapshot at index \(snapshot.metadata.index) saved (\(snapshot.data.count) bytes)")
             }
