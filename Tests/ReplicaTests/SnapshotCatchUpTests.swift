@@ -56,6 +56,13 @@ struct SnapshotCatchUpTests {
         }
         let (s2, _) = try cluster.post(leader, "/v3/kv/put", #"{"key":"\#(b64("leased"))","value":"\#(b64("x"))","lease":"\#(id)"}"#)
         #expect(s2 == 200)
+        // A follower answers TimeToLive with the leader's remaining TTL (and its own view of the keys).
+        let follower = cluster.names.first { $0 != leader }!
+        let (s4, ttlOnFollower) = try cluster.post(follower, "/v3/lease/timetolive", #"{"ID":"\#(id)","keys":true}"#)
+        #expect(s4 == 200)
+        #expect(ttlOnFollower["grantedTTL"] == .string("2"))
+        #expect(ttlOnFollower["TTL"] == .string("2") || ttlOnFollower["TTL"] == .string("1"))
+        #expect(ttlOnFollower["keys"] == .array([.string(b64("leased"))]))
         cluster.stop(leader)
         let next = try cluster.waitForLeader()
         #expect(next != leader)

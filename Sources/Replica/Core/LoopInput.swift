@@ -23,6 +23,8 @@ enum LoopInput: Sendable {
     case read(RangeRequest, ReadCompletion)
     /// A lease keep-alive: answered by the leader with the TTL, or nil for an unknown lease.
     case keepAlive(leaseID: Int64, @Sendable (Result<Int64?, GatewayError>, HeaderContext) -> Void)
+    /// A lease's remaining TTL (from the leader, which keeps the deadlines) and, optionally, its keys.
+    case leaseTimeToLive(leaseID: Int64, keys: Bool, @Sendable (Result<LeaseTimeToLiveResponse, GatewayError>, HeaderContext) -> Void)
     /// Runs on the loop thread with read access to the state (serializable reads, status, leases).
     case query(@Sendable (LoopView) -> Void)
     /// A membership change (add, remove, promote), answered once applied.

@@ -6,8 +6,12 @@ import Raft
 /// Layout: a tag byte, then the body (a Raft message's own binary form, or varints).
 enum PeerEnvelope: Equatable, Sendable {
     case raft(Message)
+    /// Renew a lease on the leader.
     case keepAlive(sequence: UInt64, leaseID: Int64)
-    case keepAliveAnswer(sequence: UInt64, ttlSeconds: Int64)
+    /// The leader's answer to `keepAlive` or `leaseTTL`: the TTL, or -1 for an unknown lease.
+    case leaseAnswer(sequence: UInt64, ttlSeconds: Int64)
+    /// Ask the leader for a lease's remaining TTL (deadlines live on the leader).
+    case leaseTTL(sequence: UInt64, leaseID: Int64)
 
     func encoded() -> [UInt8] {
         switch self {
@@ -19,11 +23,17 @@ enum PeerEnvelope: Equatable, Sendable {
             w.uvarint(seq)
             w.uint64(UInt64(bitPattern: lease))
             return w.buffer
-        case .keepAliveAnswer(let seq, let ttl):
+        case .leaseAnswer(let seq, let ttl):
             var w = ByteWriter()
             w.byte(3)
             w.uvarint(seq)
             w.uint64(UInt64(bitPattern: ttl))
+            return w.buffer
+        case .leaseTTL(let seq, let lease):
+            var w = ByteWriter()
+            w.byte(4)
+            w.uvarint(seq)
+            w.uint64(UInt64(bitPattern: lease))
             return w.buffer
         }
     }
@@ -33,12 +43,16 @@ enum PeerEnvelope: Equatable, Sendable {
         switch tag {
         case 1:
             self = .raft(try Message(decoding: Array(bytes[1...])))
-        case 2, 3:
+        case 2, 3, 4:
             var r = ByteReader(bytes, offset: 1)
             let seq = try r.uvarint()
             let value = Int64(bitPattern: try r.uint64())
             try r.expectEnd()
-            self = tag == 2 ? .keepAlive(sequence: seq, leaseID: value) : .keepAliveAnswer(sequence: seq, ttlSeconds: value)
+            switch tag {
+            case 2: self = .keepAlive(sequence: seq, leaseID: value)
+            case 3: self = .leaseAnswer(sequence: seq, ttlSeconds: value)
+            default: self = .leaseTTL(sequence: seq, leaseID: value)
+            }
         default:
             throw .malformed("unknown peer envelope tag \(tag)")
         }

@@ -223,6 +223,8 @@ final class RaftLoop: @unchecked Sendable {
             reads.add(request, completion: completion, deadline: now() + options.requestTimeoutNanoseconds)
         case .keepAlive(let leaseID, let completion):
             keepAlive(leaseID: leaseID, completion: completion, replyTo: nil)
+        case .leaseTimeToLive(let leaseID, let keys, let completion):
+            leaseTimeToLive(leaseID: leaseID, keys: keys, completion: completion)
         case .memberChange(let change, let completion):
             proposeMemberChange(change, completion: completion)
         case .query(let body):
@@ -250,10 +252,14 @@ final class RaftLoop: @unchecked Sendable {
             node.step(m)
         case .keepAlive(let sequence, let leaseID):
             keepAlive(leaseID: leaseID, completion: { _, _ in }, replyTo: (from, sequence))
-        case .keepAliveAnswer(let sequence, let ttl):
+        case .leaseAnswer(let sequence, let ttl):
             if let pending = keepAlives.removeValue(forKey: sequence) {
                 pending.completion(.success(ttl < 0 ? nil : ttl), headerContext)
             }
+        case .leaseTTL(let sequence, let leaseID):
+            guard node.role == .leader else { return }  // the asker times out and the client retries
+            let ttl = keyspace.timeToLive(leaseID: leaseID, includeKeys: false, nowNanoseconds: Int64(bitPattern: now())).ttlSeconds
+            _ = transport?.send(to: from, PeerEnvelope.leaseAnswer(sequence: sequence, ttlSeconds: ttl).encoded())
         }
     }
 

@@ -181,10 +181,13 @@ final class ClientAPI: Sendable {
     }
 
     private func timeToLive(id: Int64, keys: Bool, responder: HTTPResponder) {
-        query(responder) { view in
-            let r = view.keyspace.timeToLive(leaseID: id, includeKeys: keys, nowNanoseconds: view.nowNanoseconds)
+        loop.submit(.leaseTimeToLive(leaseID: id, keys: keys) { [self] result, context in
+            guard case .success(let r) = result else {
+                if case .failure(let error) = result { respondError(responder, error) }
+                return
+            }
             var w = JSONObjectWriter()
-            w.raw("header", GatewayEncoder.header(r.header.revision, view.header))
+            w.raw("header", GatewayEncoder.header(r.header.revision, context))
             w.int64StringIfSet("ID", r.id)
             w.int64StringIfSet("TTL", r.ttlSeconds)
             w.int64StringIfSet("grantedTTL", r.grantedTTLSeconds)
@@ -194,8 +197,8 @@ final class ClientAPI: Sendable {
                 out.append(0x22)
                 return out
             })
-            return w.finish()
-        }
+            respond(responder, 200, w.finish())
+        })
     }
 
     private func status(_ responder: HTTPResponder) {
