@@ -270,7 +270,8 @@ final class RaftLoop: @unchecked Sendable {
         do {
             try node.propose(proposal.encoded())
         } catch {
-            completion?(.failure(error == .noLeader ? .noLeader : .timedOut), headerContext)
+            // Refused at once: never appended, so the client may safely retry.
+            completion?(.failure(error == .transferInProgress ? .leaderChanged : .noLeader), headerContext)
             return
         }
         if let completion {
