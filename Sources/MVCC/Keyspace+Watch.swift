@@ -7,11 +7,9 @@ extension Keyspace {
     public func createWatcher(_ request: WatchCreateRequest) throws(MVCCError) -> Int {
         let interval: KeyInterval
         if request.key.isEmpty {
-            // etcd accepts an empty key: with range end \0 it watches everything, alone it never matches.
-            interval = try KeyInterval(key: [0], rangeEnd: request.rangeEnd.isEmpty ? [] : [0])
-            if !request.rangeEnd.isEmpty && request.rangeEnd != [0] {
-                throw .invalidRange(key: request.key, rangeEnd: request.rangeEnd)
-            }
+            // etcd accepts an empty key. No stored key is empty and every stored key is ≥ [0], so with a
+            // range end it means [0] ..< end (`\0`: everything); alone it can never match.
+            interval = try KeyInterval(key: [0], rangeEnd: request.rangeEnd)
         } else {
             interval = try KeyInterval(key: request.key, rangeEnd: request.rangeEnd)
         }
