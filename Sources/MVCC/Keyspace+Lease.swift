@@ -58,7 +58,7 @@ extension Keyspace {
         var remaining = lease.effectiveTTLSeconds
         if let deadline = leaseDeadlines[leaseID] {
             let left = deadline &- nowNanoseconds
-            remaining = left <= 0 ? 0 : (left + 999_999_999) / 1_000_000_000
+            remaining = left <= 0 ? 0 : left / 1_000_000_000 + (left % 1_000_000_000 == 0 ? 0 : 1)
         }
         return LeaseTimeToLiveResponse(header: header, id: leaseID, ttlSeconds: remaining,
                                        grantedTTLSeconds: lease.grantedTTLSeconds,
@@ -78,7 +78,8 @@ extension Keyspace {
     /// (the checkpointed remainder when there is one), so no lease expires early across a leader change.
     public func promoteAll(nowNanoseconds: Int64, extendBySeconds: Int64) {
         for (id, lease) in state.leases {
-            leaseDeadlines[id] = Self.deadline(now: nowNanoseconds, plusSeconds: extendBySeconds + lease.effectiveTTLSeconds)
+            let (seconds, overflow) = extendBySeconds.addingReportingOverflow(lease.effectiveTTLSeconds)
+            leaseDeadlines[id] = Self.deadline(now: nowNanoseconds, plusSeconds: overflow ? Int64.max : seconds)
         }
     }
 

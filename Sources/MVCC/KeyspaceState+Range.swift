@@ -17,7 +17,7 @@ extension KeyspaceState {
         if request.sortTarget != .key && order == .none { order = .ascend }
         let keyOrder = request.sortTarget == .key && order != .descend
         // Without sorting or filters, collecting limit + 1 is enough to know `more`.
-        let collectLimit = (keyOrder && !hasFilters && request.limit > 0) ? Int(request.limit) + 1 : Int.max
+        let collectLimit = (keyOrder && !hasFilters && request.limit > 0 && request.limit < Int64.max) ? Int(request.limit) + 1 : Int.max
         var count: Int64 = 0
         var kvs: [KeyValue] = []
         interval.forEach(in: keys) { key, index in
