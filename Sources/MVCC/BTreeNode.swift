@@ -112,26 +112,33 @@ final class BTreeNode<Key: BTreeKey, Value>: @unchecked Sendable {
     }
 
     /// The first index whose key is not less than `key`, and whether that key equals `key`.
+    ///
+    /// Touches only the dense hint array unless the key's hint equals a stored one (or the node's
+    /// offset is not fence-backed): on inner levels a search usually never dereferences a key.
     @inlinable
     func search(_ key: Key) -> (index: Int, found: Bool) {
-        keys.withUnsafeBufferPointer { keys in
-            let count = keys.count
-            if count == 0 { return (0, false) }
-            if hintOffset > 0 && !hintOffsetIsGuaranteed && Key.sharedPrefixLength(key, keys[0]) < hintOffset {
+        let count = hints.count
+        if count == 0 { return (0, false) }
+        if hintOffset > 0 && !hintOffsetIsGuaranteed {
+            let first = keys[0]
+            if Key.sharedPrefixLength(key, first) < hintOffset {
                 // The key leaves the node's shared prefix, so it sorts before or after all of its keys.
-                return key < keys[0] ? (0, false) : (count, false)
+                return key < first ? (0, false) : (count, false)
             }
-            let hint = key.hint(from: hintOffset)
-            var index = hints.withUnsafeBufferPointer { hints in
-                var low = 0
-                var high = count
-                while low < high {
-                    let mid = (low &+ high) >> 1
-                    if hints[mid] < hint { low = mid &+ 1 } else { high = mid }
-                }
-                return low
+        }
+        let hint = key.hint(from: hintOffset)
+        var index = hints.withUnsafeBufferPointer { hints in
+            var low = 0
+            var high = count
+            while low < high {
+                let mid = (low &+ high) >> 1
+                if hints[mid] < hint { low = mid &+ 1 } else { high = mid }
             }
-            // Equal hints: compare the keys themselves.
+            return low
+        }
+        if index == count || hints[index] != hint { return (index, false) }
+        // Equal hints: compare the keys themselves.
+        return keys.withUnsafeBufferPointer { keys in
             while index < count && hints[index] == hint {
                 if keys[index] < key { index &+= 1 } else { return (index, !(key < keys[index])) }
             }
