@@ -68,6 +68,22 @@ extension Keyspace {
     /// Every lease ID, ascending (etcd's LeaseLeases).
     public func leaseIDs() -> [Int64] { state.leases.keys.sorted() }
 
+    /// etcd's LeaseTimeToLive in message form.
+    public func timeToLive(_ request: LeaseTimeToLiveRequest, nowNanoseconds: Int64) -> LeaseTimeToLiveResponse {
+        timeToLive(leaseID: request.id, includeKeys: request.keys, nowNanoseconds: nowNanoseconds)
+    }
+
+    /// etcd's LeaseKeepAlive in message form (served by the leader; not replicated).
+    public func keepAlive(_ id: Int64, nowNanoseconds: Int64) -> LeaseKeepAliveResponse {
+        LeaseKeepAliveResponse(header: ResponseHeader(revision: state.currentRevision), id: id,
+                               ttlSeconds: keepAlive(leaseID: id, nowNanoseconds: nowNanoseconds) ?? 0)
+    }
+
+    /// etcd's LeaseLeases in message form.
+    public func leases() -> LeaseLeasesResponse {
+        LeaseLeasesResponse(header: ResponseHeader(revision: state.currentRevision), leases: leaseIDs())
+    }
+
     /// The leases whose local deadline is at or before `now`, ascending. Only the Raft leader should act
     /// on this, by proposing a ``LeaseRevokeRequest`` for each.
     public func expiredLeases(nowNanoseconds: Int64) -> [Int64] {
