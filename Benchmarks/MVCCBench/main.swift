@@ -68,9 +68,23 @@ let arguments = CommandLine.arguments
 let keyCount = arguments.count > 1 ? Int(arguments[1]) ?? 1_000_000 : 1_000_000
 let nodeSize = arguments.count > 2 ? Int(arguments[2]) ?? 64 : 64
 let valueSize = 32
-/// A third argument `kv` skips the watch fan-out section, `watch` skips the key/value sections.
+/// A third argument `kv` skips the watch fan-out section, `watch` skips the key/value sections, `mem`
+/// measures only the resident cost with arrays owned by the keyspace.
 let section = arguments.count > 3 ? arguments[3] : "all"
 print("mvcc-bench: \(keyCount) keys of 16 bytes, values of \(valueSize) bytes, B-tree node size \(nodeSize)")
+
+if section == "mem" {
+    // Total resident cost: key and value arrays created per put and owned by the keyspace alone, so
+    // their headers and allocator rounding count too.
+    let before = residentBytes()
+    let owned = Keyspace(maxKeysPerNode: nodeSize)
+    for index in 0..<keyCount {
+        _ = try owned.put(PutRequest(key: makeKey(index &* 7919 % keyCount), value: [UInt8](repeating: 1, count: valueSize)))
+    }
+    let total = Double(residentBytes() - before) / Double(keyCount)
+    print("resident memory with keyspace-owned arrays: \(fmt(total)) bytes/key in all, \(fmt(total - Double(16 + valueSize))) beyond the key and value bytes")
+    exit(0)
+}
 
 // Keys in a random order, built before measuring.
 var generator = Generator(state: 42)

@@ -78,7 +78,13 @@ extension BTree {
             if node.keys.count != node.values.count { return "keys/values count differ" }
             if node.hints.count != node.keys.count { return "hints count differs" }
             if let first = node.keys.first, let last = node.keys.last {
-                if node.hintOffset != Key.sharedPrefixLength(first, last) { return "stale hint offset" }
+                if node.hintOffsetIsGuaranteed {
+                    guard let lower, let upper, Key.sharedPrefixLength(lower, upper) >= node.hintOffset else {
+                        return "fence-backed hint offset not backed by the bounds"
+                    }
+                } else if node.hintOffset != Key.sharedPrefixLength(first, last) {
+                    return "stale hint offset"
+                }
                 for index in node.keys.indices where node.hints[index] != node.keys[index].hint(from: node.hintOffset) {
                     return "stale hint at \(index)"
                 }

@@ -46,8 +46,8 @@ public struct BTree<Key: BTreeKey, Value> {
         var result: Result?
         var inserted = false
         if let split = Self.upsert(
-            in: root, key: key, maxKeys: maxKeysPerNode, makeDefault: makeDefault, body: body,
-            result: &result, inserted: &inserted)
+            in: root, key: key, lower: nil, upper: nil, maxKeys: maxKeysPerNode, makeDefault: makeDefault,
+            body: body, result: &result, inserted: &inserted)
         {
             root = BTreeNode(keys: [split.key], values: [split.value], children: [root, split.right])
             root.reserve(maxKeysPerNode + 1)
@@ -72,7 +72,7 @@ public struct BTree<Key: BTreeKey, Value> {
 
     @inlinable
     static func upsert<Result>(
-        in node: BTreeNode<Key, Value>, key: Key, maxKeys: Int, makeDefault: () -> Value,
+        in node: BTreeNode<Key, Value>, key: Key, lower: Key?, upper: Key?, maxKeys: Int, makeDefault: () -> Value,
         body: (inout Value) -> Result, result: inout Result?, inserted: inout Bool
     ) -> (key: Key, value: Value, right: BTreeNode<Key, Value>)? {
         let (index, found) = node.search(key)
@@ -89,14 +89,15 @@ public struct BTree<Key: BTreeKey, Value> {
         } else {
             let child = node.makeChildUnique(index)
             if let split = upsert(
-                in: child, key: key, maxKeys: maxKeys, makeDefault: makeDefault, body: body,
-                result: &result, inserted: &inserted)
+                in: child, key: key, lower: index > 0 ? node.keys[index - 1] : lower,
+                upper: index < node.keys.count ? node.keys[index] : upper, maxKeys: maxKeys,
+                makeDefault: makeDefault, body: body, result: &result, inserted: &inserted)
             {
                 node.insert(split.key, split.value, at: index)
                 node.children.insert(split.right, at: index + 1)
             }
         }
-        return node.keys.count > maxKeys ? node.split(maxKeys: maxKeys, appending: appending) : nil
+        return node.keys.count > maxKeys ? node.split(maxKeys: maxKeys, appending: appending, lower: lower, upper: upper) : nil
     }
 }
 

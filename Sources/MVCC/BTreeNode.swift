@@ -3,11 +3,11 @@
 /// - Warning: A node reachable from more than one tree is never mutated: every mutating path of
 ///   ``BTree`` first checks `isKnownUniquelyReferenced` and copies a shared node. That invariant is what
 ///   makes the `@unchecked Sendable` below safe: frozen copies handed to other threads only read.
-@usableFromInline
 ///
 /// The arrays skip Swift's dynamic exclusivity checks (`@exclusivity(unchecked)`, measured +10–20 % on
 /// puts and reads): only ``BTree``'s own methods touch them, and none of those holds an access to one
 /// array across a call that could access the same array again.
+@usableFromInline
 final class BTreeNode<Key: BTreeKey, Value>: @unchecked Sendable {
     @exclusivity(unchecked) @usableFromInline var keys: [Key]
     @exclusivity(unchecked) @usableFromInline var values: [Value]
@@ -17,6 +17,11 @@ final class BTreeNode<Key: BTreeKey, Value>: @unchecked Sendable {
     @exclusivity(unchecked) @usableFromInline var hints: [UInt64]
     /// The length of the prefix shared by every key of this node.
     @usableFromInline var hintOffset: Int
+    /// Whether `hintOffset` comes from the node's fences (the parent separators around it when it was
+    /// created): every key that can ever be routed here lies strictly between them and so shares that
+    /// prefix, and a search need not check it. Otherwise it is the prefix of the node's own first and
+    /// last keys, and a search first checks that the key shares it.
+    @usableFromInline var hintOffsetIsGuaranteed: Bool
 
     @usableFromInline
     init(keys: [Key] = [], values: [Value] = [], children: [BTreeNode<Key, Value>] = []) {
@@ -25,6 +30,7 @@ final class BTreeNode<Key: BTreeKey, Value>: @unchecked Sendable {
         self.children = children
         self.hints = []
         self.hintOffset = 0
+        self.hintOffsetIsGuaranteed = false
         rebuildHints()
     }
 
@@ -36,19 +42,48 @@ final class BTreeNode<Key: BTreeKey, Value>: @unchecked Sendable {
         self.children = other.children
         self.hints = other.hints
         self.hintOffset = other.hintOffset
+        self.hintOffsetIsGuaranteed = other.hintOffsetIsGuaranteed
     }
 
-    /// Recomputes the shared prefix and every hint (after a split, or an insert at either end).
+    /// Recomputes the shared prefix of the node's own keys and every hint (after a split, or an insert
+    /// at either end of a node without fence-backed offset).
     @usableFromInline
     func rebuildHints() {
-        hints.removeAll(keepingCapacity: true)
+        hintOffsetIsGuaranteed = false
         guard let first = keys.first, let last = keys.last else {
             hintOffset = 0
+            hints.removeAll(keepingCapacity: true)
             return
         }
-        hintOffset = Key.sharedPrefixLength(first, last)
+        recomputeHints(offset: Key.sharedPrefixLength(first, last))
+    }
+
+    @usableFromInline
+    func recomputeHints(offset: Int) {
+        hintOffset = offset
+        hints.removeAll(keepingCapacity: true)
         hints.reserveCapacity(keys.capacity)
-        for key in keys { hints.append(key.hint(from: hintOffset)) }
+        for key in keys { hints.append(key.hint(from: offset)) }
+    }
+
+    /// Chooses the hint offset of a node just created by a split whose fences are `lower` and `upper`
+    /// (nil at the edges of the tree): the fences' shared prefix when it is nearly as long as the keys'
+    /// own (so the hints still hold distinguishing bytes), else the keys' own with a check at search.
+    @usableFromInline
+    func chooseHintOffset(lower: Key?, upper: Key?) {
+        guard let lower, let upper, let first = keys.first, let last = keys.last else {
+            rebuildHints()
+            return
+        }
+        let fenced = Key.sharedPrefixLength(lower, upper)
+        let own = Key.sharedPrefixLength(first, last)
+        if fenced > 0 && own - fenced <= 4 {
+            hintOffsetIsGuaranteed = true
+            recomputeHints(offset: fenced)
+        } else {
+            hintOffsetIsGuaranteed = false
+            recomputeHints(offset: own)
+        }
     }
 
     /// Inserts a pair at `index`, keeping the hints right.
@@ -56,7 +91,7 @@ final class BTreeNode<Key: BTreeKey, Value>: @unchecked Sendable {
     func insert(_ key: Key, _ value: Value, at index: Int) {
         keys.insert(key, at: index)
         values.insert(value, at: index)
-        if index == 0 || index == keys.count - 1 {
+        if !hintOffsetIsGuaranteed && (index == 0 || index == keys.count - 1) {
             let offset = Key.sharedPrefixLength(keys[0], keys[keys.count - 1])
             if offset != hintOffset || keys.count == 1 {
                 rebuildHints()
@@ -77,26 +112,33 @@ final class BTreeNode<Key: BTreeKey, Value>: @unchecked Sendable {
     }
 
     /// The first index whose key is not less than `key`, and whether that key equals `key`.
+    ///
+    /// Touches only the dense hint array unless the key's hint equals a stored one (or the node's
+    /// offset is not fence-backed): on inner levels a search usually never dereferences a key.
     @inlinable
     func search(_ key: Key) -> (index: Int, found: Bool) {
-        keys.withUnsafeBufferPointer { keys in
-            let count = keys.count
-            if count == 0 { return (0, false) }
-            if hintOffset > 0 && Key.sharedPrefixLength(key, keys[0]) < hintOffset {
+        let count = hints.count
+        if count == 0 { return (0, false) }
+        if hintOffset > 0 && !hintOffsetIsGuaranteed {
+            let first = keys[0]
+            if Key.sharedPrefixLength(key, first) < hintOffset {
                 // The key leaves the node's shared prefix, so it sorts before or after all of its keys.
-                return key < keys[0] ? (0, false) : (count, false)
+                return key < first ? (0, false) : (count, false)
             }
-            let hint = key.hint(from: hintOffset)
-            var index = hints.withUnsafeBufferPointer { hints in
-                var low = 0
-                var high = count
-                while low < high {
-                    let mid = (low &+ high) >> 1
-                    if hints[mid] < hint { low = mid &+ 1 } else { high = mid }
-                }
-                return low
+        }
+        let hint = key.hint(from: hintOffset)
+        var index = hints.withUnsafeBufferPointer { hints in
+            var low = 0
+            var high = count
+            while low < high {
+                let mid = (low &+ high) >> 1
+                if hints[mid] < hint { low = mid &+ 1 } else { high = mid }
             }
-            // Equal hints: compare the keys themselves.
+            return low
+        }
+        if index == count || hints[index] != hint { return (index, false) }
+        // Equal hints: compare the keys themselves.
+        return keys.withUnsafeBufferPointer { keys in
             while index < count && hints[index] == hint {
                 if keys[index] < key { index &+= 1 } else { return (index, !(key < keys[index])) }
             }
@@ -127,7 +169,7 @@ final class BTreeNode<Key: BTreeKey, Value>: @unchecked Sendable {
     /// insertion was an append at the far right (revisions arrive in order), the left node stays full so
     /// sequentially built trees are packed instead of half empty.
     @usableFromInline
-    func split(maxKeys: Int, appending: Bool) -> (key: Key, value: Value, right: BTreeNode<Key, Value>) {
+    func split(maxKeys: Int, appending: Bool, lower: Key?, upper: Key?) -> (key: Key, value: Value, right: BTreeNode<Key, Value>) {
         let middle = appending ? keys.count - 2 : keys.count / 2
         let right = BTreeNode(
             keys: Array(keys[(middle + 1)...]),
@@ -139,7 +181,8 @@ final class BTreeNode<Key: BTreeKey, Value>: @unchecked Sendable {
         keys.removeSubrange(middle...)
         values.removeSubrange(middle...)
         if !isLeaf { children.removeSubrange((middle + 1)...) }
-        rebuildHints()
+        chooseHintOffset(lower: lower, upper: key)
+        right.chooseHintOffset(lower: key, upper: upper)
         return (key, value, right)
     }
 }

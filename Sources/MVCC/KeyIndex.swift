@@ -92,6 +92,9 @@ public struct KeyIndex: Sendable, Equatable {
     /// it and the newest version below it unless that is a tombstone.
     /// - Returns: false when nothing remains (the key can be removed from the index).
     public mutating func compact(at compactRevision: Int64) -> Bool {
+        // Fast paths without allocating: a single version, or nothing below the compact revision.
+        if older.isEmpty { return latest.modRevision.main >= compactRevision || !latest.isTombstone }
+        if older[0].modRevision.main >= compactRevision { return true }
         var all = versions
         let firstKept = all.firstIndex { $0.modRevision.main >= compactRevision } ?? all.count
         var start = firstKept

@@ -58,7 +58,7 @@ extension Keyspace {
         var remaining = lease.effectiveTTLSeconds
         if let deadline = leaseDeadlines[leaseID] {
             let left = deadline &- nowNanoseconds
-            remaining = left <= 0 ? 0 : (left + 999_999_999) / 1_000_000_000
+            remaining = left <= 0 ? 0 : left / 1_000_000_000 + (left % 1_000_000_000 == 0 ? 0 : 1)
         }
         return LeaseTimeToLiveResponse(header: header, id: leaseID, ttlSeconds: remaining,
                                        grantedTTLSeconds: lease.grantedTTLSeconds,
@@ -67,6 +67,22 @@ extension Keyspace {
 
     /// Every lease ID, ascending (etcd's LeaseLeases).
     public func leaseIDs() -> [Int64] { state.leases.keys.sorted() }
+
+    /// etcd's LeaseTimeToLive in message form.
+    public func timeToLive(_ request: LeaseTimeToLiveRequest, nowNanoseconds: Int64) -> LeaseTimeToLiveResponse {
+        timeToLive(leaseID: request.id, includeKeys: request.keys, nowNanoseconds: nowNanoseconds)
+    }
+
+    /// etcd's LeaseKeepAlive in message form (served by the leader; not replicated).
+    public func keepAlive(_ id: Int64, nowNanoseconds: Int64) -> LeaseKeepAliveResponse {
+        LeaseKeepAliveResponse(header: ResponseHeader(revision: state.currentRevision), id: id,
+                               ttlSeconds: keepAlive(leaseID: id, nowNanoseconds: nowNanoseconds) ?? 0)
+    }
+
+    /// etcd's LeaseLeases in message form.
+    public func leases() -> LeaseLeasesResponse {
+        LeaseLeasesResponse(header: ResponseHeader(revision: state.currentRevision), leases: leaseIDs())
+    }
 
     /// The leases whose local deadline is at or before `now`, ascending. Only the Raft leader should act
     /// on this, by proposing a ``LeaseRevokeRequest`` for each.
@@ -78,7 +94,8 @@ extension Keyspace {
     /// (the checkpointed remainder when there is one), so no lease expires early across a leader change.
     public func promoteAll(nowNanoseconds: Int64, extendBySeconds: Int64) {
         for (id, lease) in state.leases {
-            leaseDeadlines[id] = Self.deadline(now: nowNanoseconds, plusSeconds: extendBySeconds + lease.effectiveTTLSeconds)
+            let (seconds, overflow) = extendBySeconds.addingReportingOverflow(lease.effectiveTTLSeconds)
+            leaseDeadlines[id] = Self.deadline(now: nowNanoseconds, plusSeconds: overflow ? Int64.max : seconds)
         }
     }
 

@@ -7,11 +7,9 @@ extension Keyspace {
     public func createWatcher(_ request: WatchCreateRequest) throws(MVCCError) -> Int {
         let interval: KeyInterval
         if request.key.isEmpty {
-            // etcd accepts an empty key: with range end \0 it watches everything, alone it never matches.
-            interval = try KeyInterval(key: [0], rangeEnd: request.rangeEnd.isEmpty ? [] : [0])
-            if !request.rangeEnd.isEmpty && request.rangeEnd != [0] {
-                throw .invalidRange(key: request.key, rangeEnd: request.rangeEnd)
-            }
+            // etcd accepts an empty key. No stored key is empty and every stored key is ≥ [0], so with a
+            // range end it means [0] ..< end (`\0`: everything); alone it can never match.
+            interval = try KeyInterval(key: [0], rangeEnd: request.rangeEnd)
         } else {
             interval = try KeyInterval(key: request.key, rangeEnd: request.rangeEnd)
         }
@@ -124,35 +122,39 @@ extension Keyspace {
         let limit = maxPendingEventsPerWatcher
         var slow: [Watcher] = []
         watchers.synced.prepareForLookup()
-        let index = watchers.synced
-        for event in events {
-            let key = ByteKey(event.kv.key)
-            var matchedAny = false
-            var wantsPrevKV = false
-            index.forEachGroup(containing: key) { group in
-                if !group.watchers.isEmpty { matchedAny = true }
-                if group.prevKVWatcherCount > 0 { wantsPrevKV = true }
-            }
-            if !matchedAny { continue }
-            let shared = SharedEvent(event, withPrevKV: wantsPrevKV && event.prevKV != nil)
-            let kind = event.kind
-            index.forEachGroup(containing: key) { group in
-                for watcher in group.watchers {
-                    if watcher.decidedRevision != main {
-                        // First event of this revision for this watcher: take the whole revision or none.
-                        if main < watcher.nextRevision { continue }
-                        watcher.decidedRevision = main
-                        watcher.acceptsDecidedRevision = watcher.pendingCount < limit
-                        if !watcher.acceptsDecidedRevision {
-                            slow.append(watcher)
+        // A scope so the copy of the index is released before the slow watchers are removed from it
+        // (otherwise the removal would copy its tables).
+        do {
+            let index = watchers.synced
+            for event in events {
+                let key = ByteKey(event.kv.key)
+                var matchedAny = false
+                var wantsPrevKV = false
+                index.forEachGroup(containing: key) { group in
+                    if !group.watchers.isEmpty { matchedAny = true }
+                    if group.prevKVWatcherCount > 0 { wantsPrevKV = true }
+                }
+                if !matchedAny { continue }
+                let shared = SharedEvent(event, withPrevKV: wantsPrevKV && event.prevKV != nil)
+                let kind = event.kind
+                index.forEachGroup(containing: key) { group in
+                    for watcher in group.watchers {
+                        if watcher.decidedRevision != main {
+                            // First event of this revision for this watcher: take the whole revision or none.
+                            if main < watcher.nextRevision { continue }
+                            watcher.decidedRevision = main
+                            watcher.acceptsDecidedRevision = watcher.pendingCount < limit
+                            if !watcher.acceptsDecidedRevision {
+                                slow.append(watcher)
+                                continue
+                            }
+                        } else if !watcher.acceptsDecidedRevision {
                             continue
                         }
-                    } else if !watcher.acceptsDecidedRevision {
-                        continue
+                        if !watcher.wants(kind) { continue }
+                        watcher.pending.append(shared)
+                        if !watcher.isReady { watchers.markReady(watcher) }
                     }
-                    if !watcher.wants(kind) { continue }
-                    watcher.pending.append(shared)
-                    if !watcher.isReady { watchers.markReady(watcher) }
                 }
             }
         }

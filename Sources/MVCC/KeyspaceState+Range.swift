@@ -17,7 +17,7 @@ extension KeyspaceState {
         if request.sortTarget != .key && order == .none { order = .ascend }
         let keyOrder = request.sortTarget == .key && order != .descend
         // Without sorting or filters, collecting limit + 1 is enough to know `more`.
-        let collectLimit = (keyOrder && !hasFilters && request.limit > 0) ? Int(request.limit) + 1 : Int.max
+        let collectLimit = (keyOrder && !hasFilters && request.limit > 0 && request.limit < Int64.max) ? Int(request.limit) + 1 : Int.max
         var count: Int64 = 0
         var kvs: [KeyValue] = []
         interval.forEach(in: keys) { key, index in
@@ -28,9 +28,7 @@ extension KeyspaceState {
             if request.maxModRevision != 0 && version.modRevision.main > request.maxModRevision { return true }
             if request.minCreateRevision != 0 && version.createRevision < request.minCreateRevision { return true }
             if request.maxCreateRevision != 0 && version.createRevision > request.maxCreateRevision { return true }
-            var kv = version.keyValue(key: key.bytes)
-            if request.keysOnly { kv.value = [] }
-            kvs.append(kv)
+            kvs.append(version.keyValue(key: key.bytes))
             return true
         }
         if !keyOrder { Self.sort(&kvs, target: request.sortTarget, descending: order == .descend) }
@@ -38,6 +36,10 @@ extension KeyspaceState {
         if request.limit > 0 && kvs.count > Int(request.limit) {
             kvs.removeSubrange(Int(request.limit)...)
             more = true
+        }
+        // As etcd: values are dropped after sorting (a keys-only range may still sort by value).
+        if request.keysOnly {
+            for index in kvs.indices { kvs[index].value = [] }
         }
         return RangeResponse(header: ResponseHeader(revision: headerRevision), kvs: kvs, more: more, count: count)
     }

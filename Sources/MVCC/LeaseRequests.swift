@@ -64,3 +64,35 @@ public struct LeaseTimeToLiveResponse: Sendable, Equatable {
     /// Attached keys in key order (only when asked).
     public var keys: [[UInt8]]
 }
+
+/// etcd's `LeaseTimeToLiveRequest`.
+public struct LeaseTimeToLiveRequest: Sendable, Equatable {
+    /// The lease asked about.
+    public var id: Int64
+    /// Also list the attached keys.
+    public var keys: Bool
+
+    /// A time-to-live request.
+    public init(id: Int64, keys: Bool = false) {
+        self.id = id
+        self.keys = keys
+    }
+}
+
+/// etcd's `LeaseKeepAliveResponse`; `ttlSeconds == 0` means the lease does not exist (etcd omits TTL).
+public struct LeaseKeepAliveResponse: Sendable, Equatable {
+    /// Current revision.
+    public var header: ResponseHeader
+    /// The lease renewed.
+    public var id: Int64
+    /// The TTL it was renewed to, 0 when it does not exist.
+    public var ttlSeconds: Int64
+}
+
+/// etcd's `LeaseLeasesResponse`.
+public struct LeaseLeasesResponse: Sendable, Equatable {
+    /// Current revision.
+    public var header: ResponseHeader
+    /// Every lease ID, ascending.
+    public var leases: [Int64]
+}

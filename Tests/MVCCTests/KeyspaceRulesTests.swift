@@ -224,3 +224,22 @@ struct KeyIndexTests {
         #expect(!deadKept, "a key deleted below the compact revision leaves the index")
     }
 }
+
+@Suite("Extreme values")
+struct ExtremeValueTests {
+    @Test("limits, TTLs and clocks at the ends of Int64 do not trap")
+    func extremes() throws {
+        let keyspace = Keyspace()
+        try keyspace.put("a", "1")
+        try keyspace.put("b", "2")
+        let all = try keyspace.range(RangeRequest(key: [0], rangeEnd: [0], limit: Int64.max))
+        #expect(all.kvs.count == 2 && !all.more)
+        #expect(try keyspace.range(RangeRequest(key: [0], rangeEnd: [0], limit: -1)).kvs.count == 2)
+        _ = try keyspace.grantLease(LeaseGrantRequest(ttlSeconds: Keyspace.maxLeaseTTLSeconds, id: 1), nowNanoseconds: Int64.max - 5)
+        let ttl = keyspace.timeToLive(leaseID: 1, includeKeys: false, nowNanoseconds: 0)
+        #expect(ttl.ttlSeconds > 0)
+        keyspace.promoteAll(nowNanoseconds: Int64.max, extendBySeconds: Int64.max)
+        #expect(keyspace.expiredLeases(nowNanoseconds: Int64.max) == [1])
+        #expect(keyspace.keepAlive(leaseID: 1, nowNanoseconds: Int64.min) == Keyspace.maxLeaseTTLSeconds)
+    }
+}

@@ -77,3 +77,19 @@ struct LeaseTests {
         #expect(restored.frozen().get(b("x")) == nil)
     }
 }
+
+@Suite("Lease messages")
+struct LeaseMessageTests {
+    @Test("time-to-live, keepalive and leases in message form")
+    func messages() throws {
+        let keyspace = Keyspace()
+        _ = try keyspace.grantLease(LeaseGrantRequest(ttlSeconds: 5, id: 1000), nowNanoseconds: 0)
+        _ = try keyspace.grantLease(LeaseGrantRequest(ttlSeconds: 60, id: 7), nowNanoseconds: 0)
+        try keyspace.put("leased", "v", lease: 1000)
+        let ttl = keyspace.timeToLive(LeaseTimeToLiveRequest(id: 1000, keys: true), nowNanoseconds: 1_000_000_000)
+        #expect(ttl.ttlSeconds == 4 && ttl.grantedTTLSeconds == 5 && ttl.keys == [b("leased")] && ttl.header.revision == 2)
+        #expect(keyspace.keepAlive(1000, nowNanoseconds: 0) == LeaseKeepAliveResponse(header: ResponseHeader(revision: 2), id: 1000, ttlSeconds: 5))
+        #expect(keyspace.keepAlive(999, nowNanoseconds: 0).ttlSeconds == 0)
+        #expect(keyspace.leases().leases == [7, 1000])
+    }
+}

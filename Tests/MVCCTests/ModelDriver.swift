@@ -49,6 +49,7 @@ struct ModelDriver {
             step = index
             try randomStep()
             try checkRanges(everyRevision: true)
+            try checkRandomRangeOptions()
         }
         try finishWatches()
     }
@@ -313,6 +314,57 @@ struct ModelDriver {
         #expect(throws: MVCCError.futureRevision(requested: model.current + 1, currentRevision: model.current)) {
             try keyspace.range(RangeRequest(key: b("a"), revision: model.current + 1))
         }
+    }
+}
+
+extension ModelDriver {
+    /// One range with random options at a random retained revision, against the model's own
+    /// filter → sort → limit.
+    mutating func checkRandomRangeOptions() throws {
+        let lowest = Swift.max(model.compactRevision, 1)
+        let revision = Int64.random(in: lowest...model.current, using: &generator)
+        let (key, rangeEnd) = randomInterval()
+        let order = RangeRequest.SortOrder(rawValue: Int.random(in: 0..<3, using: &generator)) ?? .none
+        let target = RangeRequest.SortTarget(rawValue: Int.random(in: 0..<5, using: &generator)) ?? .key
+        let limit = Int64.random(in: 0..<4, using: &generator)
+        let minMod = Bool.random(using: &generator) ? Int64.random(in: 0...revision, using: &generator) : 0
+        let maxCreate = Bool.random(using: &generator) ? Int64.random(in: 0...revision, using: &generator) : 0
+        let keysOnly = Bool.random(using: &generator)
+        let countOnly = Int.random(in: 0..<5, using: &generator) == 0
+        let request = RangeRequest(key: key, rangeEnd: rangeEnd, limit: limit, revision: revision, sortOrder: order,
+                                   sortTarget: target, keysOnly: keysOnly, countOnly: countOnly,
+                                   minModRevision: minMod, maxCreateRevision: maxCreate)
+        let response = try keyspace.range(request)
+        let all = model.range(try KeyInterval(key: key, rangeEnd: rangeEnd), at: revision)
+        var kvs = all.filter { (minMod == 0 || $0.modRevision >= minMod) && (maxCreate == 0 || $0.createRevision <= maxCreate) }
+        func field(_ kv: KeyValue) -> [UInt8] {
+            func bytes(_ value: Int64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: value) >> (56 - 8 * UInt64($0))) } }
+            switch target {
+            case .key: return kv.key
+            case .version: return bytes(kv.version)
+            case .create: return bytes(kv.createRevision)
+            case .mod: return bytes(kv.modRevision)
+            case .value: return kv.value
+            }
+        }
+        let effective = (target != .key && order == .none) ? .ascend : order
+        if effective != .none {
+            kvs = kvs.enumerated().sorted { lhs, rhs in
+                let a = field(lhs.element), c = field(rhs.element)
+                if a != c { return effective == .ascend ? a.lexicographicallyPrecedes(c) : c.lexicographicallyPrecedes(a) }
+                return lhs.offset < rhs.offset
+            }.map(\.element)
+        }
+        var more = false
+        if limit > 0 && kvs.count > Int(limit) {
+            kvs = Array(kvs.prefix(Int(limit)))
+            more = true
+        }
+        if keysOnly { kvs = kvs.map { var kv = $0; kv.value = []; return kv } }
+        if countOnly { kvs = [] }
+        #expect(response.count == Int64(all.count), "\(context) \(request)")
+        #expect(response.kvs == kvs, "\(context) \(request)")
+        if !countOnly { #expect(response.more == more, "\(context) \(request)") }
     }
 }
 

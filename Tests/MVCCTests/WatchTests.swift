@@ -189,3 +189,21 @@ struct WatchResumeTests {
         #expect(zip(revisions, revisions.dropFirst()).allSatisfy { $0 < $1 }, "ordered and unique, seed \(seed)")
     }
 }
+
+@Suite("Watch with an empty key")
+struct WatchEmptyKeyTests {
+    @Test("empty key with \\0 watches everything, with an end watches keys below it, alone nothing")
+    func emptyKey() throws {
+        let keyspace = Keyspace()
+        let everything = try keyspace.createWatcher(WatchCreateRequest(key: [], rangeEnd: [0]))
+        let belowM = try keyspace.createWatcher(WatchCreateRequest(key: [], rangeEnd: b("m")))
+        let nothing = try keyspace.createWatcher(WatchCreateRequest(key: []))
+        try keyspace.put(PutRequest(key: [0], value: b("zero")))
+        try keyspace.put("a", "1")
+        try keyspace.put("z", "2")
+        #expect(keyspace.drainAll(everything).flatMap(\.events).count == 3)
+        #expect(keyspace.drainAll(belowM).flatMap(\.events).map(\.event.kv.key) == [[0], b("a")])
+        #expect(keyspace.drainAll(nothing).isEmpty)
+        #expect(keyspace.progressRevision(nothing) == 4)
+    }
+}

@@ -1,25 +1,3 @@
-/// Why a binary input (a Raft entry or a snapshot) was rejected.
-public enum DecodeError: Error, Equatable, Sendable {
-    /// The input ended inside a field at this offset.
-    case truncated(offset: Int)
-    /// A tag or enum value that this version does not know.
-    case unknownTag(UInt8, offset: Int)
-    /// A length or count that cannot be right (negative, or beyond the input).
-    case badLength(Int64, offset: Int)
-    /// Bytes left over after a complete value.
-    case trailingBytes(count: Int)
-    /// The snapshot does not start with the expected magic.
-    case badMagic
-    /// The snapshot's format version is not supported.
-    case unsupportedVersion(UInt32)
-    /// The checksum in the trailer does not match the contents.
-    case checksumMismatch(expected: UInt32, actual: UInt32)
-    /// Well-formed bytes describing an impossible state (e.g. unsorted keys in a snapshot).
-    case inconsistent(String)
-    /// Nesting deeper than allowed (txn in txn in ...).
-    case tooDeep(offset: Int)
-}
-
 /// Appends fixed-width little-endian integers and length-prefixed byte strings.
 struct ByteWriter {
     var bytes: [UInt8] = []
@@ -107,38 +85,5 @@ struct ByteReader {
         let count = Int(try u32())
         if count * Swift.max(1, minimumItemBytes) > remaining { throw .badLength(Int64(count), offset: at) }
         return count
-    }
-}
-
-/// CRC-32C (Castagnoli), table driven: the checksum of snapshots and the hash of ``KeyspaceState/hashKV(revision:)``.
-public struct CRC32C: Sendable {
-    static let table: [UInt32] = (0..<256).map { index -> UInt32 in
-        var crc = UInt32(index)
-        for _ in 0..<8 { crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
-        return crc
-    }
-
-    private var state: UInt32 = 0xFFFF_FFFF
-
-    /// A fresh checksum.
-    public init() {}
-
-    /// Adds `bytes` to the checksum.
-    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        var crc = state
-        Self.table.withUnsafeBufferPointer { table in
-            for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-        }
-        state = crc
-    }
-
-    /// The checksum of everything added so far.
-    public var value: UInt32 { state ^ 0xFFFF_FFFF }
-
-    /// The checksum of `bytes`.
-    public static func checksum<Bytes: Sequence>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
-        var crc = CRC32C()
-        crc.update(bytes)
-        return crc.value
     }
 }
