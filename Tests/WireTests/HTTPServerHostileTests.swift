@@ -78,7 +78,8 @@ struct HTTPServerHostileTests {
     }
 
     @Test func stalledBodyIsCutButATricklingOneIsNot() throws {
-        let server = try TestServer(configure: { $0.idleTimeoutNanoseconds = 200_000_000 }, handler: echoHandler)
+        // Bytes every 60 ms against a 1 s body deadline: each byte pushes the deadline out.
+        let server = try TestServer(configure: { $0.idleTimeoutNanoseconds = 1_000_000_000 }, handler: echoHandler)
         defer { server.stop() }
         let trickling = try server.rawSocket()
         try trickling.write(bytes("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n"))
