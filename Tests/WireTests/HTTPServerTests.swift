@@ -246,4 +246,57 @@ struct HTTPServerTests {
         #expect(!text.lowercased().contains("transfer-encoding"))
         #expect(text.hasSuffix("\r\n\r\npart1 part2"))
     }
+
+    @Test func headResponseHasNoBody() throws {
+        let server = try TestServer { request in
+            request.responder.respond(status: 200, headers: ["x-path": request.head.target], body: bytes("hello"))
+        }
+        defer { server.stop() }
+        let socket = try server.rawSocket()
+        try socket.write(bytes("HEAD /x HTTP/1.1\r\nHost: x\r\n\r\nGET /y HTTP/1.1\r\nHost: x\r\n\r\n"))
+        // The HEAD response advertises a length but sends no body; the next response follows at once.
+        #expect(try socket.readLine() == bytes("HTTP/1.1 200 OK"))
+        var sawLength = false
+        while let line = try socket.readLine(), !line.isEmpty {
+            if line == bytes("content-length: 5") { sawLength = true }
+        }
+        #expect(sawLength)
+        let next = try readResponse(socket)
+        #expect(next.headers["x-path"] == "/y")
+        #expect(next.body == bytes("hello"))
+    }
+
+    @Test func streamingRequestWithContentLengthArrivesIncrementally() throws {
+        let events = Collector<HTTPBodyEvent>()
+        let server = try TestServer(configure: { $0.streamsRequestBody = { _ in true } }) { request in
+            let responder = request.responder
+            request.bodyStream?.setConsumer { event in
+                events.append(event)
+                if event == .end { responder.respond(status: 200, body: bytes("done")) }
+            }
+        }
+        defer { server.stop() }
+        let socket = try server.rawSocket()
+        try socket.write(bytes("POST /v3/lease/keepalive HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nabc"))
+        #expect(waitUntil { events.all == [.bytes(bytes("abc"))] })
+        try socket.write(bytes("def"))
+        let response = try readResponse(socket)
+        #expect(response.body == bytes("done"))
+        #expect(events.all == [.bytes(bytes("abc")), .bytes(bytes("def")), .end])
+    }
+
+    @Test func chunkedBodyOverTheLimitGets413() throws {
+        let calls = Collector<Int>()
+        let server = try TestServer(configure: { $0.maxBodyBytes = 1000 }) { request in
+            calls.append(request.body.count)
+            echoHandler(request)
+        }
+        defer { server.stop() }
+        let client = server.client()
+        try client.startStreamingRequest(method: "POST", path: "/big")
+        for _ in 0..<3 { try client.sendBodyChunk([UInt8](repeating: 65, count: 400)) }
+        try client.finishBody()
+        #expect(try client.readResponseHead().status == 413)
+        #expect(calls.all.isEmpty)
+    }
 }
