@@ -69,6 +69,20 @@ public final class HTTPServer: Sendable {
         contexts.withLock { $0 }.reduce(0) { $0 + $1.context.liveConnections }
     }
 
+    /// Counters summed over all loops (each is exact; together they are a near-simultaneous view).
+    public var stats: HTTPServerStats {
+        var total = HTTPServerStats(connectionsAccepted: 0, connectionsOpen: 0, requests: 0, rejectedRequests: 0, timeouts: 0)
+        for box in contexts.withLock({ $0 }) {
+            let c = box.context.counters
+            total.connectionsAccepted += c.accepted.load(ordering: .relaxed)
+            total.connectionsOpen += c.open.load(ordering: .relaxed)
+            total.requests += c.requests.load(ordering: .relaxed)
+            total.rejectedRequests += c.rejected.load(ordering: .relaxed)
+            total.timeouts += c.timeouts.load(ordering: .relaxed)
+        }
+        return total
+    }
+
     /// Graceful shutdown: stop accepting, close idle connections, let in-flight responses finish
     /// until the deadline, then cut the rest. Blocks until every connection is closed.
     /// - Warning: call from a thread that is not one of the group's loops.

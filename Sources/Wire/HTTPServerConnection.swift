@@ -181,6 +181,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
                 } else if let head, let responder {
                     let body = aggregatedBody
                     aggregatedBody = []
+                    context.counters.requests.wrappingAdd(1, ordering: .relaxed)
                     context.handler(HTTPServerRequest(head: head, body: body, bodyStream: nil, responder: responder))
                 }
             }
@@ -221,12 +222,14 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
         if streaming {
             let stream = HTTPRequestBodyStream(loop: loop)
             bodyStream = stream
+            context.counters.requests.wrappingAdd(1, ordering: .relaxed)
             context.handler(HTTPServerRequest(head: newHead, body: [], bodyStream: stream, responder: responder))
         }
     }
 
     /// Bad input: answer with the error status if no response started, then close.
     func fail(_ error: HTTPParseError) {
+        context.counters.rejected.wrappingAdd(1, ordering: .relaxed)
         pauseReading()
         bodyStream?.deliver(.aborted)
         if responseHeadWritten {

@@ -8,12 +8,12 @@ import Synchronization
 /// its connections, and a read scratch buffer shared by them.
 /// - Warning: everything runs on `loop`'s thread, except `init`.
 final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
-    // @unchecked Sendable: mutable state is confined to `loop`'s thread; `connectionCount` is atomic.
+    // @unchecked Sendable: mutable state is confined to `loop`'s thread; `counters` are atomics.
     let loop: EventLoop
     let configuration: HTTPServerConfiguration
     let handler: @Sendable (HTTPServerRequest) -> Void
     let readScratch: UnsafeMutableRawBufferPointer
-    private let connectionCount: Atomic<Int>
+    let counters = HTTPServerCounters()
     private var listenFD: Int32
     private var connections: [Int32: HTTPServerConnection] = [:]
     private(set) var shuttingDown = false
@@ -25,7 +25,6 @@ final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
         self.listenFD = listenFD
         self.configuration = configuration
         self.handler = handler
-        self.connectionCount = Atomic(0)
         readScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
     }
 
@@ -34,7 +33,7 @@ final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
     }
 
     /// Live connections on this loop.
-    var liveConnections: Int { connectionCount.load(ordering: .relaxed) }
+    var liveConnections: Int { counters.open.load(ordering: .relaxed) }
 
     func startListening() throws(WireError) {
         try loop.register(fd: listenFD, events: UInt32(csystem_EPOLLIN), handler: self)
@@ -66,14 +65,15 @@ final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
                 continue
             }
             connections[fd] = connection
-            connectionCount.wrappingAdd(1, ordering: .relaxed)
+            counters.open.wrappingAdd(1, ordering: .relaxed)
+            counters.accepted.wrappingAdd(1, ordering: .relaxed)
             connection.start()
         }
     }
 
     func connectionClosed(_ connection: HTTPServerConnection) {
         if connections.removeValue(forKey: connection.fd) != nil {
-            connectionCount.wrappingSubtract(1, ordering: .relaxed)
+            counters.open.wrappingSubtract(1, ordering: .relaxed)
         }
     }
 

@@ -34,6 +34,10 @@ struct HTTPServerHostileTests {
         #expect(response.headers["connection"] == "close")
         #expect(try socket.readIsAtEOF())
         #expect(try good.request(method: "GET", path: "/after").status == 200)
+        let stats = server.server.stats
+        #expect(stats.rejectedRequests == 1)
+        #expect(stats.requests == 2)
+        #expect(stats.connectionsAccepted == 2)
     }
 
     @Test func smugglingAttemptDoesNotReachTheHandler() throws {
@@ -72,6 +76,7 @@ struct HTTPServerHostileTests {
         }
         let response = try readResponse(slow)
         #expect(response.status == 408)
+        #expect(server.server.stats.timeouts == 1)
         let elapsed = MonotonicClock.nowNanoseconds() - start
         #expect(elapsed < 2_000_000_000, "cut after \(elapsed / 1_000_000) ms")
         #expect(try slow.readIsAtEOF())
