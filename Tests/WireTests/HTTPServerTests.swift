@@ -299,4 +299,40 @@ struct HTTPServerTests {
         #expect(try client.readResponseHead().status == 413)
         #expect(calls.all.isEmpty)
     }
+
+    @Test func declaredLengthIsEnforcedAndBodilessResponsesStayBodiless() throws {
+        let server = try TestServer { request in
+            let responder = request.responder
+            switch request.head.path {
+            case "/long":   // declares 5, writes 11: only 5 go out
+                responder.writeHead(status: 200, headers: ["content-length": "5"])
+                responder.writeBody(bytes("hello world"))
+                responder.end()
+            case "/short":  // declares 10, writes 2: the connection must close
+                responder.writeHead(status: 200, headers: ["content-length": "10"])
+                responder.writeBody(bytes("hi"))
+                responder.end()
+            default:        // HEAD and 204 ignore body writes
+                responder.writeHead(status: request.head.method == "HEAD" ? 200 : 204)
+                responder.writeBody(bytes("ignored"))
+                responder.end()
+            }
+        }
+        defer { server.stop() }
+        let socket = try server.rawSocket()
+        try socket.write(bytes("GET /long HTTP/1.1\r\nHost: x\r\n\r\nHEAD /h HTTP/1.1\r\nHost: x\r\n\r\n"
+                               + "DELETE /n HTTP/1.1\r\nHost: x\r\n\r\nGET /long HTTP/1.1\r\nHost: x\r\n\r\n"))
+        #expect(try readResponse(socket).body == bytes("hello"))
+        #expect(try socket.readLine() == bytes("HTTP/1.1 200 OK"))       // HEAD: fields only
+        while let line = try socket.readLine(), !line.isEmpty {}
+        let noContent = try readResponse(socket)
+        #expect(noContent.status == 204)
+        #expect(noContent.body.isEmpty)
+        #expect(try readResponse(socket).body == bytes("hello"))    // the stream is still in sync
+        let short = try server.rawSocket()
+        try short.write(bytes("GET /short HTTP/1.1\r\nHost: x\r\n\r\n"))
+        var received: [UInt8] = []
+        while case let piece = try short.readSome(), !piece.isEmpty { received += piece }
+        #expect(String(decoding: received, as: UTF8.self).hasSuffix("\r\n\r\nhi"))
+    }
 }
