@@ -1,5 +1,5 @@
 // wire-bench: load targets and throughput figures for the Wire module. Release build:
-//   swift run -c release wire-bench serve --port 8080 --threads 2      (then load it with wrk)
+//   swift run -c release wire-bench serve --port 8080 --threads 2 [--single-acceptor]   (load with wrk)
 //   swift run -c release wire-bench peer --seconds 5 --size 256 [--frame-bytes 4096]   (two processes)
 //   swift run -c release wire-bench parse                               (HTTP parser alone)
 #if canImport(Glibc)
@@ -48,12 +48,13 @@ func serve() {
     let body = Array("hello, world\n".utf8)
     do {
         let group = try EventLoopGroup(threadCount: threads, name: "bench")
-        let server = HTTPServer(configuration: HTTPServerConfiguration(address: SocketAddress(host: "127.0.0.1", port: UInt16(port))),
-                                group: group) { request in
+        var config = HTTPServerConfiguration(address: SocketAddress(host: "127.0.0.1", port: UInt16(port)))
+        if CommandLine.arguments.contains("--single-acceptor") { config.acceptStrategy = .singleAcceptor }
+        let server = HTTPServer(configuration: config, group: group) { request in
             request.responder.respond(status: 200, headers: ["content-type": "text/plain"], body: body)
         }
         try server.start()
-        print("wire-bench serve: listening on 127.0.0.1:\(server.port) with \(threads) event-loop threads")
+        print("wire-bench serve: listening on 127.0.0.1:\(server.port) with \(threads) event-loop threads, \(config.acceptStrategy)")
         fflush(nil)
         while true { sleep(3600) }
     } catch {

@@ -4,7 +4,8 @@ import Glibc
 import CSystem
 import Synchronization
 
-/// The part of an ``HTTPServer`` that lives on one event loop: its listening socket (SO_REUSEPORT),
+/// The part of an ``HTTPServer`` that lives on one event loop: its listening socket (SO_REUSEPORT;
+/// with a single acceptor only the first loop's context listens and hands fds to the others),
 /// its connections, and a read scratch buffer shared by them.
 /// - Warning: everything runs on `loop`'s thread, except `init`.
 final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
@@ -18,6 +19,9 @@ final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
     private var connections: [Int32: HTTPServerConnection] = [:]
     private(set) var shuttingDown = false
     private var acceptPaused = false
+    /// All contexts of the server, for the single-acceptor strategy; set before listening starts.
+    var siblings: [HTTPServerLoopContextBox] = []
+    private var nextSibling = 0
 
     init(loop: EventLoop, listenFD: Int32, configuration: HTTPServerConfiguration,
          handler: @escaping @Sendable (HTTPServerRequest) -> Void) {
@@ -36,6 +40,7 @@ final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
     var liveConnections: Int { counters.open.load(ordering: .relaxed) }
 
     func startListening() throws(WireError) {
+        guard listenFD >= 0 else { return }
         try loop.register(fd: listenFD, events: UInt32(csystem_EPOLLIN), handler: self)
     }
 
@@ -57,18 +62,39 @@ final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
                 return
             }
             guard let fd else { return }
-            let connection = HTTPServerConnection(fd: fd, loop: loop, context: self)
-            do {
-                try loop.register(fd: fd, events: UInt32(csystem_EPOLLIN), handler: connection)
-            } catch {
-                close(fd)
-                continue
+            if siblings.count > 1 {
+                // Single acceptor: hand the fd to the next loop, round robin.
+                let target = siblings[nextSibling % siblings.count].context
+                nextSibling += 1
+                if target === self {
+                    adopt(fd)
+                } else {
+                    let transfer = FileDescriptorTransfer(fd: fd)
+                    target.loop.execute { target.adopt(transfer.fd) }
+                }
+            } else {
+                adopt(fd)
             }
-            connections[fd] = connection
-            counters.open.wrappingAdd(1, ordering: .relaxed)
-            counters.accepted.wrappingAdd(1, ordering: .relaxed)
-            connection.start()
         }
+    }
+
+    /// Takes ownership of an accepted socket on this loop.
+    func adopt(_ fd: Int32) {
+        if shuttingDown {
+            close(fd)
+            return
+        }
+        let connection = HTTPServerConnection(fd: fd, loop: loop, context: self)
+        do {
+            try loop.register(fd: fd, events: UInt32(csystem_EPOLLIN), handler: connection)
+        } catch {
+            close(fd)
+            return
+        }
+        connections[fd] = connection
+        counters.open.wrappingAdd(1, ordering: .relaxed)
+        counters.accepted.wrappingAdd(1, ordering: .relaxed)
+        connection.start()
     }
 
     func connectionClosed(_ connection: HTTPServerConnection) {
@@ -81,6 +107,7 @@ final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
     func beginShutdown() {
         guard !shuttingDown else { return }
         shuttingDown = true
+        siblings = []   // breaks the context ↔ context reference cycle
         if listenFD >= 0 {
             loop.deregister(fd: listenFD)
             close(listenFD)
@@ -98,4 +125,10 @@ final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
             connections[fd]?.close()
         }
     }
+}
+
+/// An accepted fd in flight from the acceptor loop to its owner loop (a plain integer; ownership
+/// passes with the closure).
+struct FileDescriptorTransfer: Sendable {
+    let fd: Int32
 }

@@ -179,8 +179,9 @@ struct HTTPServerTests {
         #expect(responder.writeBody(bytes("late")) == .closed)
     }
 
-    @Test func manyConcurrentConnections() throws {
-        let server = try TestServer(handler: echoHandler)
+    @Test(arguments: [HTTPAcceptStrategy.reusePort, .singleAcceptor])
+    func manyConcurrentConnections(strategy: HTTPAcceptStrategy) throws {
+        let server = try TestServer(configure: { $0.acceptStrategy = strategy }, handler: echoHandler)
         defer { server.stop() }
         let count = 1000
         var sockets: [BlockingSocket] = []
