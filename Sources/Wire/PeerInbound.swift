@@ -66,7 +66,10 @@ final class PeerInbound: EventHandler, @unchecked Sendable {
             start += step.consumed
             switch frame {
             case .hello(let node, let cluster):
-                guard remoteID == nil, cluster == transport.configuration.clusterID else {
+                let config = transport.configuration
+                let known = config.peers[node] != nil
+                guard remoteID == nil, cluster == config.clusterID, node != config.nodeID,
+                      known || config.acceptsUnknownPeers else {
                     transport.inboundRejected.wrappingAdd(1, ordering: .relaxed)
                     return close()
                 }

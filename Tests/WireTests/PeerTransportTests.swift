@@ -179,4 +179,35 @@ struct PeerTransportTests {
         #expect(a.rejectedInboundConnections == 2)
         #expect(members[1]!.inbox.messages(from: 7).isEmpty)
     }
+
+    @Test func unknownPeersCanBeRefused() throws {
+        let group = try EventLoopGroup(threadCount: 1)
+        defer { group.shutdown() }
+        let members = try Self.makeMembers([1, 2], group: group) { $0.acceptsUnknownPeers = false }
+        defer { for id in [UInt64(1), 2] { members[id]!.transport.shutdown(gracePeriodNanoseconds: 100_000_000) } }
+        let a = members[1]!.transport
+        var frames: [UInt8] = []
+        PeerFrameEncoder.appendHello(nodeID: 7, clusterID: 0, to: &frames)
+        let stranger = try BlockingSocket(connectingTo: SocketAddress(host: "127.0.0.1", port: a.listenPort),
+                                          timeoutNanoseconds: 2_000_000_000)
+        try stranger.write(frames)
+        #expect(try stranger.readIsAtEOF())
+        // A listed member still gets through.
+        #expect(waitUntil { members[2]!.transport.stats(for: 1)?.connected == true })
+        members[2]!.transport.send(to: 1, message(5))
+        #expect(waitUntil { members[1]!.inbox.messages(from: 2).map(messageNumber) == [5] })
+    }
+
+    @Test func shutdownDeliversWhatWasQueued() throws {
+        let group = try EventLoopGroup(threadCount: 2)
+        defer { group.shutdown() }
+        let members = try Self.makeMembers([1, 2], group: group)
+        let a = members[1]!.transport
+        #expect(waitUntil { a.stats(for: 2)?.connected == true })
+        for n in 0..<3000 { a.send(to: 2, message(n, size: 512)) }
+        a.shutdown(gracePeriodNanoseconds: 2_000_000_000)
+        #expect(waitUntil { members[2]!.inbox.messages(from: 1).count == 3000 })
+        #expect(members[2]!.inbox.messages(from: 1).map(messageNumber) == Array(0..<3000))
+        members[2]!.transport.shutdown(gracePeriodNanoseconds: 100_000_000)
+    }
 }
