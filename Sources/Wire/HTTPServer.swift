@@ -51,7 +51,8 @@ public final class HTTPServer: Sendable {
         for (index, loop) in group.loops.enumerated() {
             let fd = index < listeners.count ? listeners[index] : -1
             let context = HTTPServerLoopContext(loop: loop, listenFD: fd, configuration: configuration,
-                                                handler: handler)
+                                                handler: handler,
+                                                maxConnections: (configuration.maxConnections + group.loops.count - 1) / group.loops.count)
             boxes.append(HTTPServerLoopContextBox(context))
         }
         if configuration.acceptStrategy == .singleAcceptor {
@@ -78,11 +79,13 @@ public final class HTTPServer: Sendable {
 
     /// Counters summed over all loops (each is exact; together they are a near-simultaneous view).
     public var stats: HTTPServerStats {
-        var total = HTTPServerStats(connectionsAccepted: 0, connectionsOpen: 0, requests: 0, rejectedRequests: 0, timeouts: 0)
+        var total = HTTPServerStats(connectionsAccepted: 0, refusedConnections: 0, connectionsOpen: 0, requests: 0,
+                                    rejectedRequests: 0, timeouts: 0)
         for box in contexts.withLock({ $0 }) {
             let c = box.context.counters
             total.connectionsAccepted += c.accepted.load(ordering: .relaxed)
             total.connectionsOpen += c.open.load(ordering: .relaxed)
+            total.refusedConnections += c.refused.load(ordering: .relaxed)
             total.requests += c.requests.load(ordering: .relaxed)
             total.rejectedRequests += c.rejected.load(ordering: .relaxed)
             total.timeouts += c.timeouts.load(ordering: .relaxed)

@@ -23,6 +23,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var outputHighWaterBytes: Int = 1 << 20
     /// Buffered response bytes at or below which the writability callback runs.
     public var outputLowWaterBytes: Int = 256 << 10
+    /// Open connections allowed in total (split evenly over the loops); beyond it new connections
+    /// are closed at once and counted in ``HTTPServerStats/refusedConnections``.
+    public var maxConnections: Int = 10_000
     /// How new connections are spread over the loops.
     public var acceptStrategy: HTTPAcceptStrategy = .reusePort
     /// Decides, from the head, whether a request's body is streamed to the handler as it arrives

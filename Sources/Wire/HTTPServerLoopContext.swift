@@ -23,9 +23,13 @@ final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
     var siblings: [HTTPServerLoopContextBox] = []
     private var nextSibling = 0
 
+    /// This loop's share of the connection cap.
+    let maxConnections: Int
+
     init(loop: EventLoop, listenFD: Int32, configuration: HTTPServerConfiguration,
-         handler: @escaping @Sendable (HTTPServerRequest) -> Void) {
+         handler: @escaping @Sendable (HTTPServerRequest) -> Void, maxConnections: Int) {
         self.loop = loop
+        self.maxConnections = maxConnections
         self.listenFD = listenFD
         self.configuration = configuration
         self.handler = handler
@@ -81,6 +85,11 @@ final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
     /// Takes ownership of an accepted socket on this loop.
     func adopt(_ fd: Int32) {
         if shuttingDown {
+            close(fd)
+            return
+        }
+        if connections.count >= maxConnections {
+            counters.refused.wrappingAdd(1, ordering: .relaxed)
             close(fd)
             return
         }

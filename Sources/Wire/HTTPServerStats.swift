@@ -4,6 +4,8 @@ import Synchronization
 public struct HTTPServerStats: Sendable, Equatable {
     /// Connections accepted.
     public var connectionsAccepted: Int
+    /// Connections closed at once because ``HTTPServerConfiguration/maxConnections`` was reached.
+    public var refusedConnections: Int
     /// Connections open now.
     public var connectionsOpen: Int
     /// Requests handed to the handler.
@@ -18,6 +20,7 @@ public struct HTTPServerStats: Sendable, Equatable {
 final class HTTPServerCounters: Sendable {
     let accepted = Atomic<Int>(0)
     let open = Atomic<Int>(0)
+    let refused = Atomic<Int>(0)
     let requests = Atomic<Int>(0)
     let rejected = Atomic<Int>(0)
     let timeouts = Atomic<Int>(0)

@@ -99,6 +99,36 @@ struct HTTPServerHostileTests {
         #expect(try stalled.readIsAtEOF())
     }
 
+    @Test func manySlowlorisConnectionsDoNotStarveOthers() throws {
+        let server = try TestServer(configure: { $0.headerTimeoutNanoseconds = 500_000_000 }, handler: echoHandler)
+        defer { server.stop() }
+        var slow: [BlockingSocket] = []
+        for i in 0..<200 {
+            let socket = try server.rawSocket()
+            try socket.write(bytes("GET /slow\(i) HTTP/1.1\r\nHost: x\r\nX-Pad: "))
+            slow.append(socket)
+        }
+        let client = server.client()
+        for i in 0..<20 { #expect(try client.request(method: "GET", path: "/ok\(i)").status == 200) }
+        var timedOut = 0
+        for socket in slow where (try? readResponse(socket).status) == 408 { timedOut += 1 }
+        #expect(timedOut == 200)
+        #expect(server.server.stats.timeouts == 200)
+    }
+
+    @Test func connectionCapRefusesTheExcess() throws {
+        let server = try TestServer(threads: 1, configure: { $0.maxConnections = 10 }, handler: echoHandler)
+        defer { server.stop() }
+        var open: [BlockingSocket] = []
+        for _ in 0..<10 { open.append(try server.rawSocket()) }
+        #expect(waitUntil { server.server.connectionCount == 10 })
+        let extra = try server.rawSocket()
+        #expect(try extra.readIsAtEOF())
+        #expect(server.server.stats.refusedConnections == 1)
+        try open[0].write(bytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
+        #expect(try readResponse(open[0]).status == 200)
+    }
+
     @Test func idleConnectionIsClosed() throws {
         let server = try TestServer(configure: { $0.idleTimeoutNanoseconds = 200_000_000 }, handler: echoHandler)
         defer { server.stop() }
