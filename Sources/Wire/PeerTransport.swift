@@ -13,6 +13,7 @@ import Synchronization
 ///   and must hand work off without blocking.
 public final class PeerTransport: Sendable {
     private let core: PeerTransportCore
+    private let reassembly: PeerSnapshotReassembly?
 
     /// Makes a transport; nothing happens until ``start()``.
     /// - Parameters:
@@ -24,7 +25,24 @@ public final class PeerTransport: Sendable {
                 onSnapshotChunk: @escaping @Sendable (_ from: UInt64, _ chunk: PeerSnapshotChunk) -> Void = { _, _ in }) {
         core = PeerTransportCore(configuration: configuration, group: group, onMessages: onMessages,
                                  onSnapshotChunk: onSnapshotChunk)
+        reassembly = nil
     }
+
+    /// Makes a transport that delivers each snapshot whole, once its last chunk arrived.
+    /// - Parameters:
+    ///   - maxSnapshotBytes: larger snapshots are refused (counted in ``refusedSnapshots``).
+    ///   - onSnapshot: called on a loop thread with the sender, the snapshot id and its bytes.
+    public init(configuration: PeerTransportConfiguration, group: EventLoopGroup, maxSnapshotBytes: UInt64,
+                onMessages: @escaping @Sendable (_ from: UInt64, _ messages: [[UInt8]]) -> Void,
+                onSnapshot: @escaping @Sendable (_ from: UInt64, _ snapshotID: UInt64, _ bytes: [UInt8]) -> Void) {
+        let reassembly = PeerSnapshotReassembly(maxBytes: maxSnapshotBytes, deliver: onSnapshot)
+        core = PeerTransportCore(configuration: configuration, group: group, onMessages: onMessages,
+                                 onSnapshotChunk: { from, chunk in reassembly.add(from: from, chunk) })
+        self.reassembly = reassembly
+    }
+
+    /// Snapshots dropped by the reassembling initializer (too large, out of order, interleaved).
+    public var refusedSnapshots: Int { reassembly?.refused.load(ordering: .relaxed) ?? 0 }
 
     /// Binds the listener and starts dialing every peer.
     /// - Throws: ``WireError`` when the listen address cannot be bound.
@@ -181,5 +199,40 @@ final class PeerTransportCore: @unchecked Sendable {
             && (!outbound.values.allSatisfy({ $0.isFinished.load(ordering: .acquiring) }) || inbound.withLock({ !$0.isEmpty })) {
             usleep(1000)
         }
+    }
+}
+
+/// Per-sender snapshot reassembly for ``PeerTransport``'s whole-snapshot initializer. Chunks from
+/// one sender arrive in order on one connection; a reconnect restarts at offset 0.
+final class PeerSnapshotReassembly: Sendable {
+    private struct SenderState {
+        var assembler: PeerSnapshotAssembler
+        var refusedID: UInt64?   // the rest of a refused snapshot's chunks are skipped quietly
+    }
+    private let senders = Mutex<[UInt64: SenderState]>([:])
+    private let maxBytes: UInt64
+    private let deliver: @Sendable (UInt64, UInt64, [UInt8]) -> Void
+    let refused = Atomic<Int>(0)
+
+    init(maxBytes: UInt64, deliver: @escaping @Sendable (UInt64, UInt64, [UInt8]) -> Void) {
+        self.maxBytes = maxBytes
+        self.deliver = deliver
+    }
+
+    func add(from: UInt64, _ chunk: PeerSnapshotChunk) {
+        let whole = senders.withLock { table -> [UInt8]? in
+            var state = table[from] ?? SenderState(assembler: PeerSnapshotAssembler(maxBytes: maxBytes))
+            defer { table[from] = state }
+            if chunk.offset != 0, state.refusedID == chunk.snapshotID { return nil }
+            state.refusedID = nil
+            do {
+                return try state.assembler.add(chunk)
+            } catch {
+                state.refusedID = chunk.snapshotID
+                refused.wrappingAdd(1, ordering: .relaxed)
+                return nil
+            }
+        }
+        if let whole { deliver(from, chunk.snapshotID, whole) }
     }
 }

@@ -210,4 +210,32 @@ struct PeerTransportTests {
         #expect(members[2]!.inbox.messages(from: 1).map(messageNumber) == Array(0..<3000))
         members[2]!.transport.shutdown(gracePeriodNanoseconds: 100_000_000)
     }
+
+    @Test func wholeSnapshotDelivery() throws {
+        let group = try EventLoopGroup(threadCount: 2)
+        defer { group.shutdown() }
+        let receiverPort = try freePort()
+        let received = Collector<(UInt64, UInt64, Int, Bool)>()
+        let snapshot = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 17) }
+        let expected = snapshot
+        let receiverConfig = PeerTransportConfiguration(nodeID: 2, listenAddress: SocketAddress(host: "127.0.0.1", port: receiverPort), peers: [:])
+        let receiver = PeerTransport(configuration: receiverConfig, group: group, maxSnapshotBytes: 400_000,
+                                     onMessages: { _, _ in },
+                                     onSnapshot: { from, id, bytes in received.append((from, id, bytes.count, bytes == expected)) })
+        try receiver.start()
+        var senderConfig = PeerTransportConfiguration(nodeID: 1, listenAddress: SocketAddress(host: "127.0.0.1", port: 0),
+                                                      peers: [2: SocketAddress(host: "127.0.0.1", port: receiverPort)])
+        senderConfig.snapshotChunkBytes = 32 << 10
+        let sender = PeerTransport(configuration: senderConfig, group: group, onMessages: { _, _ in })
+        try sender.start()
+        // Too large for the receiver's limit: refused, then a fitting one arrives whole.
+        sender.sendSnapshot(to: 2, snapshotID: 1, bytes: snapshot + snapshot)
+        sender.sendSnapshot(to: 2, snapshotID: 2, bytes: snapshot)
+        #expect(waitUntil { received.count == 1 })
+        let delivered = try #require(received.all.first)
+        #expect(delivered.0 == 1 && delivered.1 == 2 && delivered.2 == snapshot.count && delivered.3)
+        #expect(receiver.refusedSnapshots == 1)
+        sender.shutdown(gracePeriodNanoseconds: 100_000_000)
+        receiver.shutdown(gracePeriodNanoseconds: 100_000_000)
+    }
 }
