@@ -346,4 +346,45 @@ struct HTTPServerTests {
         while case let piece = try short.readSome(), !piece.isEmpty { received += piece }
         #expect(String(decoding: received, as: UTF8.self).hasSuffix("\r\n\r\nhi"))
     }
+
+    @Test func replicaShapedHandOffUnderConcurrency() throws {
+        // The handler only enqueues; one "Raft" thread answers everything, as the replica will.
+        let inbox = Mutex<[HTTPServerRequest]>([])
+        let stop = Atomic<Bool>(false)
+        let raft = DispatchQueue(label: "raft")
+        let raftDone = DispatchSemaphore(value: 0)
+        raft.async {
+            while !stop.load(ordering: .relaxed) {
+                let batch = inbox.withLock { queue -> [HTTPServerRequest] in
+                    let taken = queue
+                    queue.removeAll()
+                    return taken
+                }
+                if batch.isEmpty { usleepMilliseconds(1); continue }
+                for request in batch {
+                    request.responder.respond(status: 200, body: bytes("applied:") + request.body)
+                }
+            }
+            raftDone.signal()
+        }
+        let server = try TestServer { request in inbox.withLock { $0.append(request) } }
+        defer {
+            stop.store(true, ordering: .relaxed)
+            raftDone.wait()
+            server.stop()
+        }
+        let failures = Atomic<Int>(0)
+        let address = server.address
+        DispatchQueue.concurrentPerform(iterations: 16) { clientIndex in
+            let client = HTTPClient(address: address)
+            for i in 0..<50 {
+                let body = bytes("c\(clientIndex)-\(i)")
+                let ok = (try? client.request(method: "POST", path: "/v3/kv/put", body: body))
+                    .map { $0.status == 200 && $0.body == bytes("applied:") + body } ?? false
+                if !ok { failures.wrappingAdd(1, ordering: .relaxed) }
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+        #expect(server.server.stats.requests == 16 * 50)
+    }
 }
