@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystem
+import Synchronization
+
+/// The shared state behind ``PeerTransport``.
+final class PeerTransportCore: @unchecked Sendable {
+    // @unchecked Sendable: `outbound` is immutable after init; `inbound` and `listener` are confined
+    // to loop threads (each inbound to its own loop, tracked in a Mutex-guarded registry); the rest
+    // are immutable or atomic.
+    let configuration: PeerTransportConfiguration
+    let group: EventLoopGroup
+    let onMessages: @Sendable (UInt64, [[UInt8]]) -> Void
+    let onSnapshotChunk: @Sendable (UInt64, PeerSnapshotChunk) -> Void
+    let outbound: [UInt64: PeerOutbound]
+    let listenPort = Atomic<UInt16>(0)
+    let inboundRejected = Atomic<Int>(0)
+    private let inbound = Mutex<[ObjectIdentifier: PeerInbound]>([:])
+    private let listener = Mutex<PeerListener?>(nil)
+    private let scratches: [UnsafeMutableRawBufferPointer]
+
+    init(configuration: PeerTransportConfiguration, group: EventLoopGroup,
+         onMessages: @escaping @Sendable (UInt64, [[UInt8]]) -> Void,
+         onSnapshotChunk: @escaping @Sendable (UInt64, PeerSnapshotChunk) -> Void) {
+        self.configuration = configuration
+        self.group = group
+        self.onMessages = onMessages
+        self.onSnapshotChunk = onSnapshotChunk
+        var outbound: [UInt64: PeerOutbound] = [:]
+        // Sorted so that loop assignment does not depend on dictionary order.
+        for (index, id) in configuration.peers.keys.sorted().enumerated() where id != configuration.nodeID {
+            let loop = group.loops[index % group.loops.count]
+            outbound[id] = PeerOutbound(peerID: id, address: configuration.peers[id]!, loop: loop, configuration: configuration)
+        }
+        self.outbound = outbound
+        scratches = group.loops.map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 16) }
+    }
+
+    deinit {
+        for s in scratches { s.deallocate() }
+    }
+
+    /// A read buffer private to `loop`'s thread.
+    func readScratch(for loop: EventLoop) -> UnsafeMutableRawBufferPointer {
+        for (index, candidate) in group.loops.enumerated() where candidate === loop { return scratches[index] }
+        preconditionFailure("loop not in group")
+    }
+
+    func start() throws(WireError) {
+        let (fd, port) = try Socket.listen(on: configuration.listenAddress, reusePort: false)
+        listenPort.store(port, ordering: .releasing)
+        let loop = group.loops[0]
+        let listener = PeerListener(fd: fd, loop: loop, transport: self)
+        self.listener.withLock { $0 = listener }
+        loop.execute { try? loop.register(fd: fd, events: UInt32(csystem_EPOLLIN), handler: listener) }
+        for id in outbound.keys.sorted() {
+            let peer = outbound[id]!
+            peer.loop.execute { peer.start() }
+        }
+    }
+
+    func adoptInbound(fd: Int32, on loop: EventLoop) {
+        let connection = PeerInbound(fd: fd, loop: loop, transport: self)
+        do {
+            try loop.register(fd: fd, events: UInt32(csystem_EPOLLIN), handler: connection)
+        } catch {
+            close(fd)
+            return
+        }
+        inbound.withLock { $0[ObjectIdentifier(connection)] = connection }
+    }
+
+    func inboundClosed(_ connection: PeerInbound) {
+        _ = inbound.withLock { $0.removeValue(forKey: ObjectIdentifier(connection)) }
+    }
+
+    func shutdown(grace: UInt64) {
+        if let listener = listener.withLock({ $0 }) {
+            listener.loop.execute { listener.close() }
+        }
+        for id in outbound.keys.sorted() {
+            let peer = outbound[id]!
+            peer.loop.execute { peer.beginClose() }
+        }
+        let deadline = MonotonicClock.nowNanoseconds() &+ grace
+        while MonotonicClock.nowNanoseconds() < deadline
+            && !outbound.values.allSatisfy({ $0.isFinished.load(ordering: .acquiring) }) {
+            usleep(1000)
+        }
+        for id in outbound.keys.sorted() {
+            let peer = outbound[id]!
+            peer.loop.execute { peer.finish() }
+        }
+        let open = inbound.withLock { Array($0.values) }
+        for connection in open { connection.loop.execute { connection.close() } }
+        let hard = MonotonicClock.nowNanoseconds() &+ 2_000_000_000
+        while MonotonicClock.nowNanoseconds() < hard
+            && (!outbound.values.allSatisfy({ $0.isFinished.load(ordering: .acquiring) }) || inbound.withLock({ !$0.isEmpty })) {
+            usleep(1000)
+        }
+    }
+}
