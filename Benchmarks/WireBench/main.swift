@@ -1,6 +1,6 @@
 // wire-bench: load targets and throughput figures for the Wire module. Release build:
-//   swift run -c release wire-bench serve --port 8080 --threads 2      (then load it with wrk)
-//   swift run -c release wire-bench peer --seconds 5 --size 256        (two processes on loopback)
+//   swift run -c release wire-bench serve --port 8080 --threads 2 [--single-acceptor]   (load with wrk)
+//   swift run -c release wire-bench peer --seconds 5 --size 256 [--frame-bytes 4096]   (two processes)
 //   swift run -c release wire-bench parse                               (HTTP parser alone)
 #if canImport(Glibc)
 import Glibc
@@ -38,7 +38,7 @@ case "peer-recv": peerReceive()
 case "peer-send": peerSend()
 case "parse": parseBench()
 default:
-    print("usage: wire-bench serve --port P --threads N | peer --seconds S --size B | peer-recv --port P | peer-send --port P --seconds S --size B | parse")
+    print("usage: wire-bench serve --port P --threads N | peer --seconds S --size B [--frame-bytes F] | peer-recv --port P | peer-send --port P --seconds S --size B | parse")
 }
 
 /// A trivial handler: a fixed 13-byte body, like nginx's `return 200 "hello, world\n"`.
@@ -48,12 +48,13 @@ func serve() {
     let body = Array("hello, world\n".utf8)
     do {
         let group = try EventLoopGroup(threadCount: threads, name: "bench")
-        let server = HTTPServer(configuration: HTTPServerConfiguration(address: SocketAddress(host: "127.0.0.1", port: UInt16(port))),
-                                group: group) { request in
+        var config = HTTPServerConfiguration(address: SocketAddress(host: "127.0.0.1", port: UInt16(port)))
+        if CommandLine.arguments.contains("--single-acceptor") { config.acceptStrategy = .singleAcceptor }
+        let server = HTTPServer(configuration: config, group: group) { request in
             request.responder.respond(status: 200, headers: ["content-type": "text/plain"], body: body)
         }
         try server.start()
-        print("wire-bench serve: listening on 127.0.0.1:\(server.port) with \(threads) event-loop threads")
+        print("wire-bench serve: listening on 127.0.0.1:\(server.port) with \(threads) event-loop threads, \(config.acceptStrategy)")
         fflush(nil)
         while true { sleep(3600) }
     } catch {
@@ -91,7 +92,7 @@ func peerReceive() {
             usleep(100_000)
             let now = MonotonicClock.nowNanoseconds()
             let l = last.load(ordering: .relaxed)
-            if l != 0 && now - l > 1_000_000_000 { break }
+            if l != 0 && now > l && now - l > 1_000_000_000 { break }
             if now - start > UInt64(maxSeconds) * 1_000_000_000 { break }
         }
         let span = seconds(last.load(ordering: .relaxed) - first.load(ordering: .relaxed))
@@ -106,19 +107,25 @@ func peerReceive() {
 
 /// Sends `size`-byte messages to node 2 as fast as its queue accepts for `seconds`.
 func peerSend() {
-    peerSend(port: option("port", default: 7001), seconds: option("seconds", default: 5), size: option("size", default: 256))
+    peerSend(port: option("port", default: 7001), seconds: option("seconds", default: 5), size: option("size", default: 256),
+             frameBytes: option("frame-bytes", default: 1 << 20))
 }
 
-func peerSend(port: Int, seconds: Int, size: Int) {
+func peerSend(port: Int, seconds: Int, size: Int, frameBytes: Int) {
     let duration = UInt64(seconds) * 1_000_000_000
     do {
         let group = try EventLoopGroup(threadCount: 1, name: "send")
         var config = PeerTransportConfiguration(nodeID: 1, listenAddress: SocketAddress(host: "127.0.0.1", port: 0),
                                                 peers: [2: SocketAddress(host: "127.0.0.1", port: UInt16(port))])
         config.maxQueuedMessages = 65536
+        config.maxFramePayloadBytes = frameBytes
         let transport = PeerTransport(configuration: config, group: group) { _, _ in }
         try transport.start()
-        while transport.stats(for: 2)?.connected != true { usleep(1000) }
+        let connectDeadline = MonotonicClock.nowNanoseconds() + 5_000_000_000
+        while transport.stats(for: 2)?.connected != true {
+            if MonotonicClock.nowNanoseconds() > connectDeadline { fail("peer-send: no receiver on port \(port)") }
+            usleep(1000)
+        }
         let message = [UInt8](repeating: 0x5A, count: size)
         let batch = [[UInt8]](repeating: message, count: 64)
         let start = MonotonicClock.nowNanoseconds()
@@ -152,7 +159,7 @@ func peerPair() {
     let rc = posix_spawn(&pid, exe, nil, nil, &cArgs, environ)
     guard rc == 0 else { fail("posix_spawn: \(rc)") }
     usleep(300_000)
-    peerSend(port: port, seconds: secs, size: size)
+    peerSend(port: port, seconds: secs, size: size, frameBytes: option("frame-bytes", default: 1 << 20))
     var status: Int32 = 0
     waitpid(pid, &status, 0)
 }

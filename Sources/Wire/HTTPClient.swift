@@ -112,8 +112,9 @@ public final class HTTPClient {
             guard let statusLine = try sock.readLine() else { throw .connectionClosed }
             responseStarted = true
             let parts = statusLine.split(separator: ASCII.space, maxSplits: 2)
-            guard parts.count >= 2, parts[0].starts(with: Array("HTTP/1.".utf8)),
-                  let code = Int(String(decoding: parts[1], as: UTF8.self)) else {
+            guard parts.count >= 2, parts[0].starts(with: Array("HTTP/1.".utf8)), parts[1].count == 3,
+                  parts[1].allSatisfy({ $0 >= 48 && $0 <= 57 }),
+                  let code = Int(String(decoding: parts[1], as: UTF8.self)), code >= 100 else {
                 throw .protocolViolation("bad status line")
             }
             status = code

@@ -3,8 +3,9 @@ import Glibc
 #endif
 import Synchronization
 
-/// An HTTP/1.1 server on an ``EventLoopGroup``: one SO_REUSEPORT listening socket per loop, so the
-/// kernel spreads connections over the loops and no fd is handed between threads.
+/// An HTTP/1.1 server on an ``EventLoopGroup``: by default one SO_REUSEPORT listening socket per
+/// loop, so the kernel spreads connections over the loops and no fd is handed between threads;
+/// optionally one acceptor loop handing connections round robin (``HTTPAcceptStrategy``).
 ///
 /// The handler is called on the connection's loop thread once per request (at the end of the body,
 /// or at the head for streaming requests) and must not block: answer through
@@ -28,13 +29,14 @@ public final class HTTPServer: Sendable {
     /// The bound port (after ``start()``), useful when configured with port 0.
     public var port: UInt16 { boundPort.load(ordering: .acquiring) }
 
-    /// Binds one listening socket per loop and starts accepting.
+    /// Binds the listening socket(s) and starts accepting.
     /// - Throws: ``WireError`` when the address cannot be bound.
     /// - Warning: call from a thread that is not one of the group's loops.
     public func start() throws(WireError) {
         var address = configuration.address
         var listeners: [Int32] = []
-        for _ in group.loops {
+        let listenerCount = configuration.acceptStrategy == .reusePort ? group.loops.count : 1
+        for _ in 0..<listenerCount {
             do {
                 let (fd, port) = try Socket.listen(on: address, reusePort: true)
                 listeners.append(fd)
@@ -46,10 +48,16 @@ public final class HTTPServer: Sendable {
         }
         boundPort.store(address.port, ordering: .releasing)
         var boxes: [HTTPServerLoopContextBox] = []
-        for (loop, fd) in zip(group.loops, listeners) {
+        for (index, loop) in group.loops.enumerated() {
+            let fd = index < listeners.count ? listeners[index] : -1
             let context = HTTPServerLoopContext(loop: loop, listenFD: fd, configuration: configuration,
-                                                handler: handler)
+                                                handler: handler,
+                                                maxConnections: (configuration.maxConnections + group.loops.count - 1) / group.loops.count)
             boxes.append(HTTPServerLoopContextBox(context))
+        }
+        if configuration.acceptStrategy == .singleAcceptor {
+            // Published to the loops by the `execute` below (its queue lock orders the accesses).
+            for box in boxes { box.context.siblings = boxes }
         }
         contexts.withLock { $0 = boxes }
         let failures = Atomic<Int>(0)
@@ -67,6 +75,22 @@ public final class HTTPServer: Sendable {
     /// Live connections over all loops (approximate while they change).
     public var connectionCount: Int {
         contexts.withLock { $0 }.reduce(0) { $0 + $1.context.liveConnections }
+    }
+
+    /// Counters summed over all loops (each is exact; together they are a near-simultaneous view).
+    public var stats: HTTPServerStats {
+        var total = HTTPServerStats(connectionsAccepted: 0, refusedConnections: 0, connectionsOpen: 0, requests: 0,
+                                    rejectedRequests: 0, timeouts: 0)
+        for box in contexts.withLock({ $0 }) {
+            let c = box.context.counters
+            total.connectionsAccepted += c.accepted.load(ordering: .relaxed)
+            total.connectionsOpen += c.open.load(ordering: .relaxed)
+            total.refusedConnections += c.refused.load(ordering: .relaxed)
+            total.requests += c.requests.load(ordering: .relaxed)
+            total.rejectedRequests += c.rejected.load(ordering: .relaxed)
+            total.timeouts += c.timeouts.load(ordering: .relaxed)
+        }
+        return total
     }
 
     /// Graceful shutdown: stop accepting, close idle connections, let in-flight responses finish

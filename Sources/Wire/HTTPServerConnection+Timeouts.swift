@@ -36,6 +36,7 @@ extension HTTPServerConnection {
         case .body where responseHeadWritten:
             close()
         case .header, .body:
+            context.counters.timeouts.wrappingAdd(1, ordering: .relaxed)
             let old = responder
             responder = nil
             old?.connectionClosed()

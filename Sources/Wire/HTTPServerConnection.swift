@@ -29,6 +29,8 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
     var responseHeadWritten = false
     var responseChunked = false
     var responseCloses = false
+    var responseRemaining: Int?      // bytes still owed under a handler-given content-length
+    var responseDropsBody = false    // HEAD, 1xx, 204, 304
 
     var closeAfterFlush = false
     var readingPaused = false
@@ -70,9 +72,12 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
     func beginShutdown() {
         if isIdle && output.isEmpty {
             close()
+        } else if head == nil {
+            closeAfterFlush = true   // between requests: finish writing, then close
+            pauseReading()
+            flush()
         } else {
-            responseCloses = true
-            closeAfterFlushIfDone()
+            responseCloses = true    // the current response carries `connection: close`
         }
     }
 
@@ -181,6 +186,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
                 } else if let head, let responder {
                     let body = aggregatedBody
                     aggregatedBody = []
+                    context.counters.requests.wrappingAdd(1, ordering: .relaxed)
                     context.handler(HTTPServerRequest(head: head, body: body, bodyStream: nil, responder: responder))
                 }
             }
@@ -221,12 +227,14 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
         if streaming {
             let stream = HTTPRequestBodyStream(loop: loop)
             bodyStream = stream
+            context.counters.requests.wrappingAdd(1, ordering: .relaxed)
             context.handler(HTTPServerRequest(head: newHead, body: [], bodyStream: stream, responder: responder))
         }
     }
 
     /// Bad input: answer with the error status if no response started, then close.
     func fail(_ error: HTTPParseError) {
+        context.counters.rejected.wrappingAdd(1, ordering: .relaxed)
         pauseReading()
         bodyStream?.deliver(.aborted)
         if responseHeadWritten {
@@ -276,9 +284,10 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
                 responseHeadWritten = true
                 var bytes: [UInt8] = []
                 bytes.reserveCapacity(128 + body.count)
-                HTTPResponseEncoding.head(status: status, headers: headers, contentLength: body.count,
+                let forbidden = HTTPResponseEncoding.forbidsBody(status)
+                HTTPResponseEncoding.head(status: status, headers: headers, contentLength: forbidden ? nil : body.count,
                                           chunked: false, close: willClose, into: &bytes)
-                if head?.method != "HEAD" { bytes.append(contentsOf: body) }
+                if head?.method != "HEAD" && !forbidden { bytes.append(contentsOf: body) }
                 output.append(bytes)
                 finishResponse()
             case .head(let status, let headers):
@@ -288,14 +297,21 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
                 var length: Int? = nil
                 if let text = headers["content-length"], let n = Int(text), n >= 0 { length = n }
                 let noBody = HTTPResponseEncoding.forbidsBody(status) || head?.method == "HEAD"
+                responseDropsBody = noBody
+                responseRemaining = noBody ? nil : length
                 responseChunked = length == nil && !noBody && (head?.versionMinor ?? 1) == 1
                 if length == nil && !noBody && !responseChunked { responseCloses = true }  // HTTP/1.0: close-delimited
                 HTTPResponseEncoding.head(status: status, headers: headers, contentLength: noBody ? nil : length,
                                           chunked: responseChunked, close: willClose, into: &bytes)
                 output.append(bytes)
-            case .body(let bytes):
-                guard responseHeadWritten else { continue }
-                if responseChunked {
+            case .body(var bytes):
+                guard responseHeadWritten, !responseDropsBody else { continue }
+                if let remaining = responseRemaining {
+                    // Never write past the declared content-length: that would corrupt the stream.
+                    if bytes.count > remaining { bytes.removeLast(bytes.count - remaining) }
+                    responseRemaining = remaining - bytes.count
+                    output.append(bytes)
+                } else if responseChunked {
                     output.append(HTTPResponseEncoding.chunkHeader(bytes.count))
                     output.append(bytes)
                     output.append(HTTPResponseEncoding.crlf)
@@ -311,6 +327,8 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
                     output.append(bytes)
                 } else if responseChunked {
                     output.append(HTTPResponseEncoding.lastChunk)
+                } else if let remaining = responseRemaining, remaining > 0 {
+                    responseCloses = true   // shorter than declared: only closing can end it
                 }
                 finishResponse()
             }
@@ -333,6 +351,8 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
         aggregatedBody = []
         requestComplete = false
         responseHeadWritten = false
+        responseRemaining = nil
+        responseDropsBody = false
         if closes {
             closeAfterFlush = true
             pauseReading()

@@ -9,7 +9,8 @@ final class PeerInbound: EventHandler, @unchecked Sendable {
     // @unchecked Sendable: all state is confined to `loop`'s thread.
     let fd: Int32
     let loop: EventLoop
-    private unowned let transport: PeerTransportCore
+    // Strong, so a transport dropped without shutdown cannot leave a dangling reference on a loop.
+    private let transport: PeerTransportCore
     private let decoder: PeerFrameDecoder
     private var buffer: [UInt8] = []
     private var start = 0
@@ -66,7 +67,10 @@ final class PeerInbound: EventHandler, @unchecked Sendable {
             start += step.consumed
             switch frame {
             case .hello(let node, let cluster):
-                guard remoteID == nil, cluster == transport.configuration.clusterID else {
+                let config = transport.configuration
+                let known = config.peers[node] != nil
+                guard remoteID == nil, cluster == config.clusterID, node != config.nodeID,
+                      known || config.acceptsUnknownPeers else {
                     transport.inboundRejected.wrappingAdd(1, ordering: .relaxed)
                     return close()
                 }
@@ -95,7 +99,8 @@ final class PeerListener: EventHandler, @unchecked Sendable {
     // @unchecked Sendable: confined to `loop`'s thread after `init`.
     let fd: Int32
     let loop: EventLoop
-    private unowned let transport: PeerTransportCore
+    // Strong, so a transport dropped without shutdown cannot leave a dangling reference on a loop.
+    private let transport: PeerTransportCore
     private var isClosed = false
 
     init(fd: Int32, loop: EventLoop, transport: PeerTransportCore) {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Why snapshot chunks could not be reassembled.
 public enum PeerSnapshotError: Error, Equatable, Sendable {
     /// A chunk arrived out of order (chunks are sent in order on one connection).
@@ -53,5 +55,40 @@ public struct PeerSnapshotAssembler: Sendable {
     private mutating func reset() {
         snapshotID = nil
         bytes = []
+    }
+}
+
+/// Per-sender snapshot reassembly for ``PeerTransport``'s whole-snapshot initializer. Chunks from
+/// one sender arrive in order on one connection; a reconnect restarts at offset 0.
+final class PeerSnapshotReassembly: Sendable {
+    private struct SenderState {
+        var assembler: PeerSnapshotAssembler
+        var refusedID: UInt64?   // the rest of a refused snapshot's chunks are skipped quietly
+    }
+    private let senders = Mutex<[UInt64: SenderState]>([:])
+    private let maxBytes: UInt64
+    private let deliver: @Sendable (UInt64, UInt64, [UInt8]) -> Void
+    let refused = Atomic<Int>(0)
+
+    init(maxBytes: UInt64, deliver: @escaping @Sendable (UInt64, UInt64, [UInt8]) -> Void) {
+        self.maxBytes = maxBytes
+        self.deliver = deliver
+    }
+
+    func add(from: UInt64, _ chunk: PeerSnapshotChunk) {
+        let whole = senders.withLock { table -> [UInt8]? in
+            var state = table[from] ?? SenderState(assembler: PeerSnapshotAssembler(maxBytes: maxBytes))
+            defer { table[from] = state }
+            if chunk.offset != 0, state.refusedID == chunk.snapshotID { return nil }
+            state.refusedID = nil
+            do {
+                return try state.assembler.add(chunk)
+            } catch {
+                state.refusedID = chunk.snapshotID
+                refused.wrappingAdd(1, ordering: .relaxed)
+                return nil
+            }
+        }
+        if let whole { deliver(from, chunk.snapshotID, whole) }
     }
 }

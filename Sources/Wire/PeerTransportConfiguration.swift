@@ -8,6 +8,9 @@ public struct PeerTransportConfiguration: Sendable {
     public var listenAddress: SocketAddress
     /// The other members: id → peer address. Each is dialed; messages to others are refused.
     public var peers: [UInt64: SocketAddress]
+    /// Whether an inbound hello from a node id not in ``peers`` is accepted (true while membership
+    /// changes are in flight: a new member dials before everyone's configuration lists it).
+    public var acceptsUnknownPeers: Bool = true
     /// Messages queued per peer before new ones are dropped (and counted).
     public var maxQueuedMessages: Int = 4096
     /// Bytes queued per peer before new messages are dropped.

@@ -66,6 +66,40 @@ struct HTTPClientTests {
         #expect(throws: WireError.connectionClosed) { try client.request(method: "GET", path: "/") }
     }
 
+    /// 200 mutated responses from a scripted server: the client returns a response or throws a
+    /// typed error, never traps or hangs.
+    @Test(arguments: [UInt64(99)])
+    func clientSurvivesMutatedResponses(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let corpus = [
+            bytes("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"),
+            bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
+            bytes("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n"),
+        ]
+        var replies: [[UInt8]] = []
+        for _ in 0..<200 {
+            replies.append(mutate(corpus[Int.random(in: 0..<corpus.count, using: &rng)], tokens: FuzzTests.httpTokens, using: &rng))
+        }
+        let server = try ScriptedServer(replies: replies)
+        var parsed = 0
+        var refused = 0
+        for _ in replies {
+            let client = HTTPClient(address: SocketAddress(host: "127.0.0.1", port: server.port), timeoutNanoseconds: 2_000_000_000)
+            do {
+                let response = try client.request(method: "GET", path: "/")
+                #expect((100...999).contains(response.status))
+                parsed += 1
+            } catch .timedOut(let operation) {
+                Issue.record("hung in \(operation); replay with seed \(seed)")
+            } catch {
+                refused += 1
+            }
+            client.close()
+        }
+        // Both paths must be exercised, or the mutations prove nothing.
+        #expect(parsed > 20 && refused > 20, "parsed \(parsed), refused \(refused); seed \(seed)")
+    }
+
     @Test func connectTimeoutAndRefusal() throws {
         let port = try freePort()
         let client = HTTPClient(address: SocketAddress(host: "127.0.0.1", port: port), timeoutNanoseconds: 500_000_000)

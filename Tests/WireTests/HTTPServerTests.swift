@@ -1,6 +1,9 @@
 import Dispatch
 import Synchronization
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import Wire
 
 @Suite(.serialized, .timeLimit(.minutes(1)))
@@ -179,10 +182,18 @@ struct HTTPServerTests {
         #expect(responder.writeBody(bytes("late")) == .closed)
     }
 
-    @Test func manyConcurrentConnections() throws {
-        let server = try TestServer(handler: echoHandler)
+    @Test(arguments: [HTTPAcceptStrategy.reusePort, .singleAcceptor])
+    func manyConcurrentConnections(strategy: HTTPAcceptStrategy) throws {
+        // Client and server ends live in this process: make room for 2,000+ descriptors.
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        if limit.rlim_cur < 4096 {
+            limit.rlim_cur = min(limit.rlim_max, 4096)
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        let count = limit.rlim_cur >= 2200 ? 1000 : Int(limit.rlim_cur / 2) - 100
+        let server = try TestServer(configure: { $0.acceptStrategy = strategy }, handler: echoHandler)
         defer { server.stop() }
-        let count = 1000
         var sockets: [BlockingSocket] = []
         for _ in 0..<count { sockets.append(try server.rawSocket()) }
         for (i, socket) in sockets.enumerated() {
@@ -245,5 +256,135 @@ struct HTTPServerTests {
         #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(!text.lowercased().contains("transfer-encoding"))
         #expect(text.hasSuffix("\r\n\r\npart1 part2"))
+    }
+
+    @Test func headResponseHasNoBody() throws {
+        let server = try TestServer { request in
+            request.responder.respond(status: 200, headers: ["x-path": request.head.target], body: bytes("hello"))
+        }
+        defer { server.stop() }
+        let socket = try server.rawSocket()
+        try socket.write(bytes("HEAD /x HTTP/1.1\r\nHost: x\r\n\r\nGET /y HTTP/1.1\r\nHost: x\r\n\r\n"))
+        // The HEAD response advertises a length but sends no body; the next response follows at once.
+        #expect(try socket.readLine() == bytes("HTTP/1.1 200 OK"))
+        var sawLength = false
+        while let line = try socket.readLine(), !line.isEmpty {
+            if line == bytes("content-length: 5") { sawLength = true }
+        }
+        #expect(sawLength)
+        let next = try readResponse(socket)
+        #expect(next.headers["x-path"] == "/y")
+        #expect(next.body == bytes("hello"))
+    }
+
+    @Test func streamingRequestWithContentLengthArrivesIncrementally() throws {
+        let events = Collector<HTTPBodyEvent>()
+        let server = try TestServer(configure: { $0.streamsRequestBody = { _ in true } }) { request in
+            let responder = request.responder
+            request.bodyStream?.setConsumer { event in
+                events.append(event)
+                if event == .end { responder.respond(status: 200, body: bytes("done")) }
+            }
+        }
+        defer { server.stop() }
+        let socket = try server.rawSocket()
+        try socket.write(bytes("POST /v3/lease/keepalive HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nabc"))
+        #expect(waitUntil { events.all == [.bytes(bytes("abc"))] })
+        try socket.write(bytes("def"))
+        let response = try readResponse(socket)
+        #expect(response.body == bytes("done"))
+        #expect(events.all == [.bytes(bytes("abc")), .bytes(bytes("def")), .end])
+    }
+
+    @Test func chunkedBodyOverTheLimitGets413() throws {
+        let calls = Collector<Int>()
+        let server = try TestServer(configure: { $0.maxBodyBytes = 1000 }) { request in
+            calls.append(request.body.count)
+            echoHandler(request)
+        }
+        defer { server.stop() }
+        let client = server.client()
+        try client.startStreamingRequest(method: "POST", path: "/big")
+        for _ in 0..<3 { try client.sendBodyChunk([UInt8](repeating: 65, count: 400)) }
+        try client.finishBody()
+        #expect(try client.readResponseHead().status == 413)
+        #expect(calls.all.isEmpty)
+    }
+
+    @Test func declaredLengthIsEnforcedAndBodilessResponsesStayBodiless() throws {
+        let server = try TestServer { request in
+            let responder = request.responder
+            switch request.head.path {
+            case "/long":   // declares 5, writes 11: only 5 go out
+                responder.writeHead(status: 200, headers: ["content-length": "5"])
+                responder.writeBody(bytes("hello world"))
+                responder.end()
+            case "/short":  // declares 10, writes 2: the connection must close
+                responder.writeHead(status: 200, headers: ["content-length": "10"])
+                responder.writeBody(bytes("hi"))
+                responder.end()
+            default:        // HEAD and 204 ignore body writes
+                responder.writeHead(status: request.head.method == "HEAD" ? 200 : 204)
+                responder.writeBody(bytes("ignored"))
+                responder.end()
+            }
+        }
+        defer { server.stop() }
+        let socket = try server.rawSocket()
+        try socket.write(bytes("GET /long HTTP/1.1\r\nHost: x\r\n\r\nHEAD /h HTTP/1.1\r\nHost: x\r\n\r\n"
+                               + "DELETE /n HTTP/1.1\r\nHost: x\r\n\r\nGET /long HTTP/1.1\r\nHost: x\r\n\r\n"))
+        #expect(try readResponse(socket).body == bytes("hello"))
+        #expect(try socket.readLine() == bytes("HTTP/1.1 200 OK"))       // HEAD: fields only
+        while let line = try socket.readLine(), !line.isEmpty {}
+        let noContent = try readResponse(socket)
+        #expect(noContent.status == 204)
+        #expect(noContent.body.isEmpty)
+        #expect(try readResponse(socket).body == bytes("hello"))    // the stream is still in sync
+        let short = try server.rawSocket()
+        try short.write(bytes("GET /short HTTP/1.1\r\nHost: x\r\n\r\n"))
+        var received: [UInt8] = []
+        while case let piece = try short.readSome(), !piece.isEmpty { received += piece }
+        #expect(String(decoding: received, as: UTF8.self).hasSuffix("\r\n\r\nhi"))
+    }
+
+    @Test func replicaShapedHandOffUnderConcurrency() throws {
+        // The handler only enqueues; one "Raft" thread answers everything, as the replica will.
+        let inbox = Mutex<[HTTPServerRequest]>([])
+        let stop = Atomic<Bool>(false)
+        let raft = DispatchQueue(label: "raft")
+        let raftDone = DispatchSemaphore(value: 0)
+        raft.async {
+            while !stop.load(ordering: .relaxed) {
+                let batch = inbox.withLock { queue -> [HTTPServerRequest] in
+                    let taken = queue
+                    queue.removeAll()
+                    return taken
+                }
+                if batch.isEmpty { usleepMilliseconds(1); continue }
+                for request in batch {
+                    request.responder.respond(status: 200, body: bytes("applied:") + request.body)
+                }
+            }
+            raftDone.signal()
+        }
+        let server = try TestServer { request in inbox.withLock { $0.append(request) } }
+        defer {
+            stop.store(true, ordering: .relaxed)
+            raftDone.wait()
+            server.stop()
+        }
+        let failures = Atomic<Int>(0)
+        let address = server.address
+        DispatchQueue.concurrentPerform(iterations: 16) { clientIndex in
+            let client = HTTPClient(address: address)
+            for i in 0..<50 {
+                let body = bytes("c\(clientIndex)-\(i)")
+                let ok = (try? client.request(method: "POST", path: "/v3/kv/put", body: body))
+                    .map { $0.status == 200 && $0.body == bytes("applied:") + body } ?? false
+                if !ok { failures.wrappingAdd(1, ordering: .relaxed) }
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+        #expect(server.server.stats.requests == 16 * 50)
     }
 }

@@ -179,4 +179,63 @@ struct PeerTransportTests {
         #expect(a.rejectedInboundConnections == 2)
         #expect(members[1]!.inbox.messages(from: 7).isEmpty)
     }
+
+    @Test func unknownPeersCanBeRefused() throws {
+        let group = try EventLoopGroup(threadCount: 1)
+        defer { group.shutdown() }
+        let members = try Self.makeMembers([1, 2], group: group) { $0.acceptsUnknownPeers = false }
+        defer { for id in [UInt64(1), 2] { members[id]!.transport.shutdown(gracePeriodNanoseconds: 100_000_000) } }
+        let a = members[1]!.transport
+        var frames: [UInt8] = []
+        PeerFrameEncoder.appendHello(nodeID: 7, clusterID: 0, to: &frames)
+        let stranger = try BlockingSocket(connectingTo: SocketAddress(host: "127.0.0.1", port: a.listenPort),
+                                          timeoutNanoseconds: 2_000_000_000)
+        try stranger.write(frames)
+        #expect(try stranger.readIsAtEOF())
+        // A listed member still gets through.
+        #expect(waitUntil { members[2]!.transport.stats(for: 1)?.connected == true })
+        members[2]!.transport.send(to: 1, message(5))
+        #expect(waitUntil { members[1]!.inbox.messages(from: 2).map(messageNumber) == [5] })
+    }
+
+    @Test func shutdownDeliversWhatWasQueued() throws {
+        let group = try EventLoopGroup(threadCount: 2)
+        defer { group.shutdown() }
+        let members = try Self.makeMembers([1, 2], group: group)
+        let a = members[1]!.transport
+        #expect(waitUntil { a.stats(for: 2)?.connected == true })
+        for n in 0..<3000 { a.send(to: 2, message(n, size: 512)) }
+        a.shutdown(gracePeriodNanoseconds: 2_000_000_000)
+        #expect(waitUntil { members[2]!.inbox.messages(from: 1).count == 3000 })
+        #expect(members[2]!.inbox.messages(from: 1).map(messageNumber) == Array(0..<3000))
+        members[2]!.transport.shutdown(gracePeriodNanoseconds: 100_000_000)
+    }
+
+    @Test func wholeSnapshotDelivery() throws {
+        let group = try EventLoopGroup(threadCount: 2)
+        defer { group.shutdown() }
+        let receiverPort = try freePort()
+        let received = Collector<(UInt64, UInt64, Int, Bool)>()
+        let snapshot = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 17) }
+        let expected = snapshot
+        let receiverConfig = PeerTransportConfiguration(nodeID: 2, listenAddress: SocketAddress(host: "127.0.0.1", port: receiverPort), peers: [:])
+        let receiver = PeerTransport(configuration: receiverConfig, group: group, maxSnapshotBytes: 400_000,
+                                     onMessages: { _, _ in },
+                                     onSnapshot: { from, id, bytes in received.append((from, id, bytes.count, bytes == expected)) })
+        try receiver.start()
+        var senderConfig = PeerTransportConfiguration(nodeID: 1, listenAddress: SocketAddress(host: "127.0.0.1", port: 0),
+                                                      peers: [2: SocketAddress(host: "127.0.0.1", port: receiverPort)])
+        senderConfig.snapshotChunkBytes = 32 << 10
+        let sender = PeerTransport(configuration: senderConfig, group: group, onMessages: { _, _ in })
+        try sender.start()
+        // Too large for the receiver's limit: refused, then a fitting one arrives whole.
+        sender.sendSnapshot(to: 2, snapshotID: 1, bytes: snapshot + snapshot)
+        sender.sendSnapshot(to: 2, snapshotID: 2, bytes: snapshot)
+        #expect(waitUntil { received.count == 1 })
+        let delivered = try #require(received.all.first)
+        #expect(delivered.0 == 1 && delivered.1 == 2 && delivered.2 == snapshot.count && delivered.3)
+        #expect(receiver.refusedSnapshots == 1)
+        sender.shutdown(gracePeriodNanoseconds: 100_000_000)
+        receiver.shutdown(gracePeriodNanoseconds: 100_000_000)
+    }
 }
