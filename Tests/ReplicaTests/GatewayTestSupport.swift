@@ -1,0 +1,248 @@
+import Testing
+import Replica
+import Wire
+import JSON
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One answer of the client API, kept raw (bytes, headers) and parsed.
+struct GatewayReply {
+    var status: Int
+    var headers: HTTPHeaders
+    var raw: [UInt8]
+    /// The parsed body, or nil when it is not JSON (404 pages, 405).
+    var json: JSONValue?
+    var text: String { String(decoding: raw, as: UTF8.self) }
+}
+
+/// A started three-member cluster shared by the tests of one suite (see ``SharedClusterTrait``).
+final class GatewayFixture: Sendable {
+    /// The cluster; its member table is written only while starting, before any test runs.
+    nonisolated(unsafe) let cluster: TestCluster
+    let leader: String
+    let follower: String
+
+    init(options: ReplicaOptions) throws {
+        let cluster = try TestCluster(options: options)
+        do {
+            try cluster.startAll()
+            leader = try cluster.waitForLeader()
+        } catch {
+            cluster.shutdown()
+            throw error
+        }
+        self.cluster = cluster
+        let elected = leader
+        follower = cluster.names.first { $0 != elected } ?? elected
+    }
+
+    @TaskLocal static var current: GatewayFixture?
+
+    /// The fixture of the running suite.
+    static func shared() throws -> GatewayFixture {
+        try #require(current, "the suite needs the .sharedCluster trait")
+    }
+
+    /// Sends one request and reads the whole answer.
+    func call(_ path: String, _ body: String, on member: String? = nil, method: String = "POST") throws -> GatewayReply {
+        try call(path, Array(body.utf8), on: member, method: method)
+    }
+
+    func call(_ path: String, _ body: [UInt8], on member: String? = nil, method: String = "POST") throws -> GatewayReply {
+        let c = try cluster.client(member ?? leader)
+        defer { c.close() }
+        let r = try c.request(method: method, path: path, body: body)
+        return GatewayReply(status: r.status, headers: r.headers, raw: r.body, json: try? JSONParser.parse(r.body))
+    }
+
+    /// The current revision, read linearizably through the leader.
+    func revision() throws -> Int64 {
+        let r = try call("/v3/kv/range", #"{"key":"AA=="}"#)
+        guard case .string(let text)? = r.json?["header"]?["revision"], let rev = Int64(text) else {
+            throw TestFailure("no revision in \(r.text)")
+        }
+        return rev
+    }
+
+    /// Opens a watch stream on `member` with `body` as its (complete) request body.
+    func openWatch(_ body: String, on member: String? = nil, keepBodyOpen: Bool = false) throws -> ChunkedStream {
+        let m = try cluster.config.member(named: member ?? leader)
+        let stream = try ChunkedStream(host: m.client.host, port: m.client.port)
+        try stream.start(path: "/v3/watch", firstChunk: Array(body.utf8), finish: !keepBodyOpen)
+        return stream
+    }
+
+    /// Opens a keep-alive stream and sends `body` as its whole request body.
+    func openKeepAlive(_ body: String, on member: String? = nil) throws -> ChunkedStream {
+        let m = try cluster.config.member(named: member ?? leader)
+        let stream = try ChunkedStream(host: m.client.host, port: m.client.port)
+        try stream.start(path: "/v3/lease/keepalive", firstChunk: Array(body.utf8), finish: true)
+        return stream
+    }
+}
+
+/// Starts one cluster for a whole suite and stops it afterwards.
+struct SharedClusterTrait: SuiteTrait, TestScoping {
+    var options: ReplicaOptions
+    var isRecursive: Bool { false }
+
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        let fixture = try GatewayFixture(options: options)
+        defer { fixture.cluster.shutdown() }
+        try await GatewayFixture.$current.withValue(fixture) { try await function() }
+    }
+}
+
+extension Trait where Self == SharedClusterTrait {
+    /// One three-member cluster for all tests of the suite (read it with ``GatewayFixture/shared()``).
+    static var sharedCluster: SharedClusterTrait { sharedCluster() }
+
+    static func sharedCluster(watchProgressTicks: Int = 600) -> SharedClusterTrait {
+        var options = TestCluster.fastOptions
+        options.watchProgressTicks = watchProgressTicks
+        return SharedClusterTrait(options: options)
+    }
+}
+
+/// A raw HTTP/1.1 connection that reads a chunked response chunk by chunk, so tests can check
+/// etcd's framing: each watch message is exactly one chunk holding one JSON object and a newline.
+final class ChunkedStream {
+    let socket: BlockingSocket
+    private(set) var status = 0
+    private(set) var headers: [String: String] = [:]
+    private var headRead = false
+    private(set) var ended = false
+
+    init(host: String, port: UInt16, timeoutNanoseconds: UInt64 = 5_000_000_000) throws {
+        socket = try BlockingSocket(connectingTo: SocketAddress(host: host, port: port), timeoutNanoseconds: timeoutNanoseconds)
+    }
+
+    deinit { socket.close() }
+
+    func start(path: String, firstChunk: [UInt8], finish: Bool) throws {
+        var out = Array("POST \(path) HTTP/1.1\r\nhost: test\r\ntransfer-encoding: chunked\r\n\r\n".utf8)
+        if !firstChunk.isEmpty { out += Self.chunk(firstChunk) }
+        if finish { out += Array("0\r\n\r\n".utf8) }
+        try socket.write(out)
+    }
+
+    /// Sends more of the request body (a Tern extension: the watch reads an open body).
+    func send(_ text: String) throws { try socket.write(Self.chunk(Array(text.utf8))) }
+
+    func finishBody() throws { try socket.write(Array("0\r\n\r\n".utf8)) }
+
+    static func chunk(_ bytes: [UInt8]) -> [UInt8] {
+        Array(String(bytes.count, radix: 16).utf8) + [0x0d, 0x0a] + bytes + [0x0d, 0x0a]
+    }
+
+    private func readHead() throws {
+        guard !headRead else { return }
+        headRead = true
+        guard let statusLine = try socket.readLine() else { throw TestFailure("connection closed before the status line") }
+        let parts = String(decoding: statusLine, as: UTF8.self).split(separator: " ")
+        guard parts.count >= 2, let code = Int(parts[1]) else { throw TestFailure("bad status line") }
+        status = code
+        while let line = try socket.readLine(), !line.isEmpty {
+            let text = String(decoding: line, as: UTF8.self)
+            guard let colon = text.firstIndex(of: ":") else { continue }
+            headers[text[..<colon].lowercased()] = String(text[text.index(after: colon)...].drop { $0 == " " })
+        }
+    }
+
+    /// The response status, after reading the head.
+    func responseStatus() throws -> Int {
+        try readHead()
+        return status
+    }
+
+    /// The next chunk's bytes; nil at the end of the body. A non-chunked body is returned whole.
+    func nextChunk() throws -> [UInt8]? {
+        try readHead()
+        if ended { return nil }
+        if headers["transfer-encoding"] != "chunked" {
+            ended = true
+            return try socket.readExactly(Int(headers["content-length"] ?? "0") ?? 0)
+        }
+        guard let sizeLine = try socket.readLine(), let size = Int(String(decoding: sizeLine, as: UTF8.self), radix: 16) else {
+            throw TestFailure("bad chunk size line")
+        }
+        if size == 0 {
+            _ = try socket.readLine()
+            ended = true
+            return nil
+        }
+        let bytes = try socket.readExactly(size)
+        _ = try socket.readLine()
+        return bytes
+    }
+
+    /// The next watch message: one chunk that must be exactly one JSON object followed by "\n".
+    func nextMessage(sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue {
+        guard let chunk = try nextChunk() else { throw TestFailure("the stream ended") }
+        #expect(chunk.last == 0x0a, "a watch chunk ends with a newline", sourceLocation: sourceLocation)
+        #expect(chunk.dropLast().firstIndex(of: 0x0a) == nil, "one object per chunk", sourceLocation: sourceLocation)
+        return try JSONParser.parse(Array(chunk.dropLast()))
+    }
+
+    func close() { socket.close() }
+}
+
+// MARK: Comparing with etcd's transcripts
+
+/// Replaces the values that differ between clusters (cluster_id, member_id, raft_term in every
+/// header) with "*", keeping their presence visible.
+func normalized(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .object(let members):
+        return .object(members.map { member in
+            if member.key == "header", case .object(let fields) = member.value {
+                return (member.key, .object(fields.map { f in
+                    ["cluster_id", "member_id", "raft_term"].contains(f.key) ? (f.key, .string("*")) : (f.key, normalized(f.value))
+                }))
+            }
+            return (member.key, normalized(member.value))
+        })
+    case .array(let items):
+        return .array(items.map(normalized))
+    default:
+        return value
+    }
+}
+
+/// Checks an answer against etcd's: the status, and the body as parsed JSON (fields in etcd's order)
+/// after ``normalized(_:)``; unary bodies end without a newline, as etcd's do.
+func expectEtcd(_ reply: GatewayReply, _ status: Int, _ expected: String, _ comment: Comment? = nil,
+                sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(reply.status == status, comment, sourceLocation: sourceLocation)
+    guard let want = try? JSONParser.parse(Array(expected.utf8)) else {
+        Issue.record("the expected text is not JSON: \(expected)", sourceLocation: sourceLocation)
+        return
+    }
+    guard let got = reply.json else {
+        Issue.record("not JSON: \(reply.text)", sourceLocation: sourceLocation)
+        return
+    }
+    #expect(normalized(got) == normalized(want), "\(comment?.rawValue ?? "")\n got: \(reply.text)\nwant: \(expected)",
+            sourceLocation: sourceLocation)
+    #expect(reply.raw.last != 0x0a, "no trailing newline", sourceLocation: sourceLocation)
+}
+
+/// Checks a watch or keep-alive message against etcd's.
+func expectEtcd(_ message: JSONValue, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    guard let want = try? JSONParser.parse(Array(expected.utf8)) else {
+        Issue.record("the expected text is not JSON: \(expected)", sourceLocation: sourceLocation)
+        return
+    }
+    #expect(normalized(message) == normalized(want), "\n got: \(message)\nwant: \(expected)", sourceLocation: sourceLocation)
+}
+
+/// etcd's error body.
+func etcdError(_ message: String, code: Int) -> String {
+    #"{"error":"\#(message)","message":"\#(message)","code":\#(code)}"#
+}
+
+/// A header as it appears in transcripts (the cluster values are ignored by the comparison).
+func hdr(_ revision: Int64) -> String {
+    #""header":{"cluster_id":"1","member_id":"1","revision":"\#(revision)","raft_term":"1"}"#
+}
