@@ -20,6 +20,11 @@ final class ClientAPI: Sendable {
         self.metrics = metrics
     }
 
+    /// The etcd version Tern answers as (clients such as etcd3gw pick the API prefix from it).
+    static let etcdServerVersion = "3.4.23"
+    /// Bytes counted per key and per stored revision in the status's size estimate.
+    static let estimatedBytesPerEntry: Int64 = 128
+
     /// Which requests stream their body to the handler as it arrives.
     static func streamsBody(_ head: HTTPRequestHead) -> Bool {
         let path = canonicalPath(head.path)
@@ -39,7 +44,7 @@ final class ClientAPI: Sendable {
         if method == "GET" {
             switch path {
             case "/version":
-                return respond(responder, 200, Array(#"{"etcdserver":"3.4.0","etcdcluster":"3.4.0","tern":"0.1.0-dev"}"#.utf8))
+                return respond(responder, 200, Array(#"{"etcdserver":"\#(Self.etcdServerVersion)","etcdcluster":"3.4.0","tern":"0.1.0-dev"}"#.utf8))
             case "/health":
                 return health(responder)
             case "/metrics":
@@ -197,11 +202,16 @@ final class ClientAPI: Sendable {
         query(responder) { view in
             var w = JSONObjectWriter()
             w.raw("header", GatewayEncoder.header(view.keyspace.currentRevision, view.header))
-            w.string("version", "3.4.0")
+            w.string("version", Self.etcdServerVersion)
+            // Tern has no bbolt file: dbSize/dbSizeInUse are an estimate of the keyspace in memory.
+            let state = view.keyspace.frozen()
+            let estimate = Int64(state.indexedKeyCount + state.history.count) * Self.estimatedBytesPerEntry
+            w.int64StringIfSet("dbSize", estimate)
             w.int64StringIfSet("leader", view.node.leader)
             w.int64StringIfSet("raftIndex", view.node.commitIndex)
             w.int64StringIfSet("raftTerm", view.node.term)
             w.int64StringIfSet("raftAppliedIndex", view.node.appliedIndex)
+            w.int64StringIfSet("dbSizeInUse", estimate)
             return w.finish()
         }
     }

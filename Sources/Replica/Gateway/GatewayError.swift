@@ -19,6 +19,9 @@ public struct GatewayError: Error, Equatable, Sendable, CustomStringConvertible 
     /// A malformed request (gRPC InvalidArgument).
     static func invalid(_ message: String) -> GatewayError { GatewayError(httpStatus: 400, grpcCode: 3, message: message) }
 
+    /// An error of a streaming RPC's request decoding (gRPC Unknown, HTTP 500), as etcd's gateway answers.
+    static func unknown(_ message: String) -> GatewayError { GatewayError(httpStatus: 500, grpcCode: 2, message: message) }
+
     static let keyNotProvided = invalid("etcdserver: key is not provided")
     static let requestTooLarge = invalid("etcdserver: request is too large")
     static let timedOut = GatewayError(httpStatus: 503, grpcCode: 14, message: "etcdserver: request timed out")
@@ -29,16 +32,17 @@ public struct GatewayError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The gateway's answer for a keyspace error, with etcd's status, code and text.
     init(_ error: MVCCError) {
         switch error {
-        case .compacted:
-            self.init(httpStatus: 400, grpcCode: 11, message: "etcdserver: mvcc: required revision has been compacted")
-        case .futureRevision:
-            self.init(httpStatus: 400, grpcCode: 11, message: "etcdserver: mvcc: required revision is a future revision")
+        case .compacted, .futureRevision, .leaseTTLTooLarge:
+            self.init(httpStatus: 400, grpcCode: 11, message: error.description)  // OutOfRange
         case .leaseNotFound:
-            self.init(httpStatus: 404, grpcCode: 5, message: "etcdserver: requested lease not found")
+            self.init(httpStatus: 404, grpcCode: 5, message: error.description)  // NotFound
         case .leaseExists:
-            self.init(httpStatus: 412, grpcCode: 9, message: "etcdserver: lease already exists")
-        default:
-            self.init(httpStatus: 400, grpcCode: 3, message: "etcdserver: " + error.description)
+            self.init(httpStatus: 412, grpcCode: 9, message: error.description)  // FailedPrecondition
+        case .unknownWatcher:
+            self.init(httpStatus: 500, grpcCode: 13, message: error.description)  // Internal
+        case .emptyKey, .invalidRange, .keyNotFound, .valueProvided, .leaseProvided, .duplicateKeyInTxn,
+             .tooManyTxnOperations:
+            self.init(httpStatus: 400, grpcCode: 3, message: error.description)  // InvalidArgument
         }
     }
 
