@@ -84,8 +84,6 @@ final class ClientAPI: Sendable {
     ]
 
     private func unary(_ path: String, body: [UInt8], responder: HTTPResponder) throws(GatewayError) {
-        // The size limit applies to the decoded request (base64 grows bytes by 4/3), as in etcd.
-        if body.count / 4 * 3 > options.maxRequestBytes { throw .requestTooLarge }
         switch path {
         case "/v3/kv/range":
             let request = try GatewayDecoder.parse(body, type: "RangeRequest").rangeRequest()
@@ -146,6 +144,8 @@ final class ClientAPI: Sendable {
     // MARK: Requests through the loop
 
     private func write(_ request: WriteRequest, responder: HTTPResponder) {
+        // The size limit applies to the decoded request (base64 grows bytes by 4/3), as in etcd.
+        if RequestSize.of(request) > options.maxRequestBytes { return respondError(responder, .requestTooLarge) }
         metrics.proposals.add(1, ordering: .relaxed)
         loop.submit(.write(request) { [self] result, context in
             switch result {

@@ -44,10 +44,17 @@ struct GatewayDecoder {
         guard let v = body[key] else { return 0 }
         switch v {
         case .null: return 0
-        case .number(let text), .string(let text):
+        case .number(let text):
             if let n = Int64(text) { return n }
-            if case .string = v { throw .invalid("json: invalid use of ,string struct tag, trying to unmarshal \"\(text)\" into int64") }
             throw .invalid("json: cannot unmarshal number \(text) into Go value of type int64")
+        case .string(let text):
+            if let n = Int64(text) { return n }
+            // jsonpb strips the quotes of a 64-bit number and decodes the rest as JSON.
+            if text.isEmpty { throw .invalid("unexpected end of JSON input") }
+            let inner: JSONValue
+            do { inner = try JSONParser.parse(Array(text.utf8)) } catch { throw .invalid(error.description) }
+            if case .number = inner { throw .invalid("json: cannot unmarshal number \(text) into Go value of type int64") }
+            throw mismatch(inner, "int64")
         default:
             throw mismatch(v, "int64")
         }
@@ -141,7 +148,10 @@ extension GatewayDecoder {
         CompactionRequest(revision: try int64("revision"), physical: try bool("physical"))
     }
 
-    func txnRequest() throws(GatewayError) -> TxnRequest {
+    /// A txn; nested txns deeper than the replication codec carries are refused here, before they
+    /// could reach the log (etcd has no depth limit; Tern answers "too many operations").
+    func txnRequest(depth: Int = 0) throws(GatewayError) -> TxnRequest {
+        if depth > WriteRequestCodec.maxTxnDepth { throw .invalid("etcdserver: too many operations in txn request") }
         var compares: [Compare] = []
         for item in try array("compare") {
             let c = try GatewayDecoder(item, type: "Compare")
@@ -160,10 +170,11 @@ extension GatewayDecoder {
             }
             compares.append(Compare(key: try c.bytes("key"), rangeEnd: try c.bytes("range_end"), result: result, target: target))
         }
-        return TxnRequest(compare: compares, success: try operations("success"), failure: try operations("failure"))
+        return TxnRequest(compare: compares, success: try operations("success", depth: depth),
+                          failure: try operations("failure", depth: depth))
     }
 
-    private func operations(_ key: String) throws(GatewayError) -> [RequestOp] {
+    private func operations(_ key: String, depth: Int) throws(GatewayError) -> [RequestOp] {
         var ops: [RequestOp] = []
         for item in try array(key) {
             let op = try GatewayDecoder(item, type: "RequestOp")
@@ -174,7 +185,7 @@ extension GatewayDecoder {
             } else if let d = try op.object("request_delete_range", type: "DeleteRangeRequest") {
                 ops.append(.deleteRange(try d.deleteRangeRequest()))
             } else if let t = try op.object("request_txn", type: "TxnRequest") {
-                ops.append(.txn(try t.txnRequest()))
+                ops.append(.txn(try t.txnRequest(depth: depth + 1)))
             }
         }
         return ops
