@@ -1,0 +1,86 @@
+import Testing
+import Replica
+import JSON
+
+/// Leases through the gateway beyond the transcripts: followers, keep-alive streams, revoke and
+/// the watch events it causes, IDs given as strings.
+@Suite("lease API", .serialized, .timeLimit(.minutes(2)), .sharedCluster)
+struct LeaseAPITests {
+    private func revision(of reply: GatewayReply) -> Int64? {
+        guard case .string(let text)? = reply.json?["header"]?["revision"] else { return nil }
+        return Int64(text)
+    }
+
+    @Test("grant and put on a follower; the lease's keys are listed; revoke deletes them in one revision, seen by a watch")
+    func revokeDeletesKeys() throws {
+        let f = try GatewayFixture.shared()
+        let grant = try f.call("/v3/lease/grant", #"{"TTL":"30","ID":"77"}"#, on: f.follower)
+        expectEtcd(grant, 200, #"{\#(hdr(try f.revision())),"ID":"77","TTL":"30"}"#, "int64 fields as strings")
+        for k in ["l/1", "l/2"] {
+            #expect(try f.call("/v3/kv/put", #"{"key":"\#(b64(k))","value":"dg==","lease":"77"}"#, on: f.follower).status == 200)
+        }
+        let current = try f.revision()
+        expectEtcd(try f.call("/v3/kv/range", #"{"key":"\#(b64("l/1"))"}"#), 200,
+                   #"{\#(hdr(current)),"kvs":[{"key":"\#(b64("l/1"))","create_revision":"\#(current - 1)","mod_revision":"\#(current - 1)","version":"1","value":"dg==","lease":"77"}],"count":"1"}"#,
+                   "a leased key shows its lease")
+        let ttl = try f.call("/v3/lease/timetolive", #"{"ID":77,"keys":true}"#)
+        #expect(ttl.json?["keys"] == .array([.string(b64("l/1")), .string(b64("l/2"))]))
+        #expect(ttl.json?["grantedTTL"] == .string("30"))
+
+        let watch = try f.openWatch(#"{"create_request":{"key":"\#(b64("l/"))","range_end":"\#(b64("l0"))"}}"#)
+        #expect(try watch.nextMessage()["result"]?["created"] == .bool(true))
+        let revoke = try f.call("/v3/lease/revoke", #"{"ID":"77"}"#, on: f.follower)
+        #expect(revoke.status == 200)
+        let revoked = try #require(revision(of: revoke))
+        expectEtcd(try watch.nextMessage(), #"{"result":{\#(hdr(revoked)),"events":[{"type":"DELETE","kv":{"key":"\#(b64("l/1"))","mod_revision":"\#(revoked)"}},{"type":"DELETE","kv":{"key":"\#(b64("l/2"))","mod_revision":"\#(revoked)"}}]}}"#)
+        expectEtcd(try f.call("/v3/kv/range", #"{"key":"\#(b64("l/"))","range_end":"\#(b64("l0"))"}"#, on: f.follower), 200,
+                   "{\(hdr(revoked))}")
+        expectEtcd(try f.call("/v3/lease/timetolive", #"{"ID":77}"#), 200, #"{\#(hdr(revoked)),"ID":"77","TTL":"-1"}"#)
+    }
+
+    @Test("keep-alive on a follower: a known lease gets its TTL, an unknown one none, several messages in order")
+    func keepAliveOnFollower() throws {
+        let f = try GatewayFixture.shared()
+        #expect(try f.call("/v3/lease/grant", #"{"TTL":20,"ID":88}"#).status == 200)
+        let rev = try f.revision()
+        let stream = try f.openKeepAlive(#"{"ID":88} {"ID":"4040"}"# + "\n" + #"{"ID":88}"#, on: f.follower)
+        #expect(try stream.responseStatus() == 200)
+        expectEtcd(try stream.nextMessage(), #"{"result":{\#(hdr(rev)),"ID":"88","TTL":"20"}}"#)
+        expectEtcd(try stream.nextMessage(), #"{"result":{\#(hdr(rev)),"ID":"4040"}}"#)
+        expectEtcd(try stream.nextMessage(), #"{"result":{\#(hdr(rev)),"ID":"88","TTL":"20"}}"#)
+        #expect(try stream.nextChunk() == nil)
+        #expect(stream.headers["content-type"] == "application/json")
+    }
+
+    @Test("an open keep-alive body is answered message by message")
+    func keepAliveOpenBody() throws {
+        let f = try GatewayFixture.shared()
+        #expect(try f.call("/v3/lease/grant", #"{"TTL":20,"ID":99}"#).status == 200)
+        let m = try f.cluster.config.member(named: f.leader)
+        let stream = try ChunkedStream(host: m.client.host, port: m.client.port)
+        try stream.start(path: "/v3/lease/keepalive", firstChunk: Array(#"{"ID":99}"#.utf8), finish: false)
+        #expect(try stream.nextMessage()["result"]?["TTL"] == .string("20"))
+        try stream.send(#"{"ID":99}"#)
+        #expect(try stream.nextMessage()["result"]?["ID"] == .string("99"))
+        try stream.finishBody()
+        #expect(try stream.nextChunk() == nil)
+    }
+
+    @Test("leases are listed in ID order on every member")
+    func list() throws {
+        let f = try GatewayFixture.shared()
+        for id in [5, 3] { #expect(try f.call("/v3/lease/grant", #"{"TTL":60,"ID":\#(id)}"#).status == 200) }
+        for member in f.cluster.names {
+            let r = try f.call("/v3/lease/leases", "{}", on: member)
+            guard case .array(let items)? = r.json?["leases"] else {
+                Issue.record("no leases in \(r.text) on \(member)")
+                continue
+            }
+            let ids = items.compactMap { item -> Int64? in
+                if case .string(let s)? = item["ID"] { return Int64(s) } else { return nil }
+            }
+            #expect(ids == ids.sorted(), "on \(member)")
+            #expect(ids.contains(3) && ids.contains(5), "on \(member)")
+        }
+    }
+}
