@@ -88,7 +88,16 @@ final class ClientAPI: Sendable {
         case "/v3/kv/range":
             let request = try GatewayDecoder.parse(body, type: "RangeRequest").rangeRequest()
             try validateKey(request.key)
-            range(request, responder: responder)
+            if Self.isEmptyInterval(request.key, request.rangeEnd) {
+                // etcd 3.4 answers an end at or before the key with an empty result; the lookup of
+                // the key alone (same revision, same consistency) supplies the header and its errors.
+                var probe = request
+                probe.rangeEnd = []
+                probe.countOnly = true
+                range(probe, responder: responder, emptyResult: true)
+            } else {
+                range(request, responder: responder)
+            }
         case "/v3/kv/put":
             let request = try GatewayDecoder.parse(body, type: "PutRequest").putRequest()
             try validateKey(request.key)
@@ -96,7 +105,12 @@ final class ClientAPI: Sendable {
         case "/v3/kv/deleterange":
             let request = try GatewayDecoder.parse(body, type: "DeleteRangeRequest").deleteRangeRequest()
             try validateKey(request.key)
-            write(.deleteRange(request), responder: responder)
+            if Self.isEmptyInterval(request.key, request.rangeEnd) {
+                // Deletes nothing: etcd answers with the current revision, which a linearizable read gives.
+                range(RangeRequest(key: request.key, countOnly: true), responder: responder, emptyResult: true)
+            } else {
+                write(.deleteRange(request), responder: responder)
+            }
         case "/v3/kv/txn":
             write(.txn(try GatewayDecoder.parse(body, type: "TxnRequest").txnRequest()), responder: responder)
         case "/v3/kv/compaction":
@@ -155,9 +169,17 @@ final class ClientAPI: Sendable {
         })
     }
 
-    private func range(_ request: RangeRequest, responder: HTTPResponder) {
+    /// Whether `[key, rangeEnd)` is a range (not a single key, not "from key") that holds no key.
+    static func isEmptyInterval(_ key: [UInt8], _ rangeEnd: [UInt8]) -> Bool {
+        !rangeEnd.isEmpty && rangeEnd != [0] && !key.lexicographicallyPrecedes(rangeEnd)
+    }
+
+    /// A range through the loop; with `emptyResult`, only the answer's header is sent.
+    private func range(_ request: RangeRequest, responder: HTTPResponder, emptyResult: Bool = false) {
         let answer: ReadCompletion = { [self] result, context in
             switch result {
+            case .success(let r) where emptyResult:
+                respond(responder, 200, GatewayEncoder.onlyHeader(GatewayEncoder.header(r.header.revision, context)))
             case .success(let r): respond(responder, 200, GatewayEncoder.range(r, header: GatewayEncoder.header(r.header.revision, context)))
             case .failure(let error): respondError(responder, error)
             }
