@@ -120,6 +120,12 @@ struct GatewayDetailsTests {
         let f = try GatewayFixture.shared()
         #expect(try f.call("/v3/watch", "", method: "GET").status == 405)
         #expect(try f.call("/v3/lease/keepalive", "", method: "GET").status == 405)
+        for path in ["/version", "/health"] {
+            #expect(try f.call(path, "{}").status == 405, "POST \(path)")
+        }
+        let metrics = try f.call("/metrics", "", method: "GET")
+        #expect(metrics.status == 200)
+        #expect(metrics.headers["content-type"]?.hasPrefix("text/plain") == true)
         for member in f.cluster.names {
             let list = try f.call("/v3/cluster/member/list", "{}", on: member)
             guard case .array(let members)? = list.json?["members"] else {

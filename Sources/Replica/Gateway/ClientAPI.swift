@@ -41,16 +41,16 @@ final class ClientAPI: Sendable {
         let path = Self.canonicalPath(request.head.path)
         let method = request.head.method
         let responder = request.responder
-        if method == "GET" {
+        if Self.getRoutes.contains(String(path)) {
+            // etcd serves these to GET only.
+            guard method == "GET" || method == "HEAD" else { return respondText(responder, 405, "Method Not Allowed\n") }
             switch path {
             case "/version":
                 return respond(responder, 200, Array(#"{"etcdserver":"\#(Self.etcdServerVersion)","etcdcluster":"3.4.0","tern":"0.1.0-dev"}"#.utf8))
             case "/health":
                 return health(responder)
-            case "/metrics":
-                return metricsPage(responder)
             default:
-                break
+                return metricsPage(responder)
             }
         }
         guard path.hasPrefix("/v3/") else {
@@ -74,6 +74,8 @@ final class ClientAPI: Sendable {
             respondError(responder, error)
         }
     }
+
+    static let getRoutes: Set<String> = ["/version", "/health", "/metrics"]
 
     static let unaryRoutes: Set<String> = [
         "/v3/kv/range", "/v3/kv/put", "/v3/kv/deleterange", "/v3/kv/txn", "/v3/kv/compaction",
