@@ -75,6 +75,7 @@ struct GatewayCompatibilityTests {
         expectEtcd(try f.call("/v3/kv/range", #"{"key":"YS8=","range_end":"YTA=","sort_order":2,"sort_target":3,"keys_only":true}"#),
                    200, descending, "sort by numbers")
         for member in f.cluster.names {
+            try f.waitForRevision(9, on: member)
             expectEtcd(try f.call("/v3/kv/range", #"{"key":"Zm9v","serializable":true}"#, on: member), 200,
                        #"{\#(hdr(9)),"kvs":[\#(foo)],"count":"1"}"#, "serializable on \(member)")
         }
@@ -133,7 +134,8 @@ struct GatewayCompatibilityTests {
         expectEtcd(try prefix.nextMessage(), #"{"result":{\#(hdr(19)),"events":[{"kv":{"key":"YS80","create_revision":"19","mod_revision":"19","version":"1","value":"dDQ="}},{"kv":{"key":"YS81","create_revision":"19","mod_revision":"19","version":"1","value":"dDU="}}]}}"#)
         prefix.close()
 
-        // History replay from start_revision 2, on a follower.
+        // History replay from start_revision 2, on a follower (once it has applied revision 19).
+        try f.waitForRevision(19, on: f.follower)
         let history = try f.openWatch(#"{"create_request":{"key":"Zm9v","start_revision":2}}"#, on: f.follower)
         expectEtcd(try history.nextMessage(), #"{"result":{\#(hdr(19)),"created":true}}"#)
         expectEtcd(try history.nextMessage(), #"{"result":{\#(hdr(19)),"events":[{"kv":{"key":"Zm9v","create_revision":"2","mod_revision":"2","version":"1","value":"YmFy"}},{"kv":{"key":"Zm9v","create_revision":"2","mod_revision":"3","version":"2","value":"YmF6"}},{"kv":{"key":"Zm9v","create_revision":"2","mod_revision":"6","version":"3","value":"YmF6"}},{"kv":{"key":"Zm9v","create_revision":"2","mod_revision":"14","version":"4","value":"cXV4"}}]}}"#)
@@ -204,6 +206,7 @@ struct GatewayCompatibilityTests {
         #expect(try one.nextChunk() == nil, "the stream ends with the body")
         let unknown = try f.openKeepAlive(#"{"ID":999}"#)
         expectEtcd(try unknown.nextMessage(), #"{"result":{\#(hdr(24)),"ID":"999"}}"#)
+        try f.waitForRevision(24, on: f.follower)
         let two = try f.openKeepAlive(#"{"ID":1000}{"ID":1000}"#, on: f.follower)
         expectEtcd(try two.nextMessage(), #"{"result":{\#(hdr(24)),"ID":"1000","TTL":"5"}}"#)
         expectEtcd(try two.nextMessage(), #"{"result":{\#(hdr(24)),"ID":"1000","TTL":"5"}}"#)

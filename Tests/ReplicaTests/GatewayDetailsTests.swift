@@ -84,6 +84,7 @@ struct GatewayDetailsTests {
         } else {
             Issue.record("no events: \(replay)")
         }
+        try f.waitForRevision(rev, on: f.follower)
         let below = try f.openWatch(#"{"create_request":{"key":"Y3c=","start_revision":\#(compactAt - 1),"watch_id":5}}"#, on: f.follower)
         expectEtcd(try below.nextMessage(), #"{"result":{\#(hdr(rev)),"watch_id":"5","created":true}}"#)
         expectEtcd(try below.nextMessage(),

@@ -23,18 +23,37 @@ final class GatewayFixture: Sendable {
     let leader: String
     let follower: String
 
+    /// Starts a cluster; a port taken meanwhile by another socket (freePort's window) gets a second try.
     init(options: ReplicaOptions) throws {
-        let cluster = try TestCluster(options: options)
-        do {
-            try cluster.startAll()
-            leader = try cluster.waitForLeader()
-        } catch {
-            cluster.shutdown()
-            throw error
+        var attempt = 0
+        while true {
+            attempt += 1
+            let cluster = try TestCluster(options: options)
+            do {
+                try cluster.startAll()
+                leader = try cluster.waitForLeader()
+                self.cluster = cluster
+                break
+            } catch ReplicaError.network(let text) where attempt < 3 {
+                print("retrying the cluster start after: \(text)")
+                cluster.shutdown()
+            } catch {
+                cluster.shutdown()
+                throw error
+            }
         }
-        self.cluster = cluster
         let elected = leader
         follower = cluster.names.first { $0 != elected } ?? elected
+    }
+
+    /// Waits until `member` has applied `revision` (a follower may lag the leader's answer a little).
+    func waitForRevision(_ revision: Int64, on member: String) throws {
+        for _ in 0..<200 {
+            let r = try call("/v3/kv/range", #"{"key":"AA==","serializable":true}"#, on: member)
+            if case .string(let text)? = r.json?["header"]?["revision"], let rev = Int64(text), rev >= revision { return }
+            usleep(10_000)
+        }
+        throw TestFailure("\(member) did not reach revision \(revision)")
     }
 
     @TaskLocal static var current: GatewayFixture?
@@ -100,6 +119,9 @@ extension Trait where Self == SharedClusterTrait {
 
     static func sharedCluster(watchProgressTicks: Int = 600) -> SharedClusterTrait {
         var options = TestCluster.fastOptions
+        // 0.6 s without a heartbeat before an election: a DEBUG build on two busy cores can stall
+        // longer than the default 0.2 s while it writes a 1.4 MB entry.
+        options.electionTicks = 30
         options.watchProgressTicks = watchProgressTicks
         return SharedClusterTrait(options: options)
     }

@@ -43,6 +43,7 @@ struct LeaseAPITests {
         let f = try GatewayFixture.shared()
         #expect(try f.call("/v3/lease/grant", #"{"TTL":20,"ID":88}"#).status == 200)
         let rev = try f.revision()
+        try f.waitForRevision(rev, on: f.follower)
         let stream = try f.openKeepAlive(#"{"ID":88} {"ID":"4040"}"# + "\n" + #"{"ID":88}"#, on: f.follower)
         #expect(try stream.responseStatus() == 200)
         expectEtcd(try stream.nextMessage(), #"{"result":{\#(hdr(rev)),"ID":"88","TTL":"20"}}"#)
@@ -70,7 +71,11 @@ struct LeaseAPITests {
     func list() throws {
         let f = try GatewayFixture.shared()
         for id in [5, 3] { #expect(try f.call("/v3/lease/grant", #"{"TTL":60,"ID":\#(id)}"#).status == 200) }
+        // A grant changes no revision: write a key after them and wait for every member to apply it.
+        #expect(try f.call("/v3/kv/put", #"{"key":"bGlzdA==","value":"dg=="}"#).status == 200)
+        let rev = try f.revision()
         for member in f.cluster.names {
+            try f.waitForRevision(rev, on: member)
             let r = try f.call("/v3/lease/leases", "{}", on: member)
             guard case .array(let items)? = r.json?["leases"] else {
                 Issue.record("no leases in \(r.text) on \(member)")

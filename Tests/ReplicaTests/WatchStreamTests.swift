@@ -140,6 +140,7 @@ struct WatchStreamTests {
     func followerWatch() throws {
         let f = try GatewayFixture.shared()
         let first = try put(f, "fw", "old")
+        try f.waitForRevision(first, on: f.follower)
         let stream = try f.openWatch(#"{"create_request":{"key":"\#(b64("fw"))","prev_kv":true}}"#, on: f.follower)
         #expect(try stream.nextMessage()["result"]?["created"] == .bool(true))
         let second = try put(f, "fw", "new")
