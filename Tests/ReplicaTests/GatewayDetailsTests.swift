@@ -33,6 +33,24 @@ struct GatewayDetailsTests {
         #expect(try f.revision() == rev)
     }
 
+    @Test("inside a txn too, a range end at or before the key is an empty range: compares, ranges, deletes, nested")
+    func emptyRangesInTxn() throws {
+        let f = try GatewayFixture.shared()
+        let tb = b64("tx/b"), ta = b64("tx/a")
+        #expect(try f.call("/v3/kv/put", #"{"key":"\#(tb)","value":"dg=="}"#).status == 200)
+        let rev = try f.revision()
+        // VERSION == 0 over no key holds; the range and the delete over [tx/b, tx/a) touch nothing.
+        expectEtcd(try f.call("/v3/kv/txn", #"{"compare":[{"key":"\#(tb)","range_end":"\#(ta)","target":"VERSION","result":"EQUAL","version":0}],"success":[{"request_range":{"key":"\#(tb)","range_end":"\#(ta)"}},{"request_delete_range":{"key":"\#(tb)","range_end":"\#(ta)","prev_kv":true}},{"request_put":{"key":"\#(b64("tx/c"))","value":"dg=="}}]}"#),
+                   200, #"{\#(hdr(rev + 1)),"succeeded":true,"responses":[{"response_range":{"header":{"revision":"\#(rev + 1)"}}},{"response_delete_range":{"header":{"revision":"\#(rev + 1)"}}},{"response_put":{"header":{"revision":"\#(rev + 1)"}}}]}"#)
+        expectEtcd(try f.call("/v3/kv/range", #"{"key":"\#(tb)","count_only":true}"#), 200, #"{\#(hdr(rev + 1)),"count":"1"}"#, "tx/b is still there")
+        // A value compare over no key fails, even NOT_EQUAL; CREATE > 0 fails; the failure branch nests.
+        for compare in [#""target":"VALUE","result":"NOT_EQUAL","value":"eA==""#, #""target":"CREATE","result":"GREATER","create_revision":0"#] {
+            expectEtcd(try f.call("/v3/kv/txn", #"{"compare":[{"key":"\#(tb)","range_end":"\#(ta)",\#(compare)}],"failure":[{"request_txn":{"success":[{"request_range":{"key":"\#(tb)","range_end":"\#(tb)","count_only":true}}]}}]}"#),
+                       200, #"{\#(hdr(rev + 1)),"responses":[{"response_txn":{"header":{},"succeeded":true,"responses":[{"response_range":{"header":{"revision":"\#(rev + 1)"}}}]}}]}"#, "\(compare)")
+        }
+        #expect(try f.revision() == rev + 1)
+    }
+
     @Test("a value compare on a missing key is false, even NOT_EQUAL")
     func valueCompareOnMissingKey() throws {
         let f = try GatewayFixture.shared()

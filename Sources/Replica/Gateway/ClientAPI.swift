@@ -114,7 +114,8 @@ final class ClientAPI: Sendable {
                 write(.deleteRange(request), responder: responder)
             }
         case "/v3/kv/txn":
-            write(.txn(try GatewayDecoder.parse(body, type: "TxnRequest").txnRequest()), responder: responder)
+            let (txn, plan) = TxnEmptyRanges.rewrite(try GatewayDecoder.parse(body, type: "TxnRequest").txnRequest())
+            write(.txn(txn), responder: responder, plan: plan)
         case "/v3/kv/compaction":
             write(.compaction(try GatewayDecoder.parse(body, type: "CompactionRequest").compactionRequest()), responder: responder)
         case "/v3/lease/grant":
@@ -159,13 +160,13 @@ final class ClientAPI: Sendable {
 
     // MARK: Requests through the loop
 
-    private func write(_ request: WriteRequest, responder: HTTPResponder) {
+    private func write(_ request: WriteRequest, responder: HTTPResponder, plan: TxnEmptyRanges.Plan? = nil) {
         // The size limit applies to the decoded request (base64 grows bytes by 4/3), as in etcd.
         if RequestSize.of(request) > options.maxRequestBytes { return respondError(responder, .requestTooLarge) }
         metrics.proposals.add(1, ordering: .relaxed)
         loop.submit(.write(request) { [self] result, context in
             switch result {
-            case .success(let response): respond(responder, 200, GatewayEncoder.write(response, context: context))
+            case .success(let response): respond(responder, 200, GatewayEncoder.write(response, context: context, plan: plan))
             case .failure(let error): respondError(responder, error)
             }
         })
