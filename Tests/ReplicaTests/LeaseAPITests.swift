@@ -1,6 +1,9 @@
 import Testing
 import Replica
 import JSON
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Leases through the gateway beyond the transcripts: followers, keep-alive streams, revoke and
 /// the watch events it causes, IDs given as strings.
@@ -87,5 +90,32 @@ struct LeaseAPITests {
             #expect(ids == ids.sorted(), "on \(member)")
             #expect(ids.contains(3) && ids.contains(5), "on \(member)")
         }
+    }
+}
+
+/// A keep-alive that cannot reach a leader ends its stream with grpc-gateway's error chunk instead of
+/// answering as if the lease were unknown.
+@Suite("keep-alive without a leader", .serialized, .timeLimit(.minutes(1)))
+struct KeepAliveWithoutLeaderTests {
+    @Test("a member left alone answers keep-alive with a 503 error chunk")
+    func noLeader() throws {
+        let fixture = try GatewayFixture(options: TestCluster.fastOptions)
+        defer { fixture.cluster.shutdown() }
+        #expect(try fixture.call("/v3/lease/grant", #"{"TTL":60,"ID":12}"#).status == 200)
+        let alone = fixture.follower
+        for name in fixture.cluster.names where name != alone { fixture.cluster.stop(name) }
+        usleep(800_000)  // past the election timeout: the member campaigns and knows no leader
+        let m = try fixture.cluster.config.member(named: alone)
+        let stream = try ChunkedStream(host: m.client.host, port: m.client.port)
+        try stream.start(path: "/v3/lease/keepalive", firstChunk: Array(#"{"ID":12}"#.utf8), finish: true)
+        #expect(try stream.responseStatus() == 503)
+        let chunk = try #require(try stream.nextChunk())
+        let error = try JSONParser.parse(chunk)
+        #expect(error["error"]?["grpc_code"] == .number("14"))
+        #expect(error["error"]?["http_code"] == .number("503"))
+        #expect(error["error"]?["http_status"] == .string("Service Unavailable"))
+        let message = error["error"]?["message"]
+        #expect(message == .string("etcdserver: no leader") || message == .string("etcdserver: request timed out"))
+        #expect(try stream.nextChunk() == nil, "the stream ends after the error")
     }
 }

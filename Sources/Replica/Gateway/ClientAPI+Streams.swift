@@ -47,12 +47,16 @@ extension ClientAPI {
 
     /// `POST /v3/lease/keepalive`: each `{"ID":N}` in the body gets one
     /// `{"result":{"header":..,"ID":"N","TTL":"T"}}` line; the response ends with the body.
+    ///
+    /// A renewal that fails (no leader, timeout) ends the stream with grpc-gateway's error chunk,
+    /// `{"error":{"grpc_code":14,"http_code":503,"message":..,"http_status":..}}`, as etcd's gateway does
+    /// when its keep-alive RPC fails; an unknown lease is no failure (its line has no TTL).
     func keepAliveStream(_ request: HTTPServerRequest) {
         let responder = request.responder
         let reader = StreamRequestReader()
-        let state = Mutex((headSent: false, outstanding: 0, bodyEnded: false))
+        let state = Mutex((headSent: false, outstanding: 0, bodyEnded: false, failed: false))
         let finishIfDone: @Sendable () -> Void = {
-            let done = state.withLock { $0.bodyEnded && $0.outstanding == 0 }
+            let done = state.withLock { $0.bodyEnded && $0.outstanding == 0 && !$0.failed }
             if done { responder.end() }
         }
         let handleValue: @Sendable (JSONValue) throws(GatewayError) -> Void = { [loop] (value: JSONValue) throws(GatewayError) -> Void in
@@ -62,20 +66,32 @@ extension ClientAPI {
                 // etcd's header carries this member's current revision: read it on the loop thread,
                 // in the order the answers arrive (queries run in submission order).
                 loop.submit(.query { view in
-                    var w = JSONObjectWriter()
-                    w.raw("header", GatewayEncoder.header(view.keyspace.currentRevision, view.header))
-                    w.int64StringIfSet("ID", id)
-                    if case .success(let ttl?) = result { w.int64StringIfSet("TTL", ttl) }
-                    var line = Array(#"{"result":"#.utf8)
-                    line += w.finish()
-                    line += Array("}\n".utf8)
-                    let needHead = state.withLock { s -> Bool in
-                        defer { s.headSent = true; s.outstanding -= 1 }
-                        return !s.headSent
+                    let (alreadyFailed, needHead) = state.withLock { s -> (Bool, Bool) in
+                        defer {
+                            s.headSent = true
+                            s.outstanding -= 1
+                            if case .failure = result { s.failed = true }
+                        }
+                        return (s.failed, !s.headSent)
                     }
-                    if needHead { _ = responder.writeHead(status: 200, headers: GatewayHeaders.streaming) }
-                    _ = responder.writeBody(line)
-                    finishIfDone()
+                    if alreadyFailed { return }
+                    switch result {
+                    case .success(let ttl):
+                        var w = JSONObjectWriter()
+                        w.raw("header", GatewayEncoder.header(view.keyspace.currentRevision, view.header))
+                        w.int64StringIfSet("ID", id)
+                        if let ttl { w.int64StringIfSet("TTL", ttl) }
+                        var line = Array(#"{"result":"#.utf8)
+                        line += w.finish()
+                        line += Array("}\n".utf8)
+                        if needHead { _ = responder.writeHead(status: 200, headers: GatewayHeaders.streaming) }
+                        _ = responder.writeBody(line)
+                        finishIfDone()
+                    case .failure(let error):
+                        if needHead { _ = responder.writeHead(status: error.httpStatus, headers: GatewayHeaders.streaming) }
+                        _ = responder.writeBody(error.streamChunk)
+                        responder.end()
+                    }
                 })
             })
         }

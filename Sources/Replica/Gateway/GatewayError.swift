@@ -46,6 +46,34 @@ public struct GatewayError: Error, Equatable, Sendable, CustomStringConvertible 
         }
     }
 
+    /// The error chunk that ends a failed stream (grpc-gateway's shape, no trailing newline):
+    /// `{"error":{"grpc_code":N,"http_code":H,"message":..,"http_status":"Service Unavailable"}}`.
+    public var streamChunk: [UInt8] {
+        var out: [UInt8] = []
+        out.append(contentsOf: #"{"error":{"grpc_code":\#(grpcCode),"http_code":\#(httpStatus),"message":"#.utf8)
+        JSONText.appendString(message, to: &out)
+        out.append(contentsOf: #","http_status":"#.utf8)
+        JSONText.appendString(Self.statusText(httpStatus), to: &out)
+        out.append(contentsOf: "}}".utf8)
+        return out
+    }
+
+    /// Go's `http.StatusText` for the statuses the gateway answers with.
+    static func statusText(_ status: Int) -> String {
+        switch status {
+        case 400: return "Bad Request"
+        case 404: return "Not Found"
+        case 408: return "Request Timeout"
+        case 412: return "Precondition Failed"
+        case 429: return "Too Many Requests"
+        case 500: return "Internal Server Error"
+        case 501: return "Not Implemented"
+        case 503: return "Service Unavailable"
+        case 504: return "Gateway Timeout"
+        default: return ""
+        }
+    }
+
     /// The JSON body.
     public var body: [UInt8] {
         var out: [UInt8] = []
