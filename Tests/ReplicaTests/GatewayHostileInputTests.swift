@@ -104,13 +104,13 @@ struct GatewayHostileInputTests {
         let before = try f.revision()
         let tooLarge = etcdError("etcdserver: request is too large", code: 3)
         let big = String(repeating: "A", count: 2_000_000 / 3 * 4)
-        expectEtcd(try f.call("/v3/kv/put", #"{"key":"Ymln","value":"\#(big)"}"#), 400, tooLarge)
+        expectEtcd(try f.call("/v3/kv/put", #"{"key":"Ymln","value":"\#(big)"}"#, timeoutSeconds: 30), 400, tooLarge)
         let half = String(repeating: "B", count: 800_000 / 3 * 4)
-        expectEtcd(try f.call("/v3/kv/txn", #"{"success":[{"request_put":{"key":"YQ==","value":"\#(half)"}},{"request_put":{"key":"Yg==","value":"\#(half)"}}]}"#),
-                   400, tooLarge)
+        expectEtcd(try f.call("/v3/kv/txn", #"{"success":[{"request_put":{"key":"YQ==","value":"\#(half)"}},{"request_put":{"key":"Yg==","value":"\#(half)"}}]}"#,
+                                 timeoutSeconds: 30), 400, tooLarge)
         #expect(try f.revision() == before)
         let accepted = String(repeating: "C", count: 1_400_000 / 3 * 4)
-        expectEtcd(try f.call("/v3/kv/put", #"{"key":"Ymln","value":"\#(accepted)"}"#), 200, "{\(hdr(before + 1))}")
+        expectEtcd(try f.call("/v3/kv/put", #"{"key":"Ymln","value":"\#(accepted)"}"#, timeoutSeconds: 30), 200, "{\(hdr(before + 1))}")
         let read = try f.call("/v3/kv/range", #"{"key":"Ymln","keys_only":true}"#, on: f.follower)
         #expect(read.raw.count < 400, "keys_only leaves the value out")
         #expect(read.json?["count"] == .string("1"))

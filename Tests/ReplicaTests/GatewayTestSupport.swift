@@ -56,6 +56,15 @@ final class GatewayFixture: Sendable {
         throw TestFailure("\(member) did not reach revision \(revision)")
     }
 
+    /// Fast ticks, but 0.6 s without a heartbeat before an election and 10 s per request: a DEBUG build
+    /// on two busy cores can stall longer than the defaults while it writes a 1.4 MB entry.
+    static var steadyOptions: ReplicaOptions {
+        var options = TestCluster.fastOptions
+        options.electionTicks = 30
+        options.requestTimeoutNanoseconds = 10_000_000_000
+        return options
+    }
+
     @TaskLocal static var current: GatewayFixture?
 
     /// The fixture of the running suite.
@@ -64,12 +73,15 @@ final class GatewayFixture: Sendable {
     }
 
     /// Sends one request and reads the whole answer.
-    func call(_ path: String, _ body: String, on member: String? = nil, method: String = "POST") throws -> GatewayReply {
-        try call(path, Array(body.utf8), on: member, method: method)
+    func call(_ path: String, _ body: String, on member: String? = nil, method: String = "POST",
+              timeoutSeconds: UInt64 = 5) throws -> GatewayReply {
+        try call(path, Array(body.utf8), on: member, method: method, timeoutSeconds: timeoutSeconds)
     }
 
-    func call(_ path: String, _ body: [UInt8], on member: String? = nil, method: String = "POST") throws -> GatewayReply {
+    func call(_ path: String, _ body: [UInt8], on member: String? = nil, method: String = "POST",
+              timeoutSeconds: UInt64 = 5) throws -> GatewayReply {
         let c = try cluster.client(member ?? leader)
+        c.timeoutNanoseconds = timeoutSeconds * 1_000_000_000
         defer { c.close() }
         let r = try c.request(method: method, path: path, body: body)
         return GatewayReply(status: r.status, headers: r.headers, raw: r.body, json: try? JSONParser.parse(r.body))
@@ -118,10 +130,7 @@ extension Trait where Self == SharedClusterTrait {
     static var sharedCluster: SharedClusterTrait { sharedCluster() }
 
     static func sharedCluster(watchProgressTicks: Int = 600) -> SharedClusterTrait {
-        var options = TestCluster.fastOptions
-        // 0.6 s without a heartbeat before an election: a DEBUG build on two busy cores can stall
-        // longer than the default 0.2 s while it writes a 1.4 MB entry.
-        options.electionTicks = 30
+        var options = GatewayFixture.steadyOptions
         options.watchProgressTicks = watchProgressTicks
         return SharedClusterTrait(options: options)
     }

@@ -99,12 +99,14 @@ struct LeaseAPITests {
 struct KeepAliveWithoutLeaderTests {
     @Test("a member left alone answers keep-alive with a 503 error chunk")
     func noLeader() throws {
-        let fixture = try GatewayFixture(options: TestCluster.fastOptions)
+        var options = GatewayFixture.steadyOptions
+        options.requestTimeoutNanoseconds = 3_000_000_000  // a forwarded renewal fails within the read timeout
+        let fixture = try GatewayFixture(options: options)
         defer { fixture.cluster.shutdown() }
         #expect(try fixture.call("/v3/lease/grant", #"{"TTL":60,"ID":12}"#).status == 200)
         let alone = fixture.follower
         for name in fixture.cluster.names where name != alone { fixture.cluster.stop(name) }
-        usleep(800_000)  // past the election timeout: the member campaigns and knows no leader
+        usleep(1_500_000)  // past the election timeout (up to 1.2 s): the member campaigns and knows no leader
         let m = try fixture.cluster.config.member(named: alone)
         let stream = try ChunkedStream(host: m.client.host, port: m.client.port)
         try stream.start(path: "/v3/lease/keepalive", firstChunk: Array(#"{"ID":12}"#.utf8), finish: true)
