@@ -21,7 +21,8 @@ struct GatewayDecoder {
         switch value {
         case .object: break
         case .null: break  // Go decodes null into an empty message
-        default: throw .invalid("json: cannot unmarshal \(value.typeName) into Go value of type etcdserverpb.\(type)")
+        // jsonpb reads a message through a map of raw fields, hence Go's type in the message.
+        default: throw .invalid("json: cannot unmarshal \(value.typeName) into Go value of type map[string]json.RawMessage")
         }
         body = value
         typeName = type
@@ -98,7 +99,7 @@ struct GatewayDecoder {
         switch v {
         case .null: return []
         case .array(let items): return items
-        default: throw mismatch(v, "[]")
+        default: throw mismatch(v, "[]json.RawMessage")  // jsonpb reads repeated fields as raw items
         }
     }
 
@@ -195,12 +196,16 @@ extension GatewayDecoder {
         var noPut = false
         var noDelete = false
         for f in try array("filters") {
+            let goType = "etcdserverpb.WatchCreateRequest_FilterType"
             let value: Int
             switch f {
             case .string("NOPUT"): value = 0
             case .string("NODELETE"): value = 1
-            case .number(let text): value = Int(text) ?? -1
-            default: throw .invalid("unknown watch filter \(f)")
+            case .string(let name): throw .invalid("unknown value \"\(name)\" for enum \(goType)")
+            case .number(let text):
+                guard let n = Int(text) else { throw .invalid("json: cannot unmarshal number \(text) into Go value of type \(goType)") }
+                value = n
+            default: throw mismatch(f, goType)
             }
             if value == 0 { noPut = true } else if value == 1 { noDelete = true }
         }
