@@ -2,6 +2,7 @@ import Testing
 import Replica
 import Wire
 import JSON
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -119,9 +120,32 @@ struct SharedClusterTrait: SuiteTrait, TestScoping {
     var isRecursive: Bool { false }
 
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        let fixture = try GatewayFixture(options: options)
-        defer { fixture.cluster.shutdown() }
-        try await GatewayFixture.$current.withValue(fixture) { try await function() }
+        let options = self.options
+        // Starting and stopping block (sockets, sleeps, joins): do it off the cooperative pool.
+        let fixture = try await offPool { try GatewayFixture(options: options) }
+        do {
+            try await GatewayFixture.$current.withValue(fixture) { try await function() }
+        } catch {
+            await offPool { fixture.cluster.shutdown() }
+            throw error
+        }
+        await offPool { fixture.cluster.shutdown() }
+    }
+}
+
+/// Runs blocking `work` on a Dispatch thread and waits for it without holding a pool thread.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+func offPool(_ work: @escaping @Sendable () -> Void) async {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async {
+            work()
+            continuation.resume()
+        }
     }
 }
 
