@@ -97,7 +97,7 @@ struct LeaseAPITests {
 /// answering as if the lease were unknown.
 @Suite("keep-alive without a leader", .serialized, .timeLimit(.minutes(1)))
 struct KeepAliveWithoutLeaderTests {
-    @Test("a member left alone answers keep-alive with a 503 error chunk")
+    @Test("a member left alone answers keep-alive with a 503 error chunk, and /health with 503")
     func noLeader() throws {
         var options = GatewayFixture.steadyOptions
         options.requestTimeoutNanoseconds = 3_000_000_000  // a forwarded renewal fails within the read timeout
@@ -119,5 +119,8 @@ struct KeepAliveWithoutLeaderTests {
         let message = error["error"]?["message"]
         #expect(message == .string("etcdserver: no leader") || message == .string("etcdserver: request timed out"))
         #expect(try stream.nextChunk() == nil, "the stream ends after the error")
+        let health = try fixture.call("/health", "", on: alone, method: "GET")
+        #expect(health.status == 503)
+        #expect(health.text == #"{"health":"false"}"# + "\n")
     }
 }

@@ -43,7 +43,7 @@ final class ClientAPI: Sendable {
         let responder = request.responder
         if Self.getRoutes.contains(String(path)) {
             // etcd serves these to GET only.
-            guard method == "GET" || method == "HEAD" else { return respondText(responder, 405, "Method Not Allowed\n") }
+            guard method == "GET" else { return respondText(responder, 405, "Method Not Allowed\n") }
             switch path {
             case "/version":
                 return respond(responder, 200, Array(#"{"etcdserver":"\#(Self.etcdServerVersion)","etcdcluster":"3.4.0","tern":"0.1.0-dev"}"#.utf8))
@@ -280,10 +280,18 @@ final class ClientAPI: Sendable {
         }
     }
 
+    /// etcd 3.4's health check: a leader is known and a linearizable read completes. Healthy is
+    /// `{"health":"true"}`; unhealthy is 503 with Go's `http.Error` body (the JSON and a newline).
     private func health(_ responder: HTTPResponder) {
-        loop.submit(.query { [self] view in
-            let healthy = view.node.leader != noNode
-            respondText(responder, healthy ? 200 : 503, healthy ? #"{"health":"true"}"# : #"{"health":"false"}"#)
+        let unhealthy: @Sendable () -> Void = { [self] in respondText(responder, 503, #"{"health":"false"}"# + "\n") }
+        loop.submit(.query { [self, loop] view in
+            guard view.node.leader != noNode else { return unhealthy() }
+            loop.submit(.read(RangeRequest(key: Array("health".utf8), countOnly: true)) { [self] result, _ in
+                switch result {
+                case .success: respondText(responder, 200, #"{"health":"true"}"#)
+                case .failure: unhealthy()
+                }
+            })
         })
     }
 
