@@ -5,7 +5,7 @@ import JSON
 /// Replays the requests of etcd 3.4.23's transcripts (`/work/shared/etcd-gateway.md`) in their order
 /// on a fresh cluster, so revisions match etcd's exactly, and compares every answer: status and JSON
 /// body (cluster_id, member_id and raft_term values ignored; their presence checked).
-@Suite("etcd 3.4 gateway transcripts replayed", .serialized, .timeLimit(.minutes(2)), .sharedCluster(watchProgressTicks: 10))
+@Suite("etcd 3.4 gateway transcripts replayed", .serialized, .timeLimit(.minutes(1)), .sharedCluster(watchProgressTicks: 10))
 struct GatewayCompatibilityTests {
     @Test("every request of the transcripts gets etcd's answer, in etcd's order of revisions")
     func transcript() throws {

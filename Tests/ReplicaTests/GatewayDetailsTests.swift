@@ -5,7 +5,7 @@ import MVCC
 
 /// The finer points of etcd 3.4's gateway listed in the contract beside the transcripts: response
 /// headers, range counts, compares on missing keys, txn limits, watch start at the compact revision.
-@Suite("etcd 3.4 gateway details", .serialized, .timeLimit(.minutes(2)), .sharedCluster)
+@Suite("etcd 3.4 gateway details", .serialized, .timeLimit(.minutes(1)), .sharedCluster)
 struct GatewayDetailsTests {
     @Test("unary answers carry etcd's headers, a Content-Length and no trailing newline")
     func unaryHeaders() throws {

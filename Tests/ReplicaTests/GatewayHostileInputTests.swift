@@ -4,7 +4,7 @@ import JSON
 
 /// Malformed, mistyped and oversize requests: each gets etcd 3.4's status and error body, and
 /// changes nothing (the revision does not move and the cluster keeps serving).
-@Suite("hostile client input", .serialized, .timeLimit(.minutes(2)), .sharedCluster)
+@Suite("hostile client input", .serialized, .timeLimit(.minutes(1)), .sharedCluster)
 struct GatewayHostileInputTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var path: String

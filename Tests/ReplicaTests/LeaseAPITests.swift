@@ -7,7 +7,7 @@ import Glibc
 
 /// Leases through the gateway beyond the transcripts: followers, keep-alive streams, revoke and
 /// the watch events it causes, IDs given as strings.
-@Suite("lease API", .serialized, .timeLimit(.minutes(2)), .sharedCluster)
+@Suite("lease API", .serialized, .timeLimit(.minutes(1)), .sharedCluster)
 struct LeaseAPITests {
     private func revision(of reply: GatewayReply) -> Int64? {
         guard case .string(let text)? = reply.json?["header"]?["revision"] else { return nil }
@@ -39,6 +39,22 @@ struct LeaseAPITests {
         expectEtcd(try f.call("/v3/kv/range", #"{"key":"\#(b64("l/"))","range_end":"\#(b64("l0"))"}"#, on: f.follower), 200,
                    "{\(hdr(revoked))}")
         expectEtcd(try f.call("/v3/lease/timetolive", #"{"ID":77}"#), 200, #"{\#(hdr(revoked)),"ID":"77","TTL":"-1"}"#)
+    }
+
+    @Test("put with ignore_lease keeps the key's lease; ignore_value keeps its value; a plain put detaches the lease")
+    func ignoreLeaseAndValue() throws {
+        let f = try GatewayFixture.shared()
+        #expect(try f.call("/v3/lease/grant", #"{"TTL":40,"ID":66}"#).status == 200)
+        let key = b64("il")
+        #expect(try f.call("/v3/kv/put", #"{"key":"\#(key)","value":"MQ==","lease":66}"#).status == 200)
+        let created = try f.revision()
+        #expect(try f.call("/v3/kv/put", #"{"key":"\#(key)","value":"Mg==","ignore_lease":true}"#).status == 200)
+        #expect(try f.call("/v3/kv/put", #"{"key":"\#(key)","ignore_value":true,"ignore_lease":true,"prev_kv":true}"#).status == 200)
+        let rev = try f.revision()
+        expectEtcd(try f.call("/v3/kv/range", #"{"key":"\#(key)"}"#), 200,
+                   #"{\#(hdr(rev)),"kvs":[{"key":"\#(key)","create_revision":"\#(created)","mod_revision":"\#(rev)","version":"3","value":"Mg==","lease":"66"}],"count":"1"}"#)
+        #expect(try f.call("/v3/kv/put", #"{"key":"\#(key)","value":"Mw=="}"#).status == 200)
+        #expect(try f.call("/v3/lease/timetolive", #"{"ID":66,"keys":true}"#).json?["keys"] == nil, "a put without lease detaches it")
     }
 
     @Test("keep-alive on a follower: a known lease gets its TTL, an unknown one none, several messages in order")

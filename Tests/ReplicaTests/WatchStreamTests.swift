@@ -4,7 +4,7 @@ import JSON
 
 /// `POST /v3/watch` beyond the transcripts: filters, every-key watches, long catch-ups split into
 /// whole-revision messages, watches on followers, and Tern's open request body.
-@Suite("watch streams", .serialized, .timeLimit(.minutes(2)), .sharedCluster)
+@Suite("watch streams", .serialized, .timeLimit(.minutes(1)), .sharedCluster)
 struct WatchStreamTests {
     /// Puts `key`=`value` and returns the new revision.
     @discardableResult
