@@ -1,6 +1,7 @@
 import Testing
 import Replica
 import JSON
+import Wire
 
 /// `POST /v3/watch` beyond the transcripts: filters, every-key watches, long catch-ups split into
 /// whole-revision messages, watches on followers, and Tern's open request body.
@@ -134,6 +135,17 @@ struct WatchStreamTests {
         let r4 = try put(f, "ob/a", "4")
         #expect(events(try stream.nextMessage()).first?["kv"]?["mod_revision"] == .string(String(r4)),
                 "the stream keeps serving after the body ends")
+    }
+
+    @Test("an empty body or {} creates nothing and gets no answer at all, as in etcd")
+    func emptyBodies() throws {
+        let f = try GatewayFixture.shared()
+        let m = try f.cluster.config.member(named: f.leader)
+        for body in ["", "{}"] {
+            let stream = try ChunkedStream(host: m.client.host, port: m.client.port, timeoutNanoseconds: 300_000_000)
+            try stream.start(path: "/v3/watch", firstChunk: Array(body.utf8), finish: true)
+            #expect(throws: WireError.self, "no status line for \"\(body)\"") { try stream.responseStatus() }
+        }
     }
 
     @Test("a watch on a follower sees writes made through the leader, with prev_kv")
