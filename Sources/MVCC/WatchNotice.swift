@@ -9,6 +9,14 @@ public enum WatchNotice: Sendable, Equatable {
     /// `"watch_id":"-1"` in answer to a progress_request. Use ``Keyspace/progressRevision(_:)`` for the
     /// header revision.
     case progress(watchID: Int64?)
+    /// A create request refused (watch_id in use, or an empty key range): etcd sends one message,
+    /// `{"result":{"header":..,"watch_id":"-1","created":true,"canceled":true,"cancel_reason":..}}`.
+    case rejected(reason: String)
+
+    /// etcd's reason for a create whose watch_id is already used on the stream.
+    public static let duplicateIDReason = "mvcc: duplicate watch ID provided on the WatchStream"
+    /// etcd's reason for a create whose range end is not after its key.
+    public static let emptyRangeReason = "mvcc: watcher range is empty"
 
     /// Appends the response (no trailing newline) with `header` as given.
     public func appendJSON(header: ResponseHeader, to output: inout [UInt8]) {
@@ -24,6 +32,12 @@ public enum WatchNotice: Sendable, Equatable {
             GatewayJSON.appendTrueField("canceled", true, to: &output, first: &first)
         case .progress(let watchID):
             if let watchID { GatewayJSON.appendInt64Field("watch_id", watchID, to: &output, first: &first) }
+        case .rejected(let reason):
+            GatewayJSON.appendInt64Field("watch_id", -1, to: &output, first: &first)
+            GatewayJSON.appendTrueField("created", true, to: &output, first: &first)
+            GatewayJSON.appendTrueField("canceled", true, to: &output, first: &first)
+            GatewayJSON.appendName("cancel_reason", to: &output, first: &first)
+            GatewayJSON.appendString(reason, to: &output)
         }
         output.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "}")])
     }

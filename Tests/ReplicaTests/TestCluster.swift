@@ -1,4 +1,5 @@
 import Testing
+import Synchronization
 import Replica
 import Wire
 import JSON
@@ -6,8 +7,20 @@ import JSON
 import Glibc
 #endif
 
-/// A free TCP port on 127.0.0.1 (bound, read, released).
+/// Ports handed out by ``freePort()`` in this process, so that suites starting clusters at the same
+/// time never get the same one.
+let handedOutPorts = Mutex<Set<UInt16>>([])
+
+/// A free TCP port on 127.0.0.1 (bound, read, released), never one already handed out in this process.
 func freePort() -> UInt16 {
+    for _ in 0..<100 {
+        let port = ephemeralPort()
+        if handedOutPorts.withLock({ $0.insert(port).inserted }) { return port }
+    }
+    return ephemeralPort()
+}
+
+private func ephemeralPort() -> UInt16 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var addr = sockaddr_in()

@@ -20,6 +20,11 @@ final class ClientAPI: Sendable {
         self.metrics = metrics
     }
 
+    /// The etcd version Tern answers as (clients such as etcd3gw pick the API prefix from it).
+    static let etcdServerVersion = "3.4.23"
+    /// Bytes counted per key and per stored revision in the status's size estimate.
+    static let estimatedBytesPerEntry: Int64 = 128
+
     /// Which requests stream their body to the handler as it arrives.
     static func streamsBody(_ head: HTTPRequestHead) -> Bool {
         let path = canonicalPath(head.path)
@@ -36,16 +41,16 @@ final class ClientAPI: Sendable {
         let path = Self.canonicalPath(request.head.path)
         let method = request.head.method
         let responder = request.responder
-        if method == "GET" {
+        if Self.getRoutes.contains(String(path)) {
+            // etcd serves these to GET only.
+            guard method == "GET" else { return respondText(responder, 405, "Method Not Allowed\n") }
             switch path {
             case "/version":
-                return respond(responder, 200, Array(#"{"etcdserver":"3.4.0","etcdcluster":"3.4.0","tern":"0.1.0-dev"}"#.utf8))
+                return respond(responder, 200, Array(#"{"etcdserver":"\#(Self.etcdServerVersion)","etcdcluster":"3.4.0","tern":"0.1.0-dev"}"#.utf8))
             case "/health":
                 return health(responder)
-            case "/metrics":
-                return metricsPage(responder)
             default:
-                break
+                return metricsPage(responder)
             }
         }
         guard path.hasPrefix("/v3/") else {
@@ -72,6 +77,8 @@ final class ClientAPI: Sendable {
         }
     }
 
+    static let getRoutes: Set<String> = ["/version", "/health", "/metrics"]
+
     static let unaryRoutes: Set<String> = [
         "/v3/kv/range", "/v3/kv/put", "/v3/kv/deleterange", "/v3/kv/txn", "/v3/kv/compaction",
         "/v3/lease/grant", "/v3/lease/revoke", "/v3/kv/lease/revoke", "/v3/lease/timetolive",
@@ -82,13 +89,20 @@ final class ClientAPI: Sendable {
     ]
 
     private func unary(_ path: String, body: [UInt8], responder: HTTPResponder) throws(GatewayError) {
-        // The size limit applies to the decoded request (base64 grows bytes by 4/3), as in etcd.
-        if body.count / 4 * 3 > options.maxRequestBytes { throw .requestTooLarge }
         switch path {
         case "/v3/kv/range":
             let request = try GatewayDecoder.parse(body, type: "RangeRequest").rangeRequest()
             try validateKey(request.key)
-            range(request, responder: responder)
+            if Self.isEmptyInterval(request.key, request.rangeEnd) {
+                // etcd 3.4 answers an end at or before the key with an empty result; the lookup of
+                // the key alone (same revision, same consistency) supplies the header and its errors.
+                var probe = request
+                probe.rangeEnd = []
+                probe.countOnly = true
+                range(probe, responder: responder, emptyResult: true)
+            } else {
+                range(request, responder: responder)
+            }
         case "/v3/kv/put":
             let request = try GatewayDecoder.parse(body, type: "PutRequest").putRequest()
             try validateKey(request.key)
@@ -96,9 +110,15 @@ final class ClientAPI: Sendable {
         case "/v3/kv/deleterange":
             let request = try GatewayDecoder.parse(body, type: "DeleteRangeRequest").deleteRangeRequest()
             try validateKey(request.key)
-            write(.deleteRange(request), responder: responder)
+            if Self.isEmptyInterval(request.key, request.rangeEnd) {
+                // Deletes nothing: etcd answers with the current revision, which a linearizable read gives.
+                range(RangeRequest(key: request.key, countOnly: true), responder: responder, emptyResult: true)
+            } else {
+                write(.deleteRange(request), responder: responder)
+            }
         case "/v3/kv/txn":
-            write(.txn(try GatewayDecoder.parse(body, type: "TxnRequest").txnRequest()), responder: responder)
+            let (txn, plan) = TxnEmptyRanges.rewrite(try GatewayDecoder.parse(body, type: "TxnRequest").txnRequest())
+            write(.txn(txn), responder: responder, plan: plan)
         case "/v3/kv/compaction":
             write(.compaction(try GatewayDecoder.parse(body, type: "CompactionRequest").compactionRequest()), responder: responder)
         case "/v3/lease/grant":
@@ -145,19 +165,29 @@ final class ClientAPI: Sendable {
 
     // MARK: Requests through the loop
 
-    private func write(_ request: WriteRequest, responder: HTTPResponder) {
+    private func write(_ request: WriteRequest, responder: HTTPResponder, plan: TxnEmptyRanges.Plan? = nil) {
+        // The size limit applies to the decoded request (base64 grows bytes by 4/3), as in etcd.
+        if RequestSize.of(request) > options.maxRequestBytes { return respondError(responder, .requestTooLarge) }
         metrics.proposals.add(1, ordering: .relaxed)
         loop.submit(.write(request) { [self] result, context in
             switch result {
-            case .success(let response): respond(responder, 200, GatewayEncoder.write(response, context: context))
+            case .success(let response): respond(responder, 200, GatewayEncoder.write(response, context: context, plan: plan))
             case .failure(let error): respondError(responder, error)
             }
         })
     }
 
-    private func range(_ request: RangeRequest, responder: HTTPResponder) {
+    /// Whether `[key, rangeEnd)` is a range (not a single key, not "from key") that holds no key.
+    static func isEmptyInterval(_ key: [UInt8], _ rangeEnd: [UInt8]) -> Bool {
+        !rangeEnd.isEmpty && rangeEnd != [0] && !key.lexicographicallyPrecedes(rangeEnd)
+    }
+
+    /// A range through the loop; with `emptyResult`, only the answer's header is sent.
+    private func range(_ request: RangeRequest, responder: HTTPResponder, emptyResult: Bool = false) {
         let answer: ReadCompletion = { [self] result, context in
             switch result {
+            case .success(let r) where emptyResult:
+                respond(responder, 200, GatewayEncoder.onlyHeader(GatewayEncoder.header(r.header.revision, context)))
             case .success(let r): respond(responder, 200, GatewayEncoder.range(r, header: GatewayEncoder.header(r.header.revision, context)))
             case .failure(let error): respondError(responder, error)
             }
@@ -205,11 +235,16 @@ final class ClientAPI: Sendable {
         query(responder) { view in
             var w = JSONObjectWriter()
             w.raw("header", GatewayEncoder.header(view.keyspace.currentRevision, view.header))
-            w.string("version", "3.4.0")
+            w.string("version", Self.etcdServerVersion)
+            // Tern has no bbolt file: dbSize/dbSizeInUse are an estimate of the keyspace in memory.
+            let state = view.keyspace.frozen()
+            let estimate = Int64(state.indexedKeyCount + state.history.count) * Self.estimatedBytesPerEntry
+            w.int64StringIfSet("dbSize", estimate)
             w.int64StringIfSet("leader", view.node.leader)
             w.int64StringIfSet("raftIndex", view.node.commitIndex)
             w.int64StringIfSet("raftTerm", view.node.term)
             w.int64StringIfSet("raftAppliedIndex", view.node.appliedIndex)
+            w.int64StringIfSet("dbSizeInUse", estimate)
             return w.finish()
         }
     }
@@ -246,10 +281,18 @@ final class ClientAPI: Sendable {
         }
     }
 
+    /// etcd 3.4's health check: a leader is known and a linearizable read completes. Healthy is
+    /// `{"health":"true"}`; unhealthy is 503 with Go's `http.Error` body (the JSON and a newline).
     private func health(_ responder: HTTPResponder) {
-        loop.submit(.query { [self] view in
-            let healthy = view.node.leader != noNode
-            respondText(responder, healthy ? 200 : 503, healthy ? #"{"health":"true"}"# : #"{"health":"false"}"#)
+        let unhealthy: @Sendable () -> Void = { [self] in respondText(responder, 503, #"{"health":"false"}"# + "\n") }
+        loop.submit(.query { [self, loop] view in
+            guard view.node.leader != noNode else { return unhealthy() }
+            loop.submit(.read(RangeRequest(key: Array("health".utf8), countOnly: true)) { [self] result, _ in
+                switch result {
+                case .success: respondText(responder, 200, #"{"health":"true"}"#)
+                case .failure: unhealthy()
+                }
+            })
         })
     }
 

@@ -21,7 +21,8 @@ struct GatewayDecoder {
         switch value {
         case .object: break
         case .null: break  // Go decodes null into an empty message
-        default: throw .invalid("json: cannot unmarshal \(value.typeName) into Go value of type etcdserverpb.\(type)")
+        // jsonpb reads a message through a map of raw fields, hence Go's type in the message.
+        default: throw .invalid("json: cannot unmarshal \(value.typeName) into Go value of type map[string]json.RawMessage")
         }
         body = value
         typeName = type
@@ -44,10 +45,17 @@ struct GatewayDecoder {
         guard let v = body[key] else { return 0 }
         switch v {
         case .null: return 0
-        case .number(let text), .string(let text):
+        case .number(let text):
             if let n = Int64(text) { return n }
-            if case .string = v { throw .invalid("json: invalid use of ,string struct tag, trying to unmarshal \"\(text)\" into int64") }
             throw .invalid("json: cannot unmarshal number \(text) into Go value of type int64")
+        case .string(let text):
+            if let n = Int64(text) { return n }
+            // jsonpb strips the quotes of a 64-bit number and decodes the rest as JSON.
+            if text.isEmpty { throw .invalid("unexpected end of JSON input") }
+            let inner: JSONValue
+            do { inner = try JSONParser.parse(Array(text.utf8)) } catch { throw .invalid(error.description) }
+            if case .number = inner { throw .invalid("json: cannot unmarshal number \(text) into Go value of type int64") }
+            throw mismatch(inner, "int64")
         default:
             throw mismatch(v, "int64")
         }
@@ -104,7 +112,7 @@ struct GatewayDecoder {
         switch v {
         case .null: return []
         case .array(let items): return items
-        default: throw mismatch(v, "[]")
+        default: throw mismatch(v, "[]json.RawMessage")  // jsonpb reads repeated fields as raw items
         }
     }
 
@@ -154,7 +162,10 @@ extension GatewayDecoder {
         CompactionRequest(revision: try int64("revision"), physical: try bool("physical"))
     }
 
-    func txnRequest() throws(GatewayError) -> TxnRequest {
+    /// A txn; nested txns deeper than the replication codec carries are refused here, before they
+    /// could reach the log (etcd has no depth limit; Tern answers "too many operations").
+    func txnRequest(depth: Int = 0) throws(GatewayError) -> TxnRequest {
+        if depth > WriteRequestCodec.maxTxnDepth { throw .invalid("etcdserver: too many operations in txn request") }
         var compares: [Compare] = []
         for item in try array("compare") {
             let c = try GatewayDecoder(item, type: "Compare")
@@ -173,10 +184,11 @@ extension GatewayDecoder {
             }
             compares.append(Compare(key: try c.bytes("key"), rangeEnd: try c.bytes("range_end"), result: result, target: target))
         }
-        return TxnRequest(compare: compares, success: try operations("success"), failure: try operations("failure"))
+        return TxnRequest(compare: compares, success: try operations("success", depth: depth),
+                          failure: try operations("failure", depth: depth))
     }
 
-    private func operations(_ key: String) throws(GatewayError) -> [RequestOp] {
+    private func operations(_ key: String, depth: Int) throws(GatewayError) -> [RequestOp] {
         var ops: [RequestOp] = []
         for item in try array(key) {
             let op = try GatewayDecoder(item, type: "RequestOp")
@@ -187,7 +199,7 @@ extension GatewayDecoder {
             } else if let d = try op.object("request_delete_range", type: "DeleteRangeRequest") {
                 ops.append(.deleteRange(try d.deleteRangeRequest()))
             } else if let t = try op.object("request_txn", type: "TxnRequest") {
-                ops.append(.txn(try t.txnRequest()))
+                ops.append(.txn(try t.txnRequest(depth: depth + 1)))
             }
         }
         return ops
@@ -197,12 +209,16 @@ extension GatewayDecoder {
         var noPut = false
         var noDelete = false
         for f in try array("filters") {
+            let goType = "etcdserverpb.WatchCreateRequest_FilterType"
             let value: Int
             switch f {
             case .string("NOPUT"): value = 0
             case .string("NODELETE"): value = 1
-            case .number(let text): value = Int(text) ?? -1
-            default: throw .invalid("unknown watch filter \(f)")
+            case .string(let name): throw .invalid("unknown value \"\(name)\" for enum \(goType)")
+            case .number(let text):
+                guard let n = Int(text) else { throw .invalid("json: cannot unmarshal number \(text) into Go value of type \(goType)") }
+                value = n
+            default: throw mismatch(f, goType)
             }
             if value == 0 { noPut = true } else if value == 1 { noDelete = true }
         }

@@ -47,31 +47,46 @@ enum GatewayEncoder {
         return w.finish()
     }
 
-    static func txn(_ r: TxnResponse, header: [UInt8]) -> [UInt8] {
+    /// A txn answer; `plan` restores the operations ``TxnEmptyRanges`` rewrote.
+    static func txn(_ r: TxnResponse, header: [UInt8], plan: TxnEmptyRanges.Plan? = nil) -> [UInt8] {
         var w = JSONObjectWriter()
         w.raw("header", header)
         w.trueIfSet("succeeded", r.succeeded)
-        w.arrayIfSet("responses", r.responses.map(responseOp))
+        let rewrites = plan.map { r.succeeded ? $0.success : $0.failure } ?? []
+        var items: [[UInt8]] = []
+        items.reserveCapacity(r.responses.count)
+        for (index, op) in r.responses.enumerated() {
+            items.append(responseOp(op, rewrite: index < rewrites.count ? rewrites[index] : .kept))
+        }
+        w.arrayIfSet("responses", items)
         return w.finish()
     }
 
-    private static func responseOp(_ op: ResponseOp) -> [UInt8] {
+    private static func responseOp(_ op: ResponseOp, rewrite: TxnEmptyRanges.Operation) -> [UInt8] {
         var w = JSONObjectWriter()
-        switch op {
-        case .range(let r): w.raw("response_range", range(r, header: innerHeader(r.header.revision)))
-        case .put(let r): w.raw("response_put", put(r, header: innerHeader(r.header.revision)))
-        case .deleteRange(let r): w.raw("response_delete_range", deleteRange(r, header: innerHeader(r.header.revision)))
-        case .txn(let r): w.raw("response_txn", txn(r, header: innerHeader(0)))
+        switch (op, rewrite) {
+        case (.range(var r), .emptyRange):
+            r.kvs = []
+            r.more = false
+            r.count = 0
+            w.raw("response_range", range(r, header: innerHeader(r.header.revision)))
+        case (.range(let r), .emptyDelete):
+            w.raw("response_delete_range", onlyHeader(innerHeader(r.header.revision)))
+        case (.range(let r), _): w.raw("response_range", range(r, header: innerHeader(r.header.revision)))
+        case (.put(let r), _): w.raw("response_put", put(r, header: innerHeader(r.header.revision)))
+        case (.deleteRange(let r), _): w.raw("response_delete_range", deleteRange(r, header: innerHeader(r.header.revision)))
+        case (.txn(let r), .nested(let plan)): w.raw("response_txn", txn(r, header: innerHeader(0), plan: plan))
+        case (.txn(let r), _): w.raw("response_txn", txn(r, header: innerHeader(0)))
         }
         return w.finish()
     }
 
     /// The body of any write's answer.
-    static func write(_ response: WriteResponse, context: HeaderContext) -> [UInt8] {
+    static func write(_ response: WriteResponse, context: HeaderContext, plan: TxnEmptyRanges.Plan? = nil) -> [UInt8] {
         switch response {
         case .put(let r): return put(r, header: header(r.header.revision, context))
         case .deleteRange(let r): return deleteRange(r, header: header(r.header.revision, context))
-        case .txn(let r): return txn(r, header: header(r.header.revision, context))
+        case .txn(let r): return txn(r, header: header(r.header.revision, context), plan: plan)
         case .compaction(let h): return onlyHeader(header(h.revision, context))
         case .leaseGrant(let h, let g):
             var w = JSONObjectWriter()
