@@ -124,14 +124,10 @@ struct GatewayDetailsTests {
         let rev = try f.revision()
         let stream = try f.openWatch(#"{"create_request":{"key":"ZA==","watch_id":3}}{"create_request":{"key":"ZQ==","watch_id":3}}{"create_request":{"key":"Yw==","range_end":"YQ=="}}"#)
         expectEtcd(try stream.nextMessage(), #"{"result":{\#(hdr(rev)),"watch_id":"3","created":true}}"#)
-        // The Raft loop (Sources/Replica/Core/RaftLoop+Watch.swift, not the gateway's) still answers these
-        // with a bare cancel, or created then canceled; it should send WatchNotice.rejected(reason:).
-        withKnownIssue("the Raft loop does not send WatchNotice.rejected yet") {
-            expectEtcd(try stream.nextMessage(),
-                       #"{"result":{\#(hdr(rev)),"watch_id":"-1","created":true,"canceled":true,"cancel_reason":"mvcc: duplicate watch ID provided on the WatchStream"}}"#)
-            expectEtcd(try stream.nextMessage(),
-                       #"{"result":{\#(hdr(rev)),"watch_id":"-1","created":true,"canceled":true,"cancel_reason":"mvcc: watcher range is empty"}}"#)
-        }
+        expectEtcd(try stream.nextMessage(),
+                   #"{"result":{\#(hdr(rev)),"watch_id":"-1","created":true,"canceled":true,"cancel_reason":"mvcc: duplicate watch ID provided on the WatchStream"}}"#)
+        expectEtcd(try stream.nextMessage(),
+                   #"{"result":{\#(hdr(rev)),"watch_id":"-1","created":true,"canceled":true,"cancel_reason":"mvcc: watcher range is empty"}}"#)
     }
 
     @Test("GET on the streaming RPCs is 405 too; the members list and status answer on every member")

@@ -9,8 +9,7 @@ extension RaftLoop {
         case .create(let id, var request):
             guard let session = watchSessions[id] else { return }
             guard let watchID = session.assignID(requested: request.watchID) else {
-                // etcd answers a duplicate watch id with a created+canceled pair; we cancel it at once.
-                _ = session.write(notice(.canceled(watchID: request.watchID)))
+                _ = session.write(notice(.rejected(reason: WatchNotice.duplicateIDReason)))
                 return
             }
             request.watchID = watchID
@@ -21,8 +20,8 @@ extension RaftLoop {
                 watchHandles[handle] = (id, watchID)
                 if !session.write(notice(.created(watchID: watchID))) { closeSession(id) }
             } catch {
-                _ = session.write(notice(.created(watchID: watchID)))
-                _ = session.write(notice(.canceled(watchID: watchID)))
+                session.releaseID(watchID)
+                _ = session.write(notice(.rejected(reason: WatchNotice.emptyRangeReason)))
             }
         case .cancel(let id, let watchID):
             guard let session = watchSessions[id] else { return }

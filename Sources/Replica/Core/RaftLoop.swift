@@ -267,8 +267,15 @@ final class RaftLoop: @unchecked Sendable {
     func propose(_ request: WriteRequest, completion: WriteCompletion?) {
         nextSequence &+= 1
         let proposal = Proposal(id: RequestID(origin: member.id, sequence: nextSequence), request: request)
+        let bytes = proposal.encoded()
+        // Every member must be able to apply what enters the log: refuse anything whose encoding
+        // does not decode back to the same request (it would stop every member that applies it).
+        guard (try? Proposal(decoding: bytes)) == proposal else {
+            completion?(.failure(.invalid("etcdserver: request cannot be encoded (too deeply nested?)")), headerContext)
+            return
+        }
         do {
-            try node.propose(proposal.encoded())
+            try node.propose(bytes)
         } catch {
             // Refused at once: never appended, so the client may safely retry.
             completion?(.failure(error == .transferInProgress ? .leaderChanged : .noLeader), headerContext)

@@ -40,6 +40,11 @@ final class WatchSession {
         return nextAutoID
     }
 
+    /// Gives back an automatic id that was assigned to a create that then failed.
+    func releaseID(_ id: Int64) {
+        if id == nextAutoID - 1 && watchers[id] == nil { nextAutoID -= 1 }
+    }
+
     /// Writes one watch response as one chunk (`json` + newline). Returns false if the stream is gone.
     func write(_ json: [UInt8]) -> Bool {
         if !headSent {
