@@ -31,9 +31,11 @@ let package = Package(
         .testTarget(name: "MVCCTests", dependencies: ["MVCC"], path: "Tests/MVCCTests"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "CSystem"], path: "Tests/WireTests"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),
-        .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Raft"], path: "Tests/ReplicaTests"),
+        // Helpers shared by the test targets that start members and processes.
+        .target(name: "TestSupport", dependencies: ["MVCC"], path: "Tests/Support"),
+        .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Raft", "TestSupport"], path: "Tests/ReplicaTests"),
         // Starts real `tern` processes (the dependency makes `swift test` build the executable).
-        .testTarget(name: "ProcessTests", dependencies: ["tern", "Wire", "JSON", "Replica"], path: "Tests/ProcessTests"),
+        .testTarget(name: "ProcessTests", dependencies: ["tern", "Wire", "JSON", "Replica", "TestSupport"], path: "Tests/ProcessTests"),
 
         // Benchmarks: release-build executables that print their figures.
         .executableTarget(name: "raft-bench", dependencies: ["Raft"], path: "Benchmarks/RaftBench"),

@@ -20,21 +20,8 @@ struct Etcd3gwTests {
         let script = "/" + #filePath.split(separator: "/").dropLast().joined(separator: "/") + "/etcd3gw_check.py"
         let log = cluster.directory + "/etcd3gw.log"
         let status = system("timeout 90 python3 '\(script)' \(m.client.host) \(m.client.port) > '\(log)' 2>&1")
-        let output = String(decoding: Array((try? readAll(log)) ?? []), as: UTF8.self)
+        let output = String(decoding: readFileBytes(log) ?? [], as: UTF8.self)
         #expect(status == 0, "etcd3gw checks failed:\n\(output)")
         #expect(output.contains("all etcd3gw checks passed"))
     }
-}
-
-func readAll(_ path: String) throws -> [UInt8] {
-    guard let f = fopen(path, "r") else { throw ProcessTestError("cannot read \(path)") }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        if n <= 0 { break }
-        out += buffer[..<n]
-    }
-    return out
 }

@@ -2,6 +2,7 @@ import Testing
 import Wire
 import JSON
 import Replica
+@_exported import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -102,42 +103,8 @@ final class ProcessCluster {
     }
 }
 
-struct ProcessTestError: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
-}
+/// Failures of the process harness.
+typealias ProcessTestError = TestFailure
 
-func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
-
-func freePort() -> UInt16 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return UInt16(bigEndian: addr.sin_port)
-}
-
-func base64(_ s: String) -> String {
-    let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-    let bytes = Array(s.utf8)
-    var out: [UInt8] = []
-    var i = 0
-    while i < bytes.count {
-        let b0 = UInt32(bytes[i]), b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0, b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
-        let w = b0 << 16 | b1 << 8 | b2
-        out.append(table[Int(w >> 18)])
-        out.append(table[Int(w >> 12 & 63)])
-        out.append(i + 1 < bytes.count ? table[Int(w >> 6 & 63)] : UInt8(ascii: "="))
-        out.append(i + 2 < bytes.count ? table[Int(w & 63)] : UInt8(ascii: "="))
-        i += 3
-    }
-    return String(decoding: out, as: UTF8.self)
-}
+/// Base64 for request bodies (the name these tests use).
+func base64(_ s: String) -> String { b64(s) }

@@ -75,15 +75,4 @@ struct ClusterConfigTests {
     }
 }
 
-func readTextFile(_ path: String) -> String? {
-    guard let f = fopen(path, "r") else { return nil }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        if n <= 0 { break }
-        bytes += buffer[..<n]
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
+func readTextFile(_ path: String) -> String? { readFileBytes(path).map { String(decoding: $0, as: UTF8.self) } }
