@@ -15,27 +15,20 @@ enum PeerEnvelope: Equatable, Sendable {
 
     func encoded() -> [UInt8] {
         switch self {
-        case .raft(let m):
-            return [1] + m.encoded()
-        case .keepAlive(let seq, let lease):
-            var w = ByteWriter()
-            w.byte(2)
-            w.uvarint(seq)
-            w.uint64(UInt64(bitPattern: lease))
-            return w.buffer
-        case .leaseAnswer(let seq, let ttl):
-            var w = ByteWriter()
-            w.byte(3)
-            w.uvarint(seq)
-            w.uint64(UInt64(bitPattern: ttl))
-            return w.buffer
-        case .leaseTTL(let seq, let lease):
-            var w = ByteWriter()
-            w.byte(4)
-            w.uvarint(seq)
-            w.uint64(UInt64(bitPattern: lease))
-            return w.buffer
+        case .raft(let m): return [1] + m.encoded()
+        case .keepAlive(let seq, let lease): return Self.lease(tag: 2, seq, lease)
+        case .leaseAnswer(let seq, let ttl): return Self.lease(tag: 3, seq, ttl)
+        case .leaseTTL(let seq, let lease): return Self.lease(tag: 4, seq, lease)
         }
+    }
+
+    /// The lease messages: tag, sequence (varint), one int64.
+    private static func lease(tag: UInt8, _ sequence: UInt64, _ value: Int64) -> [UInt8] {
+        var w = ByteWriter()
+        w.byte(tag)
+        w.uvarint(sequence)
+        w.uint64(UInt64(bitPattern: value))
+        return w.buffer
     }
 
     init(decoding bytes: [UInt8]) throws(Raft.DecodeError) {
