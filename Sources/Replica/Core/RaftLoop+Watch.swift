@@ -68,9 +68,12 @@ extension RaftLoop {
     /// Sends every watcher's pending events (whole revisions per message), catching up slow watchers
     /// from history a bounded amount per turn, and answers progress requests once a stream is caught up.
     func deliverWatchEvents() {
+        catchingUp = false
         guard !watchSessions.isEmpty else { return }
         let counts = keyspace.watcherCounts
-        if counts.unsynced > 0 { _ = keyspace.syncUnsyncedWatchers(maxEvents: 10_000) }
+        // Catch slow or new-from-the-past watchers up a bounded amount per turn; while that makes
+        // progress the loop does not sleep, so catch-up runs at full speed between other work.
+        catchingUp = counts.unsynced > 0 && keyspace.syncUnsyncedWatchers(maxEvents: 10_000) > 0
         for handle in keyspace.takeReadyWatchers() {
             guard let owner = watchHandles[handle], let session = watchSessions[owner.session] else {
                 keyspace.cancelWatcher(handle)

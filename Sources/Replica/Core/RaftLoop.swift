@@ -52,6 +52,8 @@ final class RaftLoop: @unchecked Sendable {
     /// Set when a stop was asked for: the loop runs until leadership has moved or this time passes.
     var stopDeadline: UInt64?
     var progressTicks = 0
+    /// The last turn moved unsynced watchers forward: take another turn at once.
+    var catchingUp = false
     var failure: ReplicaError?
     let snapshotQueue = DispatchQueue(label: "tern.snapshot")
 
@@ -202,7 +204,7 @@ final class RaftLoop: @unchecked Sendable {
 
     private func sleepUntilWorkOrTick() {
         let shouldSleep = inbox.withLock { state -> Bool in
-            if !state.inputs.isEmpty || node.hasReady { return false }
+            if !state.inputs.isEmpty || node.hasReady || catchingUp { return false }
             state.sleeping = true
             return true
         }
