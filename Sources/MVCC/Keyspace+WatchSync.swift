@@ -35,7 +35,8 @@ extension Keyspace {
         let keys = state.keys
         state.history.forEach(from: Revision(main: minimum)) { revision, key in
             if revision.main != lastMain {
-                if scanned >= Swift.max(1, maxEvents) {
+                // Stop at the read budget, or as soon as every candidate's buffer is full.
+                if scanned >= Swift.max(1, maxEvents) || stalled.count == candidates.count {
                     stoppedEarly = true
                     return false
                 }

@@ -6,6 +6,8 @@ extension RaftLoop {
         switch command {
         case .open(let id, let responder):
             watchSessions[id] = WatchSession(id: id, responder: responder)
+            // Whenever a write finds the stream full, the responder calls this once it drains.
+            responder.setOnWritable { [weak self] in self?.submit(.watch(.writable(session: id))) }
         case .create(let id, var request):
             guard let session = watchSessions[id] else { return }
             guard let watchID = session.assignID(requested: request.watchID) else {
@@ -108,11 +110,7 @@ extension RaftLoop {
             }
             metrics.watchEventsSent.add(batch.events.count, ordering: .relaxed)
         }
-        if session.blocked && watchHandles[handle] != nil {
-            session.deferred.insert(handle)
-            let id = session.id
-            session.responder.setOnWritable { [weak self] in self?.submit(.watch(.writable(session: id))) }
-        }
+        if session.blocked && watchHandles[handle] != nil { session.deferred.insert(handle) }
     }
 
     /// Periodic progress notifications for watchers that asked for them (every `watchProgressTicks`).

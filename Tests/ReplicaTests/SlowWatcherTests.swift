@@ -1,0 +1,41 @@
+import Testing
+import Replica
+import JSON
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("a watcher that does not read", .serialized, .timeLimit(.minutes(2)))
+struct SlowWatcherTests {
+    @Test("writes go on while a watch stream is not read; when it reads again every event arrives once, in order")
+    func slowConsumerCatchesUp() throws {
+        let cluster = try TestCluster()
+        defer { cluster.shutdown() }
+        try cluster.startAll()
+        let leader = try cluster.waitForLeader()
+        let m = try cluster.config.member(named: leader)
+        let stream = try ChunkedStream(host: m.client.host, port: m.client.port, timeoutNanoseconds: 10_000_000_000)
+        try stream.start(path: "/v3/watch", firstChunk: Array(#"{"create_request":{"key":"\#(b64("s/"))","range_end":"\#(b64("s0"))"}}"#.utf8), finish: true)
+        #expect(try stream.nextMessage()["result"]?["created"] == .bool(true))
+        // About 3 MB of events, far past the stream's 1 MiB output bound, while nobody reads it.
+        let value = b64(String(repeating: "x", count: 2000))
+        let c = try cluster.client(leader)
+        defer { c.close() }
+        var first: Int64 = 0
+        let count = 1200
+        for i in 0..<count {
+            let r = try c.request(method: "POST", path: "/v3/kv/put", body: Array(#"{"key":"\#(b64("s/\(i % 50)"))","value":"\#(value)"}"#.utf8))
+            #expect(r.status == 200, "writes must not block on a slow watcher")
+            if i == 0, let v = try? JSONParser.parse(r.body), case .string(let rev)? = v["header"]?["revision"] { first = Int64(rev) ?? 0 }
+        }
+        var revisions: [Int64] = []
+        while revisions.count < count {
+            let message = try stream.nextMessage()
+            guard case .array(let events)? = message["result"]?["events"] else { continue }
+            for e in events {
+                if case .string(let rev)? = e["kv"]?["mod_revision"], let r = Int64(rev) { revisions.append(r) }
+            }
+        }
+        #expect(revisions == Array(first..<(first + Int64(count))), "every event once, in revision order, no gap")
+    }
+}
