@@ -61,6 +61,7 @@ final class GatewayFixture: Sendable {
     /// on two busy cores can stall longer than the defaults while it writes a 1.4 MB entry.
     static var steadyOptions: ReplicaOptions {
         var options = TestCluster.fastOptions
+        options.tickNanoseconds = 20_000_000  // elections after 0.6–1.2 s
         options.electionTicks = 30
         options.requestTimeoutNanoseconds = 10_000_000_000
         return options

@@ -27,9 +27,11 @@ final class TestCluster {
 
     static var fastOptions: ReplicaOptions {
         var o = ReplicaOptions()
-        o.tickNanoseconds = 20_000_000
+        // 40 ms ticks: elections in 0.4–0.8 s, yet slow enough that a loaded two-core CI machine
+        // does not miss heartbeats and call spurious elections.
+        o.tickNanoseconds = 40_000_000
         o.electionTicks = 10
-        o.requestTimeoutNanoseconds = 3_000_000_000
+        o.requestTimeoutNanoseconds = 5_000_000_000
         return o
     }
 
