@@ -140,8 +140,10 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
 
     func peerClosed() {
         // A request whose body is incomplete is aborted; a complete one still gets its response
-        // written (half-close), after which the connection closes.
-        if head != nil && requestComplete {
+        // written (half-close), after which the connection closes. A streaming exchange (watch,
+        // keep-alive: the handler read the body as a stream) has no end of its own, so the client
+        // closing its side ends it: otherwise an idle stream would outlive its client until a write failed.
+        if head != nil && requestComplete && bodyStream == nil {
             responseCloses = true
             pauseReading()
             return
@@ -152,7 +154,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
     /// Parses as much of the buffer as the current request allows.
     func processBuffered() {
         while !isClosed && !closeAfterFlush && !lingering {
-            if head != nil && requestComplete { break }   // pipelined bytes wait for the response
+            if head != nil && requestComplete && bodyStream == nil { break }   // pipelined bytes wait for the response
             var step: (event: HTTPRequestParser.Event?, consumed: Int) = (nil, 0)
             var parseError: HTTPParseError?
             readBuffer.withUnsafeBytes { raw in

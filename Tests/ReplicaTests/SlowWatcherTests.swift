@@ -43,3 +43,38 @@ struct SlowWatcherTests {
         #expect(revisions == Array(first..<(first + Int64(count))), "every event once, in revision order, no gap")
     }
 }
+
+@Suite("watch streams end with their client", .serialized, .timeLimit(.minutes(1)))
+struct WatchStreamLifetimeTests {
+    @Test("closing the client's socket removes its watchers even if no event is ever written to them")
+    func closedStreamReleasesWatchers() throws {
+        let cluster = try TestCluster()
+        defer { cluster.shutdown() }
+        try cluster.startAll()
+        let leader = try cluster.waitForLeader()
+        let m = try cluster.config.member(named: leader)
+        func watchers() throws -> Int {
+            let c = try cluster.client(leader)
+            defer { c.close() }
+            let text = String(decoding: try c.request(method: "GET", path: "/metrics").body, as: UTF8.self)
+            let line = text.split(separator: "\n").first { $0.hasPrefix("tern_watchers ") }
+            return line.flatMap { Int($0.split(separator: " ")[1]) } ?? -1
+        }
+        var streams: [ChunkedStream] = []
+        for i in 0..<5 {
+            let s = try ChunkedStream(host: m.client.host, port: m.client.port)
+            try s.start(path: "/v3/watch", firstChunk: Array(#"{"create_request":{"key":"\#(b64("idle/\(i)"))"}}"#.utf8), finish: true)
+            #expect(try s.nextMessage()["result"]?["created"] == .bool(true))
+            streams.append(s)
+        }
+        #expect(try watchers() == 5)
+        for s in streams { s.close() }
+        var left = -1
+        for _ in 0..<50 {
+            left = try watchers()
+            if left == 0 { break }
+            usleep(50_000)
+        }
+        #expect(left == 0, "watchers of closed streams must go without any event on their keys")
+    }
+}

@@ -87,7 +87,8 @@ extension RaftLoop {
             }
             drainWatcher(handle, session: session)
         }
-        for (id, session) in watchSessions.sorted(by: { $0.key < $1.key }) where session.progressRequested && !session.blocked {
+        let asking = watchSessions.filter { $0.value.progressRequested && !$0.value.blocked }
+        for (id, session) in asking.sorted(by: { $0.key < $1.key }) {
             let revisions = session.watchers.values.map { keyspace.progressRevision($0) }
             guard !revisions.contains(where: { $0 == nil }) else { continue }  // not caught up yet
             session.progressRequested = false
