@@ -154,7 +154,7 @@ final class HTTPServerConnection: EventHandler, @unchecked Sendable {
     /// Parses as much of the buffer as the current request allows.
     func processBuffered() {
         while !isClosed && !closeAfterFlush && !lingering {
-            if head != nil && requestComplete && bodyStream == nil { break }   // pipelined bytes wait for the response
+            if head != nil && requestComplete { break }   // pipelined bytes wait for the response
             var step: (event: HTTPRequestParser.Event?, consumed: Int) = (nil, 0)
             var parseError: HTTPParseError?
             readBuffer.withUnsafeBytes { raw in
