@@ -21,6 +21,7 @@ let package = Package(
         .target(name: "JSON", path: "Sources/JSON"),
         .target(name: "Wire", dependencies: ["CSystem"], path: "Sources/Wire"),
         .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire", "JSON"], path: "Sources/Replica"),
+        .target(name: "Checker", path: "Sources/Checker"),
 
         // The one binary.
         .executableTarget(name: "tern", dependencies: ["Replica", "Wire", "JSON", "MVCC"], path: "Sources/tern"),
@@ -31,6 +32,7 @@ let package = Package(
         .testTarget(name: "MVCCTests", dependencies: ["MVCC"], path: "Tests/MVCCTests"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "CSystem"], path: "Tests/WireTests"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),
+        .testTarget(name: "CheckerTests", dependencies: ["Checker"], path: "Tests/CheckerTests"),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Raft"], path: "Tests/ReplicaTests"),
         // Starts real `tern` processes (the dependency makes `swift test` build the executable).
         .testTarget(name: "ProcessTests", dependencies: ["tern", "Wire", "JSON", "Replica"], path: "Tests/ProcessTests"),
