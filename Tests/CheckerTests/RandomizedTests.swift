@@ -1,0 +1,90 @@
+import Checker
+import Testing
+
+@Suite("Randomized: histories from a correct model pass, from a broken store fail")
+struct RandomizedTests {
+    static let seeds: [UInt64] = Array(1...40)
+
+    @Test("correct store, concurrent clients, unknown outcomes: global check passes", arguments: seeds)
+    func correctGlobal(seed: UInt64) {
+        let generated = HistoryGenerator().generate(seed: seed)
+        let verdict = LinearizabilityChecker(model: KVModel(), maxSteps: 3_000_000).check(generated.history)
+        #expect(verdict.isLinearizable, "seed \(seed): \(verdict)\nreplay: HistoryGenerator().generate(seed: \(seed))\n\(HistoryCodec.encode(generated.history))")
+    }
+
+    @Test("correct store: partitioned check, durability and watches pass on longer runs", arguments: Array(seeds.prefix(15)))
+    func correctPartitioned(seed: UInt64) throws {
+        let generated = HistoryGenerator(clients: 6, operations: 300, keys: ["a", "b", "c", "d", "e"]).generate(seed: seed)
+        let report = PartitionedChecker().check(generated.history)
+        #expect(report.isLinearizable, "seed \(seed): \(report)")
+        let replay = try KeyspaceReplay.replay(generated.log).get()
+        let final = generated.finalState
+        let durability = DurabilityCheck.check(generated.history, replay: replay, finalRead: (final.revision, final.sortedRecords))
+        #expect(durability.isEmpty, "seed \(seed): \(durability)")
+        // A watcher on every key from revision 2, with prev_kv, delivering the log in random batches.
+        var rng = SeededGenerator(seed: seed)
+        let watch = WatchRecord(key: "", prefix: true, startRevision: 2, wantsPreviousKV: true,
+                                responses: WatchStreams.deliver(replay.log, from: 2, filter: { _ in true }, using: &rng))
+        #expect(WatchCheck.check([watch], replay: replay).isEmpty, "seed \(seed)")
+    }
+
+    @Test("stale reads are caught whenever real time proves them stale", arguments: seeds)
+    func staleReads(seed: UInt64) {
+        let generated = HistoryGenerator(fault: .staleReads).generate(seed: seed)
+        let witness = RevisionOrderCheck.check(generated.history)
+        let verdict = LinearizabilityChecker(model: KVModel(), maxSteps: 3_000_000).check(generated.history)
+        if !witness.isEmpty {
+            #expect(verdict.isViolation, "seed \(seed): \(witness) but the checker said \(verdict)")
+        }
+        #expect(!verdict.isLinearizable || witness.isEmpty, "seed \(seed)")
+    }
+
+    @Test("the stale-read store produces provably stale histories on most seeds, and each is red")
+    func staleReadsAreOftenProvable() {
+        var proven = 0
+        for seed in Self.seeds {
+            let history = HistoryGenerator(fault: .staleReads).generate(seed: seed).history
+            if !RevisionOrderCheck.check(history).isEmpty {
+                proven += 1
+                #expect(LinearizabilityChecker(model: KVModel()).check(history).isViolation, "seed \(seed)")
+                #expect(PartitionedChecker().check(history).isViolation, "seed \(seed)")
+            }
+        }
+        #expect(proven >= Self.seeds.count / 2, "only \(proven) seeds produced a provable stale read")
+    }
+
+    @Test("a store that drops one acknowledged write is red: C1 when a later write reuses its revision, C2 always", arguments: seeds)
+    func droppedWrite(seed: UInt64) throws {
+        let generated = HistoryGenerator(fault: .dropsAcknowledgedWrite).generate(seed: seed)
+        if generated.dropProvable {
+            let verdict = LinearizabilityChecker(model: KVModel(), maxSteps: 3_000_000).check(generated.history)
+            #expect(verdict.isViolation, "seed \(seed): \(verdict)")
+        }
+        let replay = try KeyspaceReplay.replay(generated.log).get()
+        let final = generated.finalState
+        let durability = DurabilityCheck.check(generated.history, replay: replay, finalRead: (final.revision, final.sortedRecords))
+        #expect(!durability.isEmpty, "seed \(seed): the dropped write went unnoticed")
+        #expect(durability.contains { $0.message.contains("is lost") || $0.message.contains("two acknowledged writes") }, "seed \(seed): \(durability)")
+    }
+
+    @Test("the partitioned variant alone catches most provable dropped writes (the rest need C2's log mapping)")
+    func droppedWritePartitioned() {
+        let provable = Self.seeds.filter { HistoryGenerator(fault: .dropsAcknowledgedWrite).generate(seed: $0).dropProvable }
+        let caught = provable.filter { PartitionedChecker().check(HistoryGenerator(fault: .dropsAcknowledgedWrite).generate(seed: $0).history).isViolation }
+        print("partitioned variant alone: \(caught.count) of \(provable.count) provable dropped writes")
+        #expect(caught.count * 2 >= provable.count, "caught \(caught) of \(provable)")
+    }
+
+    @Test("the dropping store is provably wrong under C1 on most seeds")
+    func droppedWriteIsOftenProvable() {
+        let provable = Self.seeds.filter { HistoryGenerator(fault: .dropsAcknowledgedWrite).generate(seed: $0).dropProvable }
+        #expect(provable.count >= Self.seeds.count / 2, "only \(provable.count) seeds")
+    }
+
+    @Test("saved histories replay exactly", arguments: Array(seeds.prefix(10)))
+    func codecRoundTrip(seed: UInt64) throws {
+        let history = HistoryGenerator(unknownPercent: 20).generate(seed: seed).history
+        let decoded = try HistoryCodec.decode(HistoryCodec.encode(history))
+        #expect(decoded == history, "seed \(seed)")
+    }
+}
