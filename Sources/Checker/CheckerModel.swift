@@ -20,3 +20,9 @@ public protocol CheckerModel: Sendable {
     /// One line saying what the specification would answer to `input` in `state` (for violation reports).
     func explain(_ state: State, input: Input) -> String
 }
+
+/// A projected input that remembers which operation of the full history it came from (reports show that index).
+public protocol SourceIndexed {
+    /// The index of the originating operation in the full history.
+    var sourceIndex: Int { get }
+}

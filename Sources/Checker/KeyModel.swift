@@ -69,14 +69,30 @@ public struct KeyStep: Hashable, Sendable, CustomStringConvertible {
     /// The full request, for reports.
     public var original: String
 
-    /// `#12 put a="v"`.
-    public var description: String { "(history #\(source)) \(original)" }
+    /// The request and, when it observed the key, what it saw.
+    public var description: String {
+        switch action {
+        case .read(let slot): "\(original), saw \(slot)"
+        case .put(_, _, let previous?): "\(original), previous \(previous)"
+        case .delete(let existed?): "\(original), key \(existed ? "existed" : "absent")"
+        case .txn(_, _, _, _, let succeeded?): "\(original), \(succeeded ? "succeeded" : "failed")"
+        default: original
+        }
+    }
+}
+
+extension KeyStep: SourceIndexed {
+    /// The operation's index in the full history.
+    public var sourceIndex: Int { source }
 }
 
 /// The per-key response placeholder: observations live in ``KeyStep``, so the response only says "answered".
-public struct KeyStepAnswered: Hashable, Sendable {
+public struct KeyStepAnswered: Hashable, Sendable, CustomStringConvertible {
     /// The only value.
     public init() {}
+
+    /// "answered".
+    public var description: String { "answered" }
 }
 
 /// The revision-free sequential model of one key, with a set of possible slots for

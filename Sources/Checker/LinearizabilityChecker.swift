@@ -141,7 +141,8 @@ public struct LinearizabilityChecker<Model: CheckerModel> {
             let op = history[index]
             let output = op.output.map { "\($0)" } ?? "unknown outcome"
             let returned = op.returnNanoseconds.map(String.init) ?? "inf"
-            return "#\(index) client \(op.client) [\(op.callNanoseconds), \(returned)] \(op.input) -> \(output)"
+            let shown = (op.input as? any SourceIndexed)?.sourceIndex ?? index
+            return "#\(shown) client \(op.client) [\(op.callNanoseconds), \(returned)] \(op.input) -> \(output)"
         }
         var text = "  the longest valid order places \(prefix.count) of \(history.count) operations"
         let tail = prefix.suffix(8)
