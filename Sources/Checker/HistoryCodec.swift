@@ -1,7 +1,7 @@
 /// A compact line-per-operation text encoding of KV histories, so a failing history can be saved and replayed.
 ///
 /// One operation per line: `client call return input => output`, times in nanoseconds,
-/// `inf` and `?` for an unknown outcome. Strings are escaped tokens (``TokenText``).
+/// `inf` and `?` for an unknown outcome (`inf` with a response for one resolved from the log). Strings are escaped tokens (``TokenText``).
 /// Lines that are empty or start with `#` are comments. Example:
 ///
 ///     3 1200 1450 put 'a 'v1 0 0 => put 2 -
@@ -17,10 +17,10 @@ public enum HistoryCodec {
     /// The line of one operation.
     public static func encodeLine(_ operation: KVOperation) -> String {
         var words = [String(operation.client), String(operation.callNanoseconds)]
-        words.append(operation.isUnknownOutcome ? "inf" : String(operation.returnNanoseconds ?? 0))
+        words.append(operation.returnNanoseconds.map(String.init) ?? "inf")
         encodeInput(operation.input, into: &words)
         words.append("=>")
-        if operation.isUnknownOutcome { words.append("?") } else if let output = operation.output { encodeOutput(output, into: &words) }
+        if let output = operation.output { encodeOutput(output, into: &words) } else { words.append("?") }
         return words.joined(separator: " ")
     }
 
@@ -45,8 +45,10 @@ public enum HistoryCodec {
         let input = try decodeInput(&reader)
         try reader.expect("=>")
         var output: KVOutput? = nil
-        if returned == nil {
-            try reader.expect("?")
+        var probe = reader
+        if try probe.word() == "?" {
+            reader = probe
+            guard returned == nil else { throw reader.fail("an unknown outcome must return at inf", "?") }
         } else {
             output = try decodeOutput(&reader)
         }

@@ -4,7 +4,8 @@
 /// `[callNanoseconds, returnNanoseconds]` is closed. An operation whose outcome is
 /// unknown (timeout, dropped connection) has `output == nil` and
 /// `returnNanoseconds == nil`, which the checkers read as "returned at +infinity":
-/// it may have taken effect at any point after its call, or never.
+/// it may have taken effect at any point after its call, or never. An operation resolved
+/// from the committed log (``OutcomeResolution``) has an output but still returns at +infinity.
 public struct TimedOperation<Input: Hashable & Sendable, Output: Hashable & Sendable>: Hashable, Sendable {
     /// The logical client that issued the operation (one operation in flight per client).
     public var client: Int
@@ -12,7 +13,7 @@ public struct TimedOperation<Input: Hashable & Sendable, Output: Hashable & Send
     public var input: Input
     /// When the request was sent, in nanoseconds of the recorder's monotonic clock.
     public var callNanoseconds: UInt64
-    /// The response, or nil when the outcome is unknown.
+    /// The response, or nil when the outcome is unknown (then `returnNanoseconds` must be nil too).
     public var output: Output?
     /// When the response arrived, or nil (+infinity) when the outcome is unknown.
     public var returnNanoseconds: UInt64?
@@ -26,7 +27,7 @@ public struct TimedOperation<Input: Hashable & Sendable, Output: Hashable & Send
         self.returnNanoseconds = returnNanoseconds
     }
 
-    /// True when the response never arrived: the operation may or may not have taken effect.
+    /// True when the response never arrived (or was resolved later): the operation returns at +infinity.
     public var isUnknownOutcome: Bool { output == nil || returnNanoseconds == nil }
 
     /// True when this operation finished strictly before `other` was sent (real-time order).

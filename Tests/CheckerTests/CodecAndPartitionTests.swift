@@ -30,7 +30,8 @@ struct CodecAndPartitionTests {
             guard case .malformed(let line, _, let reason) = error else { return }
             #expect(line == 2 && reason == "return before call")
         }
-        #expect(throws: HistoryCodecError.self) { try HistoryCodec.decode("1 0 inf put 'a 'b 0 0 => put 2 -") }
+        #expect(throws: HistoryCodecError.self) { try HistoryCodec.decode("1 0 10 put 'a 'b 0 0 => ?") }  // unknown must return at inf
+        #expect(try HistoryCodec.decode("1 0 inf put 'a 'b 0 0 => put 2 -").first?.output == .put(revision: 2, prev: nil))  // resolved
         #expect(throws: HistoryCodecError.self) { try HistoryCodec.decode("1 0 9 frobnicate 'a => ?") }
         #expect(throws: HistoryCodecError.self) { try HistoryCodec.decode("1 0 9 get 'a => get 2 - extra") }
     }

@@ -88,3 +88,38 @@ struct RandomizedTests {
         #expect(decoded == history, "seed \(seed)")
     }
 }
+
+@Suite("Resolving unknown outcomes from the committed log")
+struct OutcomeResolutionTests {
+    @Test("an unknown put found in the log gets its response; one not in the log is dropped")
+    func handMade() throws {
+        var h = HistoryBuilder()
+        h.put(1, 0, 10, "a", "1", rev: 2)
+        h.add(2, 5, nil, .put(key: "a", value: "2", lease: 0, prevKV: true), nil)
+        h.add(3, 6, nil, .put(key: "b", value: "never", lease: 0, prevKV: false), nil)
+        h.add(4, 7, nil, .delete(key: "c", prefix: false), nil)
+        let log = [CommittedRevision(revision: 2, events: [WatchEvent(kind: .put, kv: fresh("a", "1", 2))]),
+                   CommittedRevision(revision: 3, events: [WatchEvent(kind: .put, kv: KeyValue(key: "a", value: "2", createRevision: 2, modRevision: 3, version: 2))])]
+        let resolved = OutcomeResolution.resolve(h.operations, replay: try KeyspaceReplay.replay(log).get())
+        #expect(resolved.kept == [0, 1, 3])
+        #expect(resolved.history[1].output == .put(revision: 3, prev: fresh("a", "1", 2)))
+        #expect(resolved.history[1].returnNanoseconds == nil)
+        #expect(resolved.history[2].output == nil)
+        #expect(try HistoryCodec.decode(HistoryCodec.encode(resolved.history)) == resolved.history)
+    }
+
+    @Test("with many unknown outcomes, resolved histories pass the global check; a dropped write still fails", arguments: Array(UInt64(1)...8))
+    func manyUnknowns(seed: UInt64) throws {
+        let generated = HistoryGenerator(clients: 6, operations: 150, unknownPercent: 25).generate(seed: seed)
+        let replay = try KeyspaceReplay.replay(generated.log).get()
+        let resolved = OutcomeResolution.resolve(generated.history, replay: replay).history
+        let verdict = LinearizabilityChecker(model: KVModel(), maxSteps: 3_000_000).check(resolved)
+        #expect(verdict.isLinearizable, "seed \(seed): \(verdict)")
+        let broken = HistoryGenerator(clients: 6, operations: 150, unknownPercent: 25, fault: .dropsAcknowledgedWrite).generate(seed: seed)
+        if broken.dropProvable {
+            let brokenReplay = try KeyspaceReplay.replay(broken.log).get()
+            let brokenResolved = OutcomeResolution.resolve(broken.history, replay: brokenReplay).history
+            #expect(LinearizabilityChecker(model: KVModel(), maxSteps: 3_000_000).check(brokenResolved).isViolation, "seed \(seed)")
+        }
+    }
+}
