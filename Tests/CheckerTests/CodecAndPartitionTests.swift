@@ -21,7 +21,7 @@ struct CodecAndPartitionTests {
     }
 
     @Test("malformed lines give a typed error naming the line")
-    func malformed() {
+    func malformed() throws {
         #expect(throws: HistoryCodecError.self) { try HistoryCodec.decode("1 0 10 get 'a => get x -") }
         do {
             _ = try HistoryCodec.decode("1 0 10 get 'a => get 1 -\n2 5 3 get 'a => get 1 -")
