@@ -45,6 +45,9 @@ public struct LinearizabilityChecker<Model: CheckerModel> {
         var events: [(time: UInt64, isReturn: Bool, infinite: Bool, operation: Int)] = []
         events.reserveCapacity(2 * count)
         for (index, operation) in history.enumerated() {
+            if let returned = operation.returnNanoseconds, returned < operation.callNanoseconds {
+                return .malformedHistory(operation: index)
+            }
             let unknown = operation.isUnknownOutcome
             events.append((operation.callNanoseconds, false, false, index))
             events.append((unknown ? UInt64.max : operation.returnNanoseconds ?? UInt64.max, true, unknown, index))

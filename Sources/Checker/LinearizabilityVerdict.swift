@@ -26,6 +26,8 @@ public enum LinearizabilityVerdict: Hashable, Sendable, CustomStringConvertible 
     case notLinearizable(LinearizabilityViolation)
     /// The step budget ran out (or the caller cancelled) before an answer.
     case unknown(stepsUsed: Int)
+    /// The history itself is malformed (an operation returned before it was called); nothing was checked.
+    case malformedHistory(operation: Int)
 
     /// True only for a proven pass.
     public var isLinearizable: Bool {
@@ -45,6 +47,7 @@ public enum LinearizabilityVerdict: Hashable, Sendable, CustomStringConvertible 
         case .linearizable(let order): "linearizable (\(order.count) operations)"
         case .notLinearizable(let violation): "NOT linearizable\n" + violation.explanation
         case .unknown(let steps): "unknown: the budget ran out after \(steps) search steps (this is not a pass)"
+        case .malformedHistory(let operation): "malformed history: operation #\(operation) returns before its call"
         }
     }
 }

@@ -56,7 +56,7 @@ public struct PartitionedChecker {
             let projected = KeyProjection.project(history, onto: key)
             switch checker.check(projected, shouldStop: shouldStop) {
             case .linearizable: break
-            case .unknown: unknownKeys.append(key)
+            case .unknown, .malformedHistory: unknownKeys.append(key)
             case .notLinearizable(var violation):
                 violation.blockedOperation = projected[violation.blockedOperation].input.source
                 violation.longestPrefix = violation.longestPrefix.map { projected[$0].input.source }

@@ -148,3 +148,15 @@ struct LinearizabilityTests {
         #expect(!verdict.isLinearizable)
     }
 }
+
+@Suite("Malformed input")
+struct MalformedInputTests {
+    @Test("a return before its call is reported, not crashed on, and is never a pass")
+    func returnBeforeCall() {
+        var h = HistoryBuilder()
+        h.put(1, 0, 10, "a", "v1", rev: 2)
+        h.put(1, 30, 20, "a", "v2", rev: 3)
+        #expect(checkKV(h.operations) == .malformedHistory(operation: 1))
+        #expect(!PartitionedChecker().check(h.operations).isLinearizable)
+    }
+}
