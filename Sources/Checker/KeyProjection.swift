@@ -23,10 +23,22 @@ enum KeyProjection {
     }
 
     /// The history of one key; operations that do not touch it are left out.
+    /// A revoke is projected only onto keys that some request ever put with that lease:
+    /// elsewhere it can change nothing, and a pending unknown revoke would only widen the search.
     static func project(_ history: [KVOperation], onto key: String) -> [TimedOperation<KeyStep, KeyStepAnswered>] {
+        var leasesOfKey = Set<Int64>()
+        for operation in history {
+            switch operation.input {
+            case .put(let target, _, let lease, _) where target == key && lease != 0: leasesOfKey.insert(lease)
+            case .txn(_, let success, let failure):
+                for case .put(let target, _, let lease) in success + failure where target == key && lease != 0 { leasesOfKey.insert(lease) }
+            default: break
+            }
+        }
         var steps: [TimedOperation<KeyStep, KeyStepAnswered>] = []
         for (index, operation) in history.enumerated() {
             if case .failed? = operation.output { continue }
+            if case .leaseRevoke(let lease) = operation.input, !leasesOfKey.contains(lease) { continue }
             guard let action = action(operation.input, operation.output, key: key) else { continue }
             let step = KeyStep(source: index, action: action, original: "\(operation.input)")
             steps.append(TimedOperation(client: operation.client, input: step, callNanoseconds: operation.callNanoseconds,
