@@ -28,6 +28,18 @@ struct LinearizabilityTests {
         }
     }
 
+    @Test("intervals are closed: operations that touch at one instant are concurrent")
+    func closedIntervals() {
+        var h = HistoryBuilder()
+        h.put(1, 0, 10, "a", "v1", rev: 2)
+        h.get(2, 10, 20, "a", rev: 1, nil)  // called at the put's return time: may precede it
+        #expect(checkKV(h.operations).isLinearizable)
+        var later = HistoryBuilder()
+        later.put(1, 0, 10, "a", "v1", rev: 2)
+        later.get(2, 11, 20, "a", rev: 1, nil)
+        #expect(checkKV(later.operations).isViolation)
+    }
+
     @Test("stale read: a get after a completed put returns the old value")
     func staleRead() {
         var h = HistoryBuilder()
