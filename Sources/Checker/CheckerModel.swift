@@ -19,6 +19,15 @@ public protocol CheckerModel: Sendable {
 
     /// One line saying what the specification would answer to `input` in `state` (for violation reports).
     func explain(_ state: State, input: Input) -> String
+
+    /// True when `input` never changes any state (a read). The search then places it as soon as
+    /// it fits and never tries it later, which prunes without losing completeness.
+    func isReadOnly(_ input: Input) -> Bool
+}
+
+extension CheckerModel {
+    /// By default no input is treated as read-only (no pruning).
+    public func isReadOnly(_ input: Input) -> Bool { false }
 }
 
 /// A projected input that remembers which operation of the full history it came from (reports show that index).

@@ -111,6 +111,12 @@ public struct KeyModel: CheckerModel {
         return next.isEmpty ? nil : next.sorted()
     }
 
+    /// Projected reads never change the state.
+    public func isReadOnly(_ input: KeyStep) -> Bool {
+        if case .read = input.action { return true }
+        return false
+    }
+
     /// What the model allows, for reports.
     public func explain(_ state: [KeySlot], input: KeyStep) -> String {
         "the key could only be \(state.map(\.description).joined(separator: " or ")) here"

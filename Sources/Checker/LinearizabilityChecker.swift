@@ -7,6 +7,11 @@
 /// restarts at the head. Reaching a return means that operation has not been placed in
 /// time: pop the last choice, restore, and try the next call. An empty list proves
 /// linearizability; an empty stack at a return proves a violation.
+///
+/// Pruning of reads: a read that fits the current state is placed at once and never
+/// retried later. This loses nothing: in any valid order that places the read later, the
+/// read can move to the current point (it is pending, every operation still pending returned
+/// after its call, and a read changes no state), so some valid order starts with it.
 public struct LinearizabilityChecker<Model: CheckerModel> {
     /// The specification.
     public var model: Model
@@ -88,23 +93,27 @@ public struct LinearizabilityChecker<Model: CheckerModel> {
         var state = initialState ?? model.initialState
         var linearized = Bitset(count: count)
         var cache = Set<CacheKey>()
-        var stack: [(call: Int, previous: Model.State)] = []
+        // `committed`: a read placed as soon as it fitted; by the argument in the type's comment it
+        // never needs to be tried later, so backtracking passes over it.
+        var stack: [(call: Int, previous: Model.State, committed: Bool)] = []
         var best: (prefix: [Int], blocked: Int, state: Model.State)? = nil
         var cursor = entries[0].next
         var steps = 0
 
-        while entries[0].next >= 0 {
+        search: while entries[0].next >= 0 {
             steps += 1
             if steps > maxSteps || (steps & 4095 == 0 && shouldStop()) { return .unknown(stepsUsed: steps) }
             precondition(cursor >= 0, "walked past the last entry of a non-empty list")
             let entry = entries[cursor]
             let operation = history[entry.operation]
+            var mustBacktrack = false
             if entry.isCall {
+                let readOnly = model.isReadOnly(operation.input)
                 if let next = model.step(state, input: operation.input, output: operation.output) {
                     var bits = linearized
                     bits.insert(entry.operation)
                     if cache.insert(CacheKey(linearized: bits, state: next)).inserted {
-                        stack.append((cursor, state))
+                        stack.append((cursor, state, readOnly))
                         state = next
                         linearized = bits
                         unlink(cursor)
@@ -112,19 +121,28 @@ public struct LinearizabilityChecker<Model: CheckerModel> {
                         cursor = entries[0].next
                         continue
                     }
+                    // Already explored with this read placed here, and it failed: so does every order from here.
+                    mustBacktrack = readOnly
                 }
-                cursor = entry.next
-            } else {
-                if best == nil || stack.count > best!.prefix.count {
-                    best = (stack.map { entries[$0.call].operation }, entry.operation, state)
+                if !mustBacktrack {
+                    cursor = entry.next
+                    continue
                 }
-                guard let top = stack.popLast() else { break }
+            } else if best == nil || stack.count > best!.prefix.count {
+                best = (stack.map { entries[$0.call].operation }, entry.operation, state)
+            }
+            // Backtrack: undo choices, passing over committed reads, until one can be replaced by a later call.
+            while true {
+                guard let top = stack.popLast() else { break search }
                 let call = entries[top.call]
                 state = top.previous
                 linearized.remove(call.operation)
                 relink(call.partner)
                 relink(top.call)
-                cursor = call.next
+                if !top.committed {
+                    cursor = call.next
+                    continue search
+                }
             }
         }
         if entries[0].next < 0 {
