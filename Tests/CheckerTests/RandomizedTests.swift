@@ -81,6 +81,17 @@ struct RandomizedTests {
         #expect(provable.count >= Self.seeds.count / 2, "only \(provable.count) seeds")
     }
 
+    @Test("long runs without unknown outcomes: the global search passes 1000 operations of 8 clients; a stale store fails", arguments: Array(UInt64(1)...3))
+    func longGlobal(seed: UInt64) {
+        let correct = HistoryGenerator(clients: 8, operations: 1000, keys: ["a", "b", "c", "d", "e"], unknownPercent: 0).generate(seed: seed)
+        let verdict = LinearizabilityChecker(model: KVModel(), maxSteps: 3_000_000).check(correct.history)
+        #expect(verdict.isLinearizable, "seed \(seed): \(verdict)")
+        let stale = HistoryGenerator(clients: 8, operations: 1000, keys: ["a", "b", "c", "d", "e"], unknownPercent: 0, fault: .staleReads).generate(seed: seed)
+        if !RevisionOrderCheck.check(stale.history).isEmpty {
+            #expect(LinearizabilityChecker(model: KVModel(), maxSteps: 3_000_000).check(stale.history).isViolation, "seed \(seed)")
+        }
+    }
+
     @Test("saved histories replay exactly", arguments: Array(seeds.prefix(10)))
     func codecRoundTrip(seed: UInt64) throws {
         let history = HistoryGenerator(unknownPercent: 20).generate(seed: seed).history
@@ -110,12 +121,12 @@ struct OutcomeResolutionTests {
 
     @Test("with many unknown outcomes, resolved histories pass the global check; a dropped write still fails", arguments: Array(UInt64(1)...8))
     func manyUnknowns(seed: UInt64) throws {
-        let generated = HistoryGenerator(clients: 6, operations: 150, unknownPercent: 25).generate(seed: seed)
+        let generated = HistoryGenerator(clients: 6, operations: 120, unknownPercent: 20).generate(seed: seed)
         let replay = try KeyspaceReplay.replay(generated.log).get()
         let resolved = OutcomeResolution.resolve(generated.history, replay: replay).history
         let verdict = LinearizabilityChecker(model: KVModel(), maxSteps: 3_000_000).check(resolved)
         #expect(verdict.isLinearizable, "seed \(seed): \(verdict)")
-        let broken = HistoryGenerator(clients: 6, operations: 150, unknownPercent: 25, fault: .dropsAcknowledgedWrite).generate(seed: seed)
+        let broken = HistoryGenerator(clients: 6, operations: 120, unknownPercent: 20, fault: .dropsAcknowledgedWrite).generate(seed: seed)
         if broken.dropProvable {
             let brokenReplay = try KeyspaceReplay.replay(broken.log).get()
             let brokenResolved = OutcomeResolution.resolve(broken.history, replay: brokenReplay).history
