@@ -15,11 +15,13 @@
 public struct LinearizabilityChecker<Model: CheckerModel> {
     /// The specification.
     public var model: Model
-    /// The most search steps (entries visited) before answering `unknown`.
+    /// The most search steps (entries visited) before answering `unknown`. The memo cache keeps
+    /// up to one (bitset, state) pair per step, so this also bounds memory (roughly 1 KB a step
+    /// for a 1000-operation history over a few keys).
     public var maxSteps: Int
 
     /// Creates a checker with a step budget.
-    public init(model: Model, maxSteps: Int = 5_000_000) {
+    public init(model: Model, maxSteps: Int = 1_000_000) {
         self.model = model
         self.maxSteps = maxSteps
     }

@@ -10,7 +10,7 @@ public struct PartitionedChecker {
     public var maxStepsPerKey: Int
 
     /// Creates a checker.
-    public init(maxStepsPerKey: Int = 2_000_000) { self.maxStepsPerKey = maxStepsPerKey }
+    public init(maxStepsPerKey: Int = 1_000_000) { self.maxStepsPerKey = maxStepsPerKey }
 
     /// The outcome of a partitioned check.
     public struct Report: Hashable, Sendable, CustomStringConvertible {

@@ -66,7 +66,7 @@ public struct ReliabilityVerifier: Sendable {
     public var maxSteps: Int
 
     /// Creates a verifier; both C1 variants by default.
-    public init(runGlobalSearch: Bool = true, runPartitioned: Bool = true, maxSteps: Int = 5_000_000) {
+    public init(runGlobalSearch: Bool = true, runPartitioned: Bool = true, maxSteps: Int = 1_000_000) {
         self.runGlobalSearch = runGlobalSearch
         self.runPartitioned = runPartitioned
         self.maxSteps = maxSteps
