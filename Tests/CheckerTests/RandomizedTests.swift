@@ -108,11 +108,13 @@ struct OutcomeResolutionTests {
         h.put(1, 0, 10, "a", "1", rev: 2)
         h.add(2, 5, nil, .put(key: "a", value: "2", lease: 0, prevKV: true), nil)
         h.add(3, 6, nil, .put(key: "b", value: "never", lease: 0, prevKV: false), nil)
-        h.add(4, 7, nil, .delete(key: "c", prefix: false), nil)
+        h.add(4, 7, nil, .delete(key: "c", prefix: false), nil)  // c is never deleted in the log: dropped
+        h.add(5, 8, nil, .delete(key: "a", prefix: false), nil)  // a is deleted at 4: stays unknown
         let log = [CommittedRevision(revision: 2, events: [WatchEvent(kind: .put, kv: fresh("a", "1", 2))]),
-                   CommittedRevision(revision: 3, events: [WatchEvent(kind: .put, kv: KeyValue(key: "a", value: "2", createRevision: 2, modRevision: 3, version: 2))])]
+                   CommittedRevision(revision: 3, events: [WatchEvent(kind: .put, kv: KeyValue(key: "a", value: "2", createRevision: 2, modRevision: 3, version: 2))]),
+                   CommittedRevision(revision: 4, events: [.delete(key: "a", revision: 4)])]
         let resolved = OutcomeResolution.resolve(h.operations, replay: try KeyspaceReplay.replay(log).get())
-        #expect(resolved.kept == [0, 1, 3])
+        #expect(resolved.kept == [0, 1, 4])
         #expect(resolved.history[1].output == .put(revision: 3, prev: fresh("a", "1", 2)))
         #expect(resolved.history[1].returnNanoseconds == nil)
         #expect(resolved.history[2].output == nil)
