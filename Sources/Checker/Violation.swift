@@ -43,3 +43,12 @@ public struct Violation: Hashable, Sendable, CustomStringConvertible {
         return text + ": " + message
     }
 }
+
+/// A list of violations usable as an error.
+public struct ViolationList: Error, Hashable, Sendable {
+    /// The violations, in the order found.
+    public var violations: [Violation]
+
+    /// Wraps violations.
+    public init(_ violations: [Violation]) { self.violations = violations }
+}
