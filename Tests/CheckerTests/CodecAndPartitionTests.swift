@@ -96,3 +96,21 @@ struct CodecAndPartitionTests {
         #expect(!report.isLinearizable)
     }
 }
+
+import Foundation
+
+@Suite("Saving a failing history and replaying it from a file")
+struct HistoryFileTests {
+    @Test("a non-linearizable history written to a file reads back and fails the same way")
+    func saveAndReplay() throws {
+        let generated = HistoryGenerator(fault: .dropsAcknowledgedWrite).generate(seed: 3)
+        let verdict = checkKV(generated.history)
+        #expect(verdict.isViolation)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tern-checker-\(UInt64.random(in: 0...UInt64.max)).history").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ("# seed 3, dropsAcknowledgedWrite\n" + HistoryCodec.encode(generated.history)).write(toFile: path, atomically: true, encoding: .utf8)
+        let replayed = try HistoryCodec.decode(try String(contentsOfFile: path, encoding: .utf8))
+        #expect(replayed == generated.history)
+        #expect(checkKV(replayed) == verdict)
+    }
+}
