@@ -34,7 +34,19 @@ public enum DurabilityCheck {
                     return nil
                 }
                 revision = rev
-                if puts.isEmpty { continue }
+                if puts.isEmpty {
+                    let keys = (succeeded ? success : failure).map(\.key)
+                    if let problem = deleteOnlyProblem(keys: Set(keys), revision: rev, replay: replay, matches: { _ in true }) {
+                        violations.append(Violation(.durability, "acknowledged #\(index) \(operation.input) at revision \(rev): \(problem)", operations: [index], revision: rev))
+                    }
+                    continue
+                }
+            case (.leaseRevoke(let lease), .leaseRevoke(let rev)):
+                let attached = Set((replay.keyspace(at: rev - 1) ?? [:]).values.filter { $0.lease == lease }.map(\.key))
+                if let problem = deleteOnlyProblem(keys: attached, revision: rev, replay: replay, matches: { $0.lease == lease }) {
+                    violations.append(Violation(.durability, "acknowledged #\(index) \(operation.input) at revision \(rev): \(problem)", operations: [index], revision: rev))
+                }
+                continue
             default:
                 continue
             }
@@ -62,6 +74,22 @@ public enum DurabilityCheck {
             }
         }
         return violations
+    }
+
+    /// A request that only deletes and answered revision R either made R (the log's entry at R
+    /// deletes some of its keys and nothing else) or changed nothing (none of its keys lives at R).
+    /// Returns what is wrong, or nil.
+    static func deleteOnlyProblem(keys: Set<String>, revision: Int64, replay: KeyspaceReplay, matches: (KeyValue) -> Bool) -> String? {
+        if let entry = replay.entry(at: revision), !entry.events.isEmpty,
+           entry.events.allSatisfy({ $0.kind == .delete && keys.contains($0.kv.key) }) {
+            return nil
+        }
+        guard let keyspace = replay.keyspace(at: revision) else {
+            return "revision \(revision) is beyond the committed log (last \(replay.lastRevision))"
+        }
+        let alive = keys.sorted(by: keyLess).filter { key in keyspace[key].map(matches) ?? false }
+        if alive.isEmpty { return nil }
+        return "it changed nothing by its answer, yet \(alive.joined(separator: ", ")) still lived at that revision in the committed log (its deletion is lost)"
     }
 
     /// Committed puts whose value no operation of the history ever wrote to that key.

@@ -174,3 +174,28 @@ struct LogChecksTests {
         #expect(violations.map(\.operations) == [[1], [2]])
     }
 }
+
+@Suite("C2: requests that only delete")
+struct DeleteOnlyDurabilityTests {
+    @Test("an acknowledged revoke and a delete-only txn are either in the log at their revision or changed nothing")
+    func deleteOnly() throws {
+        let a = KeyValue(key: "a", value: "1", createRevision: 2, modRevision: 2, version: 1, lease: 7)
+        let log = [CommittedRevision(revision: 2, events: [WatchEvent(kind: .put, kv: a)]),
+                   CommittedRevision(revision: 3, events: [WatchEvent(kind: .put, kv: fresh("b", "2", 3))]),
+                   CommittedRevision(revision: 4, events: [.delete(key: "a", revision: 4)])]
+        let replay = try KeyspaceReplay.replay(log).get()
+        var h = HistoryBuilder()
+        h.add(1, 0, 10, .put(key: "a", value: "1", lease: 7, prevKV: false), .put(revision: 2, prev: nil))
+        h.put(1, 20, 30, "b", "2", rev: 3)
+        h.add(2, 40, 50, .leaseRevoke(id: 7), .leaseRevoke(revision: 4))
+        h.add(2, 60, 70, .txn(compares: [], success: [.delete(key: "zz")], failure: []), .txn(revision: 4, succeeded: true))
+        #expect(DurabilityCheck.check(h.operations, replay: replay).isEmpty)
+        // A delete-only txn that answered "changed nothing" at revision 3 while b lived there: its deletion is lost.
+        var lost = HistoryBuilder()
+        lost.add(1, 0, 10, .put(key: "a", value: "1", lease: 7, prevKV: false), .put(revision: 2, prev: nil))
+        lost.put(1, 20, 30, "b", "2", rev: 3)
+        lost.add(2, 40, 50, .txn(compares: [], success: [.delete(key: "b")], failure: []), .txn(revision: 3, succeeded: true))
+        let violations = DurabilityCheck.check(lost.operations, replay: replay)
+        #expect(violations.count == 1 && violations[0].message.contains("b still lived"), "\(violations)")
+    }
+}
