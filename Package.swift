@@ -32,14 +32,10 @@ let package = Package(
         .testTarget(name: "MVCCTests", dependencies: ["MVCC"], path: "Tests/MVCCTests"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "CSystem"], path: "Tests/WireTests"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),
-<<<<<<< HEAD
+        .testTarget(name: "CheckerTests", dependencies: ["Checker"], path: "Tests/CheckerTests"),
         // Helpers shared by the test targets that start members and processes.
         .target(name: "TestSupport", dependencies: ["MVCC"], path: "Tests/Support"),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Raft", "TestSupport"], path: "Tests/ReplicaTests"),
-=======
-        .testTarget(name: "CheckerTests", dependencies: ["Checker"], path: "Tests/CheckerTests"),
-        .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Raft"], path: "Tests/ReplicaTests"),
->>>>>>> checker
         // Starts real `tern` processes (the dependency makes `swift test` build the executable).
         .testTarget(name: "ProcessTests", dependencies: ["tern", "Wire", "JSON", "Replica", "TestSupport"], path: "Tests/ProcessTests",
                     exclude: ["etcd3gw_check.py"]),
