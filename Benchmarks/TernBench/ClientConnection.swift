@@ -105,6 +105,16 @@ final class ClientConnection {
         if isConnected { flush() }
     }
 
+    /// Lets `build` append a request to the output buffer in place, then writes.
+    func send(building build: (inout [UInt8]) -> Void) {
+        if outPosition == out.count {
+            out.removeAll(keepingCapacity: true)
+            outPosition = 0
+        }
+        build(&out)
+        if isConnected { flush() }
+    }
+
     private func flush() {
         while outPosition < out.count {
             let n = out.withUnsafeBytes { write(fd, $0.baseAddress! + outPosition, out.count - outPosition) }

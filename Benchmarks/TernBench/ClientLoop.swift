@@ -9,6 +9,8 @@ struct Endpoint: CustomStringConvertible {
     let host: String
     let port: UInt16
     let socketAddress: sockaddr_in
+    /// `host:port` as bytes, for the Host header.
+    let hostPort: [UInt8]
 
     /// Parses `http://127.0.0.1:3379` or `127.0.0.1:3379`; nil if malformed.
     init?(_ text: String) {
@@ -25,6 +27,7 @@ struct Endpoint: CustomStringConvertible {
         host = h
         self.port = port
         socketAddress = a
+        hostPort = Array("\(h):\(port)".utf8)
     }
 
     var description: String { "http://\(host):\(port)" }

@@ -36,12 +36,11 @@ struct HTTPResponseReader {
                 while line < h {
                     let eol = ByteSearch.find("\r\n", in: base, from: line, end: h + 2) ?? h
                     if let colon = ByteSearch.find(":", in: base, from: line, end: eol) {
-                        let name = String(decoding: UnsafeBufferPointer(start: base + line, count: colon - line), as: UTF8.self).lowercased()
-                        if name == "content-length" {
+                        if Self.nameIs("content-length", base + line, colon - line) {
                             var v = colon + 1
                             while v < eol, base[v] == 32 { v += 1 }
                             contentLength = Int(ByteSearch.decimal(in: base, at: v, end: eol) ?? -1)
-                        } else if name == "transfer-encoding" {
+                        } else if Self.nameIs("transfer-encoding", base + line, colon - line) {
                             chunked = ByteSearch.find("chunked", in: base, from: colon, end: eol) != nil
                         }
                     }
@@ -110,5 +109,14 @@ struct HTTPResponseReader {
             }
         }
         return i
+    }
+
+    /// Case-insensitive comparison of a header name with a lower-case ASCII name.
+    @inline(__always)
+    private static func nameIs(_ lower: StaticString, _ bytes: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        guard count == lower.utf8CodeUnitCount else { return false }
+        let l = lower.utf8Start
+        for k in 0..<count where bytes[k] | 0x20 != l[k] && bytes[k] != l[k] { return false }
+        return true
     }
 }

@@ -42,12 +42,36 @@ struct RequestFactory {
     static func request(_ path: StaticString, host: Endpoint, body: [UInt8]) -> [UInt8] {
         var r: [UInt8] = []
         r.reserveCapacity(body.count + 128)
-        r.append(contentsOf: Array("POST ".utf8))
-        r.append(contentsOf: UnsafeBufferPointer(start: path.utf8Start, count: path.utf8CodeUnitCount))
-        r.append(contentsOf: Array(" HTTP/1.1\r\nHost: \(host.host):\(host.port)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8))
-        r.append(contentsOf: body)
+        appendRequest(path, host: host, body: body, to: &r)
         return r
     }
+
+    private static let postPrefix: [UInt8] = Array("POST ".utf8)
+    private static let versionHost: [UInt8] = Array(" HTTP/1.1\r\nHost: ".utf8)
+    private static let typeLength: [UInt8] = Array("\r\nContent-Type: application/json\r\nContent-Length: ".utf8)
+    private static let headEnd: [UInt8] = Array("\r\n\r\n".utf8)
+
+    /// Appends a complete `POST path` request with a JSON body to `r` (no temporary strings).
+    static func appendRequest(_ path: StaticString, host: Endpoint, body: [UInt8], to r: inout [UInt8]) {
+        r.append(contentsOf: postPrefix)
+        r.append(contentsOf: UnsafeBufferPointer(start: path.utf8Start, count: path.utf8CodeUnitCount))
+        r.append(contentsOf: versionHost)
+        r.append(contentsOf: host.hostPort)
+        r.append(contentsOf: typeLength)
+        appendDecimal(body.count, to: &r)
+        r.append(contentsOf: headEnd)
+        r.append(contentsOf: body)
+    }
+
+    private static func appendDecimal(_ value: Int, to r: inout [UInt8]) {
+        if value >= 10 { appendDecimal(value / 10, to: &r) }
+        r.append(UInt8(48 + value % 10))
+    }
+
+    private static let keyOpen: [UInt8] = Array(#"{"key":""#.utf8)
+    private static let valueOpen: [UInt8] = Array(#"","value":""#.utf8)
+    private static let stringClose: [UInt8] = Array(#""}"#.utf8)
+    private static let serializableClose: [UInt8] = Array(#"","serializable":true}"#.utf8)
 
     /// `{"key":..,"value":..}` for key number `keyNumber`, stamped now with `sequence`.
     mutating func putBody(keyNumber: Int, sequence: Int) -> [UInt8] {
@@ -55,20 +79,23 @@ struct RequestFactory {
         valueScratch[20] = UInt8(ascii: "t"); valueScratch[21] = UInt8(ascii: "b")
         valueScratch[22] = UInt8(ascii: "c"); valueScratch[23] = UInt8(ascii: "h")
         Self.writeDigits(UInt64(sequence), count: 12, into: &valueScratch, at: 24)
-        var body: [UInt8] = Array(#"{"key":""#.utf8)
+        var body: [UInt8] = []
         body.reserveCapacity(valueSize * 4 / 3 + 64)
+        body.append(contentsOf: Self.keyOpen)
         Base64.encode(key(keyNumber), to: &body)
-        body.append(contentsOf: Array(#"","value":""#.utf8))
+        body.append(contentsOf: Self.valueOpen)
         Base64.encode(valueScratch, to: &body)
-        body.append(contentsOf: Array(#""}"#.utf8))
+        body.append(contentsOf: Self.stringClose)
         return body
     }
 
     /// `{"key":..}` (plus `"serializable":true`) for key number `keyNumber`.
     mutating func rangeBody(keyNumber: Int, serializable: Bool) -> [UInt8] {
-        var body: [UInt8] = Array(#"{"key":""#.utf8)
+        var body: [UInt8] = []
+        body.reserveCapacity(64)
+        body.append(contentsOf: Self.keyOpen)
         Base64.encode(key(keyNumber), to: &body)
-        body.append(contentsOf: Array((serializable ? #"","serializable":true}"# : #""}"#).utf8))
+        body.append(contentsOf: serializable ? Self.serializableClose : Self.stringClose)
         return body
     }
 

@@ -127,22 +127,26 @@ final class RequestRunner: ConnectionDelegate {
         c.sentAt = scheduled
         sequences[c.index] = n
         let keyNumber = keyOffset + (options.keySpace > 0 ? n % options.keySpace : n)
-        let request: [UInt8]
+        let path: StaticString
+        let body: [UInt8]
         switch kind {
         case .put:
-            request = RequestFactory.request("/v3/kv/put", host: c.endpoint, body: factory.putBody(keyNumber: keyNumber, sequence: n))
+            path = "/v3/kv/put"
+            body = factory.putBody(keyNumber: keyNumber, sequence: n)
         case .range(let serializable):
-            request = RequestFactory.request("/v3/kv/range", host: c.endpoint, body: factory.rangeBody(keyNumber: keyNumber, serializable: serializable))
+            path = "/v3/kv/range"
+            body = factory.rangeBody(keyNumber: keyNumber, serializable: serializable)
         case .txn:
-            request = RequestFactory.request("/v3/kv/txn", host: c.endpoint, body: factory.casBody(keyNumber: keyOffset + c.index, modRevision: c.state, sequence: n))
+            path = "/v3/kv/txn"
+            body = factory.casBody(keyNumber: keyOffset + c.index, modRevision: c.state, sequence: n)
         case .lease:
             switch c.auxiliary % 3 {
-            case 0: request = RequestFactory.request("/v3/lease/grant", host: c.endpoint, body: Array(#"{"TTL":60}"#.utf8))
-            case 1: request = RequestFactory.request("/v3/lease/keepalive", host: c.endpoint, body: Array(#"{"ID":"\#(c.state)"}"#.utf8))
-            default: request = RequestFactory.request("/v3/lease/revoke", host: c.endpoint, body: Array(#"{"ID":"\#(c.state)"}"#.utf8))
+            case 0: path = "/v3/lease/grant"; body = Array(#"{"TTL":60}"#.utf8)
+            case 1: path = "/v3/lease/keepalive"; body = Array(#"{"ID":"\#(c.state)"}"#.utf8)
+            default: path = "/v3/lease/revoke"; body = Array(#"{"ID":"\#(c.state)"}"#.utf8)
             }
         }
-        c.send(request)
+        c.send { RequestFactory.appendRequest(path, host: c.endpoint, body: body, to: &$0) }
     }
 
     // MARK: ConnectionDelegate
