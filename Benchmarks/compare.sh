@@ -7,17 +7,19 @@
 # the order flipping every repetition), and prints one table of medians with the ratio Tern/etcd.
 # Every process it starts is stopped at the end, whatever happens (trap on EXIT/INT/TERM).
 #
-# usage: Benchmarks/compare.sh [-r REPS=3] [-d SECONDS=10] [-s "SCENARIOS"] [-o RESULTS] [-q]
+# usage: Benchmarks/compare.sh [-r REPS=3] [-d SECONDS=10] [-s "SCENARIOS"] [-o RESULTS] [-q] [-x COMMAND]
 #   -s   scenario ids to run (default: all, see MATRIX below), e.g. -s "put-16 range-64 watch-1000"
 #   -q   quick smoke: 1 repetition, 2 s runs, small watcher counts (for .ci/run)
+#   -x   instead of the matrix, run COMMAND (bash -c) with ETCD_EPS, TERN_EPS, ETCD_PIDS, TERN_PIDS
+#        exported (cross-checks with another client, profiling); both clusters are stopped after it
 # Needs the release build: swift build -c release --product tern-bench --product tern
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BENCH=$ROOT/.build/release/tern-bench
 TERN=$ROOT/.build/release/tern
-REPS=3; DUR=10; ONLY=""; OUT=""; QUICK=0
-while getopts "r:d:s:o:q" o; do case $o in r) REPS=$OPTARG;; d) DUR=$OPTARG;; s) ONLY=$OPTARG;; o) OUT=$OPTARG;; q) QUICK=1;; *) exit 2;; esac; done
+REPS=3; DUR=10; ONLY=""; OUT=""; QUICK=0; EXEC=""
+while getopts "r:d:s:o:qx:" o; do case $o in r) REPS=$OPTARG;; d) DUR=$OPTARG;; s) ONLY=$OPTARG;; o) OUT=$OPTARG;; q) QUICK=1;; x) EXEC=$OPTARG;; *) exit 2;; esac; done
 [ $QUICK = 1 ] && { REPS=1; DUR=2; }
 [ -x "$BENCH" ] && [ -x "$TERN" ] || { echo "build first: swift build -c release --product tern-bench --product tern" >&2; exit 2; }
 if ! command -v etcd >/dev/null; then
@@ -98,6 +100,13 @@ ready() {
 }
 ready "$ETCD_EPS" || { echo "etcd did not start:"; tail -n 5 "$WORK"/etcd-e*.log; exit 1; }
 ready "$TERN_EPS" || { echo "tern did not start:"; tail -n 5 "$WORK"/tern-n*.log; exit 1; }
+
+if [ -n "$EXEC" ]; then
+  ETCD_PIDS=$(echo $PIDS_ETCD | tr ' ' ,); TERN_PIDS=$(echo $PIDS_TERN | tr ' ' ,)
+  export ETCD_EPS TERN_EPS ETCD_PIDS TERN_PIDS
+  bash -c "$EXEC"
+  exit $?
+fi
 
 # Compact each cluster to its current revision after a run, so history does not pile up.
 compact() {
