@@ -109,6 +109,14 @@ final class RequestRunner: ConnectionDelegate {
         if stopIssuing && inFlight == 0 && finishedAt == 0 { finishedAt = now }
     }
 
+    /// Open loop: requests that were due before the time bound but never sent because every
+    /// connection was busy (the server could not keep up with the rate).
+    var unsent: Int {
+        guard options.rate > 0, startedAt > 0 else { return 0 }
+        let due = Int(min(Double(requestLimit > 0 ? requestLimit : Int.max), options.rate * options.durationSeconds))
+        return max(0, due - issued)
+    }
+
     /// Milliseconds until the next scheduled request (open loop), for the poll timeout.
     func waitMilliseconds(now: UInt64) -> Int32 {
         guard options.rate > 0, !stopIssuing else { return 20 }

@@ -40,6 +40,7 @@ struct Scenarios {
         report.add(prefix + "wall_s", wall)
         report.add(prefix + "rps", Double(r.ok) / wall, decimals: 1)
         report.addLatency(r.histogram, prefix: prefix)
+        if options.rate > 0 { report.add(prefix + "unsent", r.unsent) }
     }
 
     /// Opens `runner`'s connections and waits (≤ 10 s) until they are up.
