@@ -10,6 +10,8 @@
 # usage: Benchmarks/compare.sh [-r REPS=3] [-d SECONDS=10] [-s "SCENARIOS"] [-o RESULTS] [-q] [-x COMMAND]
 #   -s   scenario ids to run (default: all, see MATRIX below), e.g. -s "put-16 range-64 watch-1000"
 #   -q   quick smoke: 1 repetition, 2 s runs, small watcher counts (for .ci/run)
+#   -m   instead of the matrix, load KEYS distinct 256-byte keys into each cluster (64 connections),
+#        compact, and print each member's resident memory (the issue's 1 M-key memory goal)
 #   -x   instead of the matrix, run COMMAND (bash -c) with ETCD_EPS, TERN_EPS, ETCD_PIDS, TERN_PIDS
 #        exported (cross-checks with another client, profiling); both clusters are stopped after it
 # Needs the release build: swift build -c release --product tern-bench --product tern
@@ -18,8 +20,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BENCH=$ROOT/.build/release/tern-bench
 TERN=$ROOT/.build/release/tern
-REPS=3; DUR=10; ONLY=""; OUT=""; QUICK=0; EXEC=""
-while getopts "r:d:s:o:qx:" o; do case $o in r) REPS=$OPTARG;; d) DUR=$OPTARG;; s) ONLY=$OPTARG;; o) OUT=$OPTARG;; q) QUICK=1;; x) EXEC=$OPTARG;; *) exit 2;; esac; done
+REPS=3; DUR=10; ONLY=""; OUT=""; QUICK=0; EXEC=""; MEMKEYS=0
+while getopts "r:d:s:o:qx:m:" o; do case $o in r) REPS=$OPTARG;; d) DUR=$OPTARG;; s) ONLY=$OPTARG;; o) OUT=$OPTARG;; q) QUICK=1;; x) EXEC=$OPTARG;; m) MEMKEYS=$OPTARG;; *) exit 2;; esac; done
 [ $QUICK = 1 ] && { REPS=1; DUR=2; }
 [ -x "$BENCH" ] && [ -x "$TERN" ] || { echo "build first: swift build -c release --product tern-bench --product tern" >&2; exit 2; }
 if ! command -v etcd >/dev/null; then
@@ -115,6 +117,19 @@ compact() {
   [ -n "$rev" ] && curl -s -m 60 -X POST "$first/v3/kv/compaction" -d "{\"revision\":$rev}" >/dev/null
 }
 
+rss() { local p t=""; for p in $1; do t="$t $(awk '/^VmRSS/{printf "%.0f", $2/1024}' /proc/$p/status 2>/dev/null)"; done; echo $t; }
+if [ "$MEMKEYS" -gt 0 ]; then
+  for sys in etcd tern; do
+    if [ $sys = etcd ]; then eps=$ETCD_EPS; pids=$PIDS_ETCD; else eps=$TERN_EPS; pids=$PIDS_TERN; fi
+    echo "# $sys RSS MiB before: $(rss "$pids")" | tee -a "$OUT"
+    "$BENCH" put --endpoints "$eps" --conns 64 --requests "$MEMKEYS" --key-space "$MEMKEYS" --duration 1800 \
+      --prefix m/ --label "$sys" --pids "$(echo $pids | tr ' ' ,)" | tee -a "$OUT"
+    compact "$eps"; sleep 5
+    echo "# $sys RSS MiB after $MEMKEYS keys of 256 bytes (compacted): $(rss "$pids")" | tee -a "$OUT"
+  done
+  exit 0
+fi
+
 # MATRIX: id | tern-bench arguments (endpoints, --pids, --duration and --label are added).
 # Watch writers are rate-limited so the event stream (puts/s x watchers) stays within what one
 # client thread can decode; the watcher count, writer rate and expected events are in each line.
@@ -176,7 +191,6 @@ for rep in $(seq "$REPS"); do
 done
 
 # Resident memory of each member at the end (MiB).
-rss() { local p t=""; for p in $1; do t="$t $(awk '/^VmRSS/{printf "%.0f", $2/1024}' /proc/$p/status 2>/dev/null)"; done; echo $t; }
 echo "# RSS MiB per member at the end: etcd$(echo " $(rss "$PIDS_ETCD")") tern$(echo " $(rss "$PIDS_TERN")")" | tee -a "$OUT"
 
 # Table of medians: the headline figure per scenario, its p99, and the ratio Tern/etcd.
