@@ -1,4 +1,3 @@
-import JSON
 import Wire
 
 /// Builds the HTTP/1.1 requests of the etcd v3 JSON gateway: keys and values base64, values
@@ -125,7 +124,4 @@ struct RequestFactory {
         body.append(contentsOf: Array("}}".utf8))
         return body
     }
-
-    /// Parses a JSON response body, for the few places that need more than a field or two.
-    static func parse(_ body: [UInt8]) -> JSONValue? { try? JSONParser.parse(body) }
 }

@@ -223,7 +223,7 @@ final class RequestRunner: ConnectionDelegate {
     func failed(_ c: ClientConnection, reason: String) {
         if c.busy { inFlight -= 1; errors += 1; c.busy = false }
         if firstError.isEmpty { firstError = reason }
-        if c.wasConnected { liveCount -= 1 } else { failedCount += 1 }
+        if c.wasConnected { liveCount -= 1 } else { failedCount += 1; errors += 1 }
         if liveCount == 0 && startedAt > 0 { stopIssuing = true }
         if stopIssuing && inFlight == 0 && finishedAt == 0 { finishedAt = MonotonicClock.nowNanoseconds() }
     }
