@@ -45,6 +45,7 @@ let package = Package(
         .executableTarget(name: "wal-bench", dependencies: ["WAL", "Raft"], path: "Benchmarks/WALBench"),
         .executableTarget(name: "mvcc-bench", dependencies: ["MVCC"], path: "Benchmarks/MVCCBench"),
         .executableTarget(name: "wire-bench", dependencies: ["Wire", "CSystem"], path: "Benchmarks/WireBench"),
+        .executableTarget(name: "tern-bench", dependencies: ["Wire", "JSON"], path: "Benchmarks/TernBench"),
     ],
     swiftLanguageModes: [.v6]
 )
