@@ -26,6 +26,11 @@ extension RaftNode {
                 send(Message(kind: .appendResponse, from: id, to: m.from, term: term))
             } else if m.kind == .preVote {
                 send(Message(kind: .preVoteResponse, from: id, to: m.from, term: term, reject: true))
+            } else if m.kind == .vote {
+                // A candidate behind in terms learns ours and can campaign above it; otherwise a
+                // node that only ever hears stale candidates (e.g. one with an outdated view of
+                // the membership) can keep two others from ever meeting in one term.
+                send(Message(kind: .voteResponse, from: id, to: m.from, term: term, reject: true))
             }
             return
         }

@@ -216,6 +216,9 @@ public struct RaftNode: Sendable {
         if let snap = rd.snapshot {
             log.snapshotPersisted(snap.metadata)
             log.applied = max(log.applied, snap.metadata.index)
+            // Keep it to send on: if this node leads later, members behind the start of its log
+            // can only catch up from this snapshot (until the application takes a newer one).
+            if snap.metadata.index >= (latestSnapshot?.metadata.index ?? 0) { latestSnapshot = snap }
         }
         if let last = rd.entries.last { log.stable(through: last.index, term: last.term) }
         if let last = rd.committedEntries.last { log.applied = max(log.applied, last.index) }

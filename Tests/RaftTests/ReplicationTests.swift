@@ -159,3 +159,37 @@ struct ReplicationTests {
         #expect(T.drain(&n).committed.map(\.index) == [4, 5, 6])
     }
 }
+
+@Suite("snapshots received from a leader, and stale candidates")
+struct SnapshotForwardingTests {
+    typealias T = RaftTesting
+
+    @Test("a follower that installed the leader's snapshot can send it on once it leads")
+    func installedSnapshotIsForwarded() {
+        var f = T.node(2, voters: [1, 2, 3], term: 3)
+        let snap = Snapshot(metadata: SnapshotMetadata(index: 20, term: 3, confState: ConfState(voters: [1, 2, 3])), data: [42])
+        f.step(Message(kind: .snapshot, from: 1, to: 2, term: 3, snapshot: snap))
+        T.drain(&f)
+        #expect(f.firstIndex == 21)
+        T.elect(&f)
+        // Member 3 answers from far behind: only the snapshot can catch it up.
+        f.step(Message(kind: .heartbeatResponse, from: 3, to: 2, term: f.term))
+        f.step(Message(kind: .appendResponse, from: 3, to: 2, term: f.term, index: 20, reject: true, rejectHint: 5))
+        let sent = T.messages(T.drain(&f).messages, .snapshot, to: 3)
+        #expect(sent.first?.snapshot == snap)
+    }
+
+    @Test("a vote request from an older term is refused with the current term")
+    func staleVoteGetsOurTerm() {
+        var n = T.node(1, voters: [1, 2, 3], term: 9)
+        n.step(Message(kind: .vote, from: 2, to: 1, term: 4, logTerm: 9, index: 99))
+        let reply = T.messages(T.drain(&n).messages, .voteResponse).first
+        #expect(reply?.reject == true)
+        #expect(reply?.term == 9)
+        var candidate = T.node(2, voters: [1, 2, 3], term: 3)
+        candidate.campaign()
+        T.drain(&candidate)
+        candidate.step(Message(kind: .voteResponse, from: 1, to: 2, term: 9, reject: true))
+        #expect(candidate.role == .follower && candidate.term == 9)
+    }
+}

@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// Randomized, seeded simulations of whole Raft groups under faults. Set `TERN_RAFT_SIM_RUNS` to run
-/// more seeds (a soak); `TERN_RAFT_SIM_SEED` replays one seed.
+/// more seeds (a soak) and `TERN_RAFT_SIM_FIRST_SEED` to start elsewhere; `TERN_RAFT_SIM_SEED`
+/// replays one seed.
 @Suite struct SimulationTests {
     static let batches = 20
     static var runsPerBatch: Int {
@@ -24,12 +25,23 @@ import Glibc
             #expect(outcome.violations.isEmpty, "\(outcome.report)")
             return
         }
+        let first = getenv("TERN_RAFT_SIM_FIRST_SEED").flatMap { UInt64(String(cString: $0)) } ?? 0
         for i in 0..<Self.runsPerBatch {
-            let seed = UInt64(batch * Self.runsPerBatch + i)
+            let seed = first + UInt64(batch * Self.runsPerBatch + i)
             let outcome = RandomizedRun(seed: seed).run()
             #expect(outcome.violations.isEmpty, "replay with TERN_RAFT_SIM_SEED=\(seed): \(outcome.report)")
             if !outcome.violations.isEmpty { return }
         }
+    }
+
+    /// Seeds that once found a bug, kept forever (RELIABILITY.md: a named regression per bug).
+    /// 7090: a follower that installed a leader's snapshot later led without it and could never
+    /// catch up a member behind its log start. 10614: without pre-vote, a candidate behind in terms
+    /// never learned the term of the only voter it needed (stale vote requests were ignored).
+    @Test("regression seeds", arguments: [UInt64(7090), 10614])
+    func regressionSeeds(seed: UInt64) {
+        let outcome = RandomizedRun(seed: seed).run()
+        #expect(outcome.violations.isEmpty, "\(outcome.report)")
     }
 
     @Test("the same seed replays the same run")
