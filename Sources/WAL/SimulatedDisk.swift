@@ -1,3 +1,4 @@
+import Raft
 import Synchronization
 
 /// An in-memory ``FileSystem`` that behaves like a disk behind a page cache, for crash tests.
@@ -44,7 +45,7 @@ public final class SimulatedDisk: FileSystem {
         var pendingNameChanges: [[NameChange]] = []
         var directories: Set<String> = []
         var pending: [Pending] = []
-        var random: SplitMix64
+        var random: SeededRandom
         var remainingOperations: Int?
         var isDown = false
         var generation = 0
@@ -59,7 +60,7 @@ public final class SimulatedDisk: FileSystem {
 
     /// Creates an empty disk whose random crashes are drawn from `seed`.
     public init(seed: UInt64 = 1) {
-        state = Mutex(State(random: SplitMix64(seed: seed)))
+        state = Mutex(State(random: SeededRandom(seed: seed)))
     }
 
     // MARK: Fault control

@@ -1,17 +1,8 @@
-@testable import MVCC
+@testable import Raft
+import MVCC
 
-/// A seeded SplitMix64 generator: every randomized test takes its seed from its arguments.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The project's seeded SplitMix64 generator (Raft's), so every run replays from its seed.
+typealias SeededGenerator = SeededRandom
 
 /// Bytes of a string.
 func b(_ text: String) -> [UInt8] { Array(text.utf8) }

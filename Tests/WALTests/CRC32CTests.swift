@@ -1,3 +1,4 @@
+import Raft
 import Testing
 @testable import WAL
 
@@ -14,7 +15,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3] as [UInt64])
     func slicingMatchesBytewiseAtEveryLengthAndAlignment(seed: UInt64) {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         let bytes = (0..<300).map { _ in UInt8(truncatingIfNeeded: random.next()) }
         bytes.withUnsafeBytes { buffer in
             for start in 0..<9 {

@@ -34,7 +34,7 @@ import Testing
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
     func flipBeforeTheTailIsRefusedWithFileAndOffset(seed: UInt64) throws {
         let (disk, offsets) = try writeBatches(10)
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         // Any record but the last: the header record (0) included.
         let record = Int(random.next() % 10)
         let start = offsets[record]

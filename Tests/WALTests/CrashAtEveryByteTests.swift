@@ -93,7 +93,7 @@ import Testing
     func randomCrashesDuringALongerWorkload(seed: UInt64) throws {
         let workload = makeWorkload(seed: seed, count: 40)
         let states = modelStates(workload)
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         let fullRun = SimulatedDisk(seed: seed)
         _ = run(workload, on: fullRun)
         for round in 0..<5 {

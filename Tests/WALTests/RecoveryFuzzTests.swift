@@ -17,7 +17,7 @@ import Testing
         for operation in workload { try operation.apply(to: wal) }
         wal.close()
 
-        var random = SplitMix64(seed: seed ^ 0xDA7A)
+        var random = SeededRandom(seed: seed ^ 0xDA7A)
         let files = try disk.contentsOfDirectory(atPath: walDirectory)
         let victim = walDirectory + "/" + files[Int(random.next() % UInt64(files.count))]
         let size = disk.contents(atPath: victim)?.count ?? 0

@@ -69,7 +69,7 @@ struct ModelState: Equatable {
 /// Builds a random but valid sequence of WAL operations from a seed: appends, conflicting rewrites,
 /// hard-state changes, local snapshots and snapshot installs.
 func makeWorkload(seed: UInt64, count: Int, maxEntryBytes: Int = 24, snapshots: Bool = true) -> [WALOperation] {
-    var random = SplitMix64(seed: seed)
+    var random = SeededRandom(seed: seed)
     var model = ModelState()
     var term: UInt64 = 1
     var operations: [WALOperation] = []
