@@ -15,14 +15,7 @@ func parseStream(_ input: [UInt8], cuts: [Int] = [], bodyLimit: Int = 1_572_864,
     var buffer: [UInt8] = []
     var start = 0
     var currentBody: [UInt8] = []
-    var pieces: [ArraySlice<UInt8>] = []
-    var previous = 0
-    for cut in cuts.sorted() where cut > previous && cut < input.count {
-        pieces.append(input[previous..<cut])
-        previous = cut
-    }
-    pieces.append(input[previous...])
-    for piece in pieces {
+    for piece in pieces(of: input, cutAt: cuts) {
         buffer.append(contentsOf: piece)
         while true {
             var step: (event: HTTPRequestParser.Event?, consumed: Int) = (nil, 0)
@@ -57,3 +50,15 @@ func parseStream(_ input: [UInt8], cuts: [Int] = [], bodyLimit: Int = 1_572_864,
 }
 
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+/// `input` split at the given offsets (out-of-range and repeated cuts ignored), in order.
+func pieces(of input: [UInt8], cutAt cuts: [Int]) -> [ArraySlice<UInt8>] {
+    var result: [ArraySlice<UInt8>] = []
+    var previous = 0
+    for cut in cuts.sorted() where cut > previous && cut < input.count {
+        result.append(input[previous..<cut])
+        previous = cut
+    }
+    result.append(input[previous...])
+    return result
+}

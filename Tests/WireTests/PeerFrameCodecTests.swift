@@ -7,14 +7,7 @@ func decodeFrames(_ input: [UInt8], cuts: [Int] = [], maxPayload: Int = 1 << 20)
     var frames: [PeerFrame] = []
     var buffer: [UInt8] = []
     var start = 0
-    var previous = 0
-    var pieces: [ArraySlice<UInt8>] = []
-    for cut in cuts.sorted() where cut > previous && cut < input.count {
-        pieces.append(input[previous..<cut])
-        previous = cut
-    }
-    pieces.append(input[previous...])
-    for piece in pieces {
+    for piece in pieces(of: input, cutAt: cuts) {
         buffer.append(contentsOf: piece)
         while true {
             var step: (frame: PeerFrame?, consumed: Int) = (nil, 0)
