@@ -16,8 +16,10 @@ let package = Package(
 
         // The core: pure consensus, storage, keyspace, networking.
         .target(name: "Raft", path: "Sources/Raft"),
-        .target(name: "WAL", dependencies: ["Raft"], path: "Sources/WAL"),
-        .target(name: "MVCC", path: "Sources/MVCC"),
+        // CRC-32C (slicing-by-16), shared by the WAL's records and MVCC's snapshots and hashes.
+        .target(name: "Checksum", path: "Sources/Checksum"),
+        .target(name: "WAL", dependencies: ["Raft", "Checksum"], path: "Sources/WAL"),
+        .target(name: "MVCC", dependencies: ["Checksum"], path: "Sources/MVCC"),
         .target(name: "JSON", path: "Sources/JSON"),
         .target(name: "Wire", dependencies: ["CSystem"], path: "Sources/Wire"),
         .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire", "JSON"], path: "Sources/Replica"),
@@ -28,8 +30,8 @@ let package = Package(
 
         // Tests, one target per module.
         .testTarget(name: "RaftTests", dependencies: ["Raft", "WAL"], path: "Tests/RaftTests"),
-        .testTarget(name: "WALTests", dependencies: ["WAL", "Raft"], path: "Tests/WALTests"),
-        .testTarget(name: "MVCCTests", dependencies: ["MVCC", "Raft"], path: "Tests/MVCCTests"),
+        .testTarget(name: "WALTests", dependencies: ["WAL", "Raft", "Checksum"], path: "Tests/WALTests"),
+        .testTarget(name: "MVCCTests", dependencies: ["MVCC", "Raft", "Checksum"], path: "Tests/MVCCTests"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "CSystem", "Raft"], path: "Tests/WireTests"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "Raft"], path: "Tests/CheckerTests"),
@@ -42,7 +44,7 @@ let package = Package(
 
         // Benchmarks: release-build executables that print their figures.
         .executableTarget(name: "raft-bench", dependencies: ["Raft"], path: "Benchmarks/RaftBench"),
-        .executableTarget(name: "wal-bench", dependencies: ["WAL", "Raft"], path: "Benchmarks/WALBench"),
+        .executableTarget(name: "wal-bench", dependencies: ["WAL", "Raft", "Checksum"], path: "Benchmarks/WALBench"),
         .executableTarget(name: "mvcc-bench", dependencies: ["MVCC"], path: "Benchmarks/MVCCBench"),
         .executableTarget(name: "wire-bench", dependencies: ["Wire", "CSystem"], path: "Benchmarks/WireBench"),
         .executableTarget(name: "tern-bench", dependencies: ["Wire", "JSON"], path: "Benchmarks/TernBench"),

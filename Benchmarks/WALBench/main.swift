@@ -2,6 +2,7 @@
 // recovery time for a million small entries, and CRC-32C speed.
 // Usage: swift run -c release wal-bench [directory] [--zero-fill] [--ahead]   (default /tmp/tern-wal-bench)
 #if canImport(Glibc)
+import Checksum
 import Glibc
 #endif
 import Raft

@@ -1,3 +1,4 @@
+import Checksum
 extension KeyspaceState {
     /// The first bytes of every snapshot.
     static let snapshotMagic: [UInt8] = Array("TERNMVCC".utf8)
@@ -56,7 +57,7 @@ extension KeyspaceState {
         let bodyEnd = bytes.count - 4
         var trailer = ByteReader(bytes, offset: bodyEnd)
         let expected = try trailer.u32()
-        let actual = CRC32C.checksum(bytes[0..<bodyEnd])
+        let actual = bytes[0..<bodyEnd].withUnsafeBytes { CRC32C.checksum($0) }
         if expected != actual { throw .checksumMismatch(expected: expected, actual: actual) }
         var reader = ByteReader(bytes, offset: snapshotMagic.count, end: bodyEnd)
         let version = try reader.u32()
@@ -122,11 +123,10 @@ extension KeyspaceState {
     /// - Throws: ``MVCCError/futureRevision(requested:currentRevision:)`` or ``MVCCError/compacted(requested:compactRevision:)``.
     public func hashKV(revision: Int64 = 0) throws(MVCCError) -> UInt32 {
         let at = try readRevision(revision, current: currentRevision)
-        var crc = CRC32C()
         var writer = ByteWriter()
         writer.i64(compactRevision)
         writer.i64(at)
-        crc.update(writer.bytes)
+        var crc = CRC32C.checksum(writer.bytes)
         keys.forEach { key, index in
             writer.bytes.removeAll(keepingCapacity: true)
             var wroteKey = false
@@ -137,10 +137,10 @@ extension KeyspaceState {
                 }
                 Self.write(version, to: &writer)
             }
-            crc.update(writer.bytes)
+            crc = CRC32C.checksum(writer.bytes, continuing: crc)
             return true
         }
-        return crc.value
+        return crc
     }
 }
 

@@ -1,3 +1,4 @@
+import Checksum
 /// The frame around every WAL record, and the checks that tell a record, a clean end and damage apart.
 ///
 /// Layout (little-endian), each record starting at a multiple of 8:

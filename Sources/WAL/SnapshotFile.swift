@@ -1,3 +1,4 @@
+import Checksum
 import Raft
 
 /// The on-disk form of a snapshot: the Raft metadata and the state machine's bytes, checksummed in sections so

@@ -1,3 +1,4 @@
+import Checksum
 import Testing
 @testable import MVCC
 
@@ -71,7 +72,7 @@ struct SnapshotTests {
         var wrongVersion = bytes
         wrongVersion[8] = 9
         let bodyEnd = wrongVersion.count - 4
-        let crc = CRC32C.checksum(wrongVersion[0..<bodyEnd])
+        let crc = CRC32C.checksum(Array(wrongVersion[0..<bodyEnd]))
         for index in 0..<4 { wrongVersion[bodyEnd + index] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(index))) }
         #expect(Self.error(wrongVersion) == .unsupportedVersion(9))
         // Every truncation fails cleanly (no crash).
