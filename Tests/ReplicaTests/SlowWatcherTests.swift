@@ -78,3 +78,26 @@ struct WatchStreamLifetimeTests {
         #expect(left == 0, "watchers of closed streams must go without any event on their keys")
     }
 }
+
+@Suite("keep-alive answers are never cut off", .serialized, .timeLimit(.minutes(1)))
+struct KeepAliveRaceTests {
+    @Test("a thousand one-message keep-alive requests each get their TTL line (the body's end must not end the answer early)")
+    func everyKeepAliveAnswered() throws {
+        let cluster = try TestCluster()
+        defer { cluster.shutdown() }
+        try cluster.startAll()
+        let leader = try cluster.waitForLeader()
+        let (s, grant) = try cluster.post(leader, "/v3/lease/grant", #"{"TTL":60}"#)
+        #expect(s == 200)
+        guard case .string(let id)? = grant["ID"] else { throw TestFailure("no lease id") }
+        let c = try cluster.client(leader)
+        defer { c.close() }
+        var empty = 0
+        for _ in 0..<1000 {
+            let r = try c.request(method: "POST", path: "/v3/lease/keepalive", body: Array(#"{"ID":"\#(id)"}"#.utf8))
+            let text = String(decoding: r.body, as: UTF8.self)
+            if r.status != 200 || !text.contains(#""TTL":"60""#) { empty += 1 }
+        }
+        #expect(empty == 0, "\(empty) of 1000 keep-alive answers were cut off")
+    }
+}

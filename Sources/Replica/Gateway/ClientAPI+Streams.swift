@@ -69,12 +69,14 @@ extension ClientAPI {
                     let (alreadyFailed, needHead) = state.withLock { s -> (Bool, Bool) in
                         defer {
                             s.headSent = true
-                            s.outstanding -= 1
                             if case .failure = result { s.failed = true }
                         }
                         return (s.failed, !s.headSent)
                     }
-                    if alreadyFailed { return }
+                    // Count this answer as done only after it is written: the body's end, seen on the
+                    // connection's thread, must not end the response while a line is still on its way.
+                    let done = { state.withLock { $0.outstanding -= 1 } }
+                    if alreadyFailed { return done() }
                     switch result {
                     case .success(let ttl):
                         var w = JSONObjectWriter()
@@ -86,10 +88,12 @@ extension ClientAPI {
                         line += Array("}\n".utf8)
                         if needHead { _ = responder.writeHead(status: 200, headers: GatewayHeaders.streaming) }
                         _ = responder.writeBody(line)
+                        done()
                         finishIfDone()
                     case .failure(let error):
                         if needHead { _ = responder.writeHead(status: error.httpStatus, headers: GatewayHeaders.streaming) }
                         _ = responder.writeBody(error.streamChunk)
+                        done()
                         responder.end()
                     }
                 })
