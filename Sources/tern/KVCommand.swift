@@ -9,7 +9,7 @@ import MVCC
 /// `tern kv ...`: an etcdctl-style client over the etcd v3 JSON gateway API.
 enum KVCommand {
     static let help = """
-        usage: tern kv [--endpoints host:port,...] [-w simple|json] <command>
+        usage: tern kv [--endpoints host:port,...] [-w simple|json|table] <command>
           put KEY VALUE [--lease ID] [--prev-kv]
           get KEY [RANGE_END] [--prefix] [--from-key] [--limit N] [--rev R] [--keys-only] [--count-only] [--serializable]
           del KEY [RANGE_END] [--prefix] [--from-key] [--prev-kv]
@@ -35,7 +35,7 @@ enum KVCommand {
             return words.isEmpty ? 2 : 0
         }
         let command = words.removeFirst()
-        let client = Client(endpoints: endpoints(flags), json: flags["w"] == "json")
+        let client = Client(endpoints: endpoints(flags), json: flags["w"] == "json", table: flags["w"] == "table")
         do {
             switch command {
             case "put": return try put(client, words, flags)
@@ -82,6 +82,9 @@ enum KVCommand {
     /// The JSON for a key and its range end from `KEY [RANGE_END] [--prefix|--from-key]`.
     static func keyFields(_ words: [String], _ flags: Console.Flags) -> String? {
         guard let key = words.first else { return nil }
+        if key.isEmpty && (flags.has("prefix") || flags.has("from-key")) {
+            return #""key":"AA==","range_end":"AA==""#  // "" with --prefix or --from-key: every key
+        }
         var json = #""key":"\#(encode(key))""#
         if flags.has("prefix") {
             json += #","range_end":"\#(String(decoding: Base64.encode(prefixEnd(Array(key.utf8))), as: UTF8.self))""#
@@ -133,6 +136,15 @@ enum KVCommand {
         if f.has("serializable") { json += #","serializable":true"# }
         return try c.call("/v3/kv/range", "{" + json + "}") { v in
             if f.has("count-only") { print(v["count"]?.stringValue ?? "0") }
+            if c.table {
+                var t = TextTable(f.has("keys-only") ? ["KEY", "MOD REVISION"] : ["KEY", "VALUE", "MOD REVISION"])
+                for kv in v["kvs"]?.arrayValue ?? [] {
+                    let mod = kv["mod_revision"]?.stringValue ?? ""
+                    t.add(f.has("keys-only") ? [decode(kv["key"]), mod] : [decode(kv["key"]), decode(kv["value"]), mod])
+                }
+                print(t.render())
+                return
+            }
             for kv in v["kvs"]?.arrayValue ?? [] {
                 print(decode(kv["key"]))
                 if !f.has("keys-only") { print(decode(kv["value"])) }
@@ -214,6 +226,16 @@ enum KVCommand {
     static func member(_ c: Client, _ w: [String], _ f: Console.Flags) throws -> Int32 {
         let show: (JSONValue) -> Void = { v in
             if let m = v["member"] { print("Member \(m["ID"]?.stringValue ?? "?") added") }
+            if c.table {
+                var t = TextTable(["ID", "STATUS", "NAME", "PEER ADDRS", "CLIENT ADDRS", "IS LEARNER"])
+                for m in v["members"]?.arrayValue ?? [] {
+                    t.add([m["ID"]?.stringValue ?? "?", "started", m["name"]?.stringValue ?? "",
+                           m["peerURLs"]?.arrayValue?.first?.stringValue ?? "", m["clientURLs"]?.arrayValue?.first?.stringValue ?? "",
+                           String(m["isLearner"] == .bool(true))])
+                }
+                print(t.render())
+                return
+            }
             for m in v["members"]?.arrayValue ?? [] {
                 let learner = m["isLearner"] == .bool(true)
                 print("\(m["ID"]?.stringValue ?? "?"), started, \(m["name"]?.stringValue ?? ""), \(m["peerURLs"]?.arrayValue?.first?.stringValue ?? ""), \(m["clientURLs"]?.arrayValue?.first?.stringValue ?? ""), \(learner)")
@@ -280,17 +302,28 @@ enum KVCommand {
 
     static func status(_ c: Client) -> Int32 {
         var failures: Int32 = 0
+        var table = TextTable(["ENDPOINT", "ID", "LEADER", "RAFT TERM", "RAFT INDEX", "REVISION"])
+        defer { if c.table { print(table.render()) } }
         for endpoint in c.endpoints {
             let http = HTTPClient(address: endpoint, timeoutNanoseconds: 2_000_000_000)
             defer { http.close() }
             guard let r = try? http.request(method: "POST", path: "/v3/maintenance/status", body: Array("{}".utf8)),
                   r.status == 200, let v = try? JSONParser.parse(r.body) else {
-                print("\(endpoint): unreachable")
+                if c.table { table.add(["\(endpoint)", "unreachable", "", "", "", ""]) } else { print("\(endpoint): unreachable") }
                 failures = 1
                 continue
             }
             let me = v["header"]?["member_id"]?.stringValue ?? "?"
             let leader = v["leader"]?.stringValue ?? "none"
+            if c.json {
+                print(String(decoding: r.body, as: UTF8.self))
+                continue
+            }
+            if c.table {
+                table.add(["\(endpoint)", me, leader == me ? "\(leader) (this one)" : leader, v["raftTerm"]?.stringValue ?? "?",
+                           v["raftIndex"]?.stringValue ?? "?", v["header"]?["revision"]?.stringValue ?? "?"])
+                continue
+            }
             print("\(endpoint): member \(me), leader \(leader)\(leader == me ? " (this one)" : ""), term \(v["raftTerm"]?.stringValue ?? "?"), index \(v["raftIndex"]?.stringValue ?? "?"), revision \(v["header"]?["revision"]?.stringValue ?? "?")")
         }
         return failures
@@ -300,6 +333,7 @@ enum KVCommand {
     struct Client {
         var endpoints: [SocketAddress]
         var json: Bool
+        var table: Bool
 
         func connect() throws -> HTTPClient {
             var last: Error?

@@ -41,6 +41,9 @@ final class ProcessCluster {
 
     var names: [String] { config.members.map(\.name) }
 
+    /// Every member's client address, comma separated (for `tern kv --endpoints`).
+    var endpoints: String { config.members.map { "\($0.client)" }.joined(separator: ",") }
+
     /// Starts `tern server --name NAME`, logging to `<dir>/NAME.log`.
     func start(_ name: String, extra: [String] = []) throws {
         var actions = posix_spawn_file_actions_t()
