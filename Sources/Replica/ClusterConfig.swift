@@ -1,4 +1,5 @@
 import Raft
+import Wire
 
 /// A `host:port` address.
 public struct HostPort: Sendable, Equatable, Hashable, CustomStringConvertible {
@@ -19,6 +20,9 @@ public struct HostPort: Sendable, Equatable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(host):\(port)" }
+
+    /// The same address as the networking layer spells it.
+    public var socketAddress: SocketAddress { SocketAddress(host: host, port: port) }
 }
 
 /// One member as `cluster.conf` describes it.

@@ -41,10 +41,10 @@ public final class Member: Sendable {
         }
         var peers: [UInt64: SocketAddress] = [:]
         for m in cluster.members where m.id != member.id {
-            peers[m.id] = SocketAddress(host: m.peer.host, port: m.peer.port)
+            peers[m.id] = m.peer.socketAddress
         }
         var peerConfig = PeerTransportConfiguration(
-            nodeID: member.id, listenAddress: SocketAddress(host: member.peer.host, port: member.peer.port), peers: peers)
+            nodeID: member.id, listenAddress: member.peer.socketAddress, peers: peers)
         peerConfig.clusterID = cluster.clusterID
         let loop = self.loop
         let assemblers = Mutex<[UInt64: PeerSnapshotAssembler]>([:])
@@ -79,7 +79,7 @@ public final class Member: Sendable {
             }
         })
         api = ClientAPI(loop: loop, options: options, metrics: metrics)
-        var http = HTTPServerConfiguration(address: SocketAddress(host: member.client.host, port: member.client.port))
+        var http = HTTPServerConfiguration(address: member.client.socketAddress)
         http.maxBodyBytes = options.maxRequestBytes * 2 + (64 << 10)
         http.streamsRequestBody = ClientAPI.streamsBody
         let api = self.api

@@ -74,7 +74,7 @@ enum KVCommand {
             }
         }
         if Console.readFile("cluster.conf") != nil, let cluster = Console.loadCluster("cluster.conf") {
-            return cluster.members.map { SocketAddress(host: $0.client.host, port: $0.client.port) }
+            return cluster.members.map(\.client.socketAddress)
         }
         return [SocketAddress(host: "127.0.0.1", port: 3379)]
     }

@@ -34,29 +34,11 @@ enum ServerCommand {
             return 1
         }
         // Wait for a stop signal, or for the member to stop on its own (a fatal storage error).
-        let waiter = WaitThread { member.wait(); kill(getpid(), SIGTERM) }
-        _ = waiter
+        _ = try? DedicatedThread(name: "wait") { member.wait(); kill(getpid(), SIGTERM) }
         var received: Int32 = 0
         sigwait(&signals, &received)
         member.log.info("received signal \(received); stopping")
         member.stop()
         return 0
-    }
-}
-
-/// Runs a blocking closure on its own detached thread.
-final class WaitThread: Sendable {
-    init(_ body: @escaping @Sendable () -> Void) {
-        final class Box { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
-        let box = Unmanaged.passRetained(Box(body))
-        var t = pthread_t()
-        if pthread_create(&t, nil, { raw in
-            Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
-            return nil
-        }, box.toOpaque()) == 0 {
-            pthread_detach(t)
-        } else {
-            box.release()
-        }
     }
 }

@@ -102,7 +102,7 @@ enum UpCommand {
     static func waitForLeader(_ cluster: ClusterConfig, seconds: Int) -> String? {
         for _ in 0..<(seconds * 5) {
             for m in cluster.members {
-                let client = HTTPClient(address: SocketAddress(host: m.client.host, port: m.client.port),
+                let client = HTTPClient(address: m.client.socketAddress,
                                         timeoutNanoseconds: 500_000_000)
                 defer { client.close() }
                 guard let r = try? client.request(method: "POST", path: "/v3/maintenance/status", body: Array("{}".utf8)),

@@ -13,7 +13,7 @@ struct BackupRestoreTests {
         try source.startAll()
         let leader = try source.waitForLeader()
         for i in 0..<50 {
-            let (s, _) = try source.post(leader, "/v3/kv/put", #"{"key":"\#(base64("k\(i)"))","value":"\#(base64("v\(i)"))"}"#)
+            let (s, _) = try source.post(leader, "/v3/kv/put", #"{"key":"\#(b64("k\(i)"))","value":"\#(b64("v\(i)"))"}"#)
             #expect(s == 200)
         }
         let (_, before) = try source.post(leader, "/v3/maintenance/hashkv", #"{"revision":"0"}"#)
@@ -29,10 +29,10 @@ struct BackupRestoreTests {
         let (_, after) = try target.post(newLeader, "/v3/maintenance/hashkv", #"{"revision":"0"}"#)
         #expect(after["hash"] != nil)
         #expect(after["hash"] == before["hash"], "restored keyspace hashes like the original")
-        let (s2, r) = try target.post(newLeader, "/v3/kv/range", #"{"key":"\#(base64("k7"))"}"#)
+        let (s2, r) = try target.post(newLeader, "/v3/kv/range", #"{"key":"\#(b64("k7"))"}"#)
         #expect(s2 == 200)
         #expect(r["kvs"] != nil)
-        let (s3, _) = try target.post(newLeader, "/v3/kv/put", #"{"key":"\#(base64("new"))","value":"\#(base64("x"))"}"#)
+        let (s3, _) = try target.post(newLeader, "/v3/kv/put", #"{"key":"\#(b64("new"))","value":"\#(b64("x"))"}"#)
         #expect(s3 == 200, "the restored cluster takes writes")
     }
 }

@@ -9,7 +9,7 @@ struct KillLeaderTests {
     /// Puts `key=value` somewhere in the cluster, trying members until one acknowledges.
     func put(_ cluster: ProcessCluster, _ key: String, _ value: String) -> Bool {
         for name in cluster.pids.keys.sorted() {
-            if let (s, _) = try? cluster.post(name, "/v3/kv/put", #"{"key":"\#(base64(key))","value":"\#(base64(value))"}"#), s == 200 {
+            if let (s, _) = try? cluster.post(name, "/v3/kv/put", #"{"key":"\#(b64(key))","value":"\#(b64(value))"}"#), s == 200 {
                 return true
             }
         }

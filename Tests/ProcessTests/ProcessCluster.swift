@@ -33,7 +33,7 @@ final class ProcessCluster {
             text += "[member n\(i)]\nclient = 127.0.0.1:\(freePort())\npeer = 127.0.0.1:\(freePort())\napi = 127.0.0.1:\(freePort())\n"
         }
         configPath = directory + "/cluster.conf"
-        guard let f = fopen(configPath, "w") else { throw ProcessTestError("cannot write \(configPath)") }
+        guard let f = fopen(configPath, "w") else { throw TestFailure("cannot write \(configPath)") }
         fputs(text, f)
         fclose(f)
         config = try ClusterConfig.parse(text, baseDirectory: directory)
@@ -57,7 +57,7 @@ final class ProcessCluster {
         defer { for p in argv { free(p) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, Self.ternPath, &actions, nil, argv, environ)
-        guard rc == 0 else { throw ProcessTestError("cannot start \(Self.ternPath): \(rc)") }
+        guard rc == 0 else { throw TestFailure("cannot start \(Self.ternPath): \(rc)") }
         pids[name] = pid
     }
 
@@ -76,7 +76,7 @@ final class ProcessCluster {
 
     func post(_ name: String, _ path: String, _ json: String, timeoutSeconds: Double = 3) throws -> (Int, JSONValue) {
         let m = try config.member(named: name)
-        let c = HTTPClient(address: SocketAddress(host: m.client.host, port: m.client.port),
+        let c = HTTPClient(address: m.client.socketAddress,
                            timeoutNanoseconds: UInt64(timeoutSeconds * 1e9))
         defer { c.close() }
         let r = try c.request(method: "POST", path: path, body: Array(json.utf8))
@@ -97,7 +97,7 @@ final class ProcessCluster {
             }
             usleep(100_000)
         }
-        throw ProcessTestError("no leader within \(seconds) s; logs in \(directory)")
+        throw TestFailure("no leader within \(seconds) s; logs in \(directory)")
     }
 
     func shutdown() {
@@ -105,9 +105,3 @@ final class ProcessCluster {
         if directory.hasPrefix("/tmp/tern-proc-") { _ = system("rm -rf '\(directory)'") }
     }
 }
-
-/// Failures of the process harness.
-typealias ProcessTestError = TestFailure
-
-/// Base64 for request bodies (the name these tests use).
-func base64(_ s: String) -> String { b64(s) }

@@ -50,8 +50,7 @@ final class TestCluster {
     }
 
     func client(_ name: String) throws -> HTTPClient {
-        let m = try config.member(named: name)
-        return HTTPClient(address: SocketAddress(host: m.client.host, port: m.client.port), timeoutNanoseconds: 5_000_000_000)
+        HTTPClientFactory.client(try config.member(named: name).client)
     }
 
     /// POSTs JSON to a member and returns (status, parsed body).
@@ -65,8 +64,8 @@ final class TestCluster {
 
     /// Waits until some member reports a leader; returns the leader's name.
     func waitForLeader(timeoutSeconds: Double = 10) throws -> String {
-        let deadline = now() + timeoutSeconds
-        while now() < deadline {
+        let deadline = monotonicSeconds() + timeoutSeconds
+        while monotonicSeconds() < deadline {
             for name in members.keys.sorted() {
                 if let (status, body) = try? post(name, "/v3/maintenance/status", "{}"), status == 200,
                    case .string(let leaderID)? = body["leader"],
@@ -85,12 +84,9 @@ final class TestCluster {
     }
 }
 
-/// Seconds on the monotonic clock (the name older tests use).
-func now() -> Double { monotonicSeconds() }
-
 /// HTTP clients for member addresses.
 enum HTTPClientFactory {
     static func client(_ hp: HostPort) -> HTTPClient {
-        HTTPClient(address: SocketAddress(host: hp.host, port: hp.port), timeoutNanoseconds: 5_000_000_000)
+        HTTPClient(address: hp.socketAddress, timeoutNanoseconds: 5_000_000_000)
     }
 }

@@ -3,8 +3,9 @@ import Dispatch
 import Glibc
 #endif
 
-/// A POSIX thread that runs one closure (the Raft loop), outside Swift concurrency's pool.
-final class DedicatedThread: Sendable {
+/// A POSIX thread that runs one blocking closure (the Raft loop, a snapshot stream, a waiter),
+/// outside Swift concurrency's pool.
+public final class DedicatedThread: Sendable {
     private final class Box {
         let body: @Sendable () -> Void
         let done: DispatchGroup
@@ -16,7 +17,7 @@ final class DedicatedThread: Sendable {
 
     private let done = DispatchGroup()
 
-    init(name: String, _ body: @escaping @Sendable () -> Void) throws(ReplicaError) {
+    public init(name: String, _ body: @escaping @Sendable () -> Void) throws(ReplicaError) {
         done.enter()
         let box = Unmanaged.passRetained(Box(body, done))
         var t = pthread_t()
@@ -35,5 +36,5 @@ final class DedicatedThread: Sendable {
     }
 
     /// Waits for the closure to return; callable any number of times, from any thread.
-    func join() { done.wait() }
+    public func join() { done.wait() }
 }

@@ -46,7 +46,7 @@ extension RaftLoop {
     /// Makes sure the transport can reach `m` (called as soon as a membership entry is seen).
     func ensurePeer(_ m: MemberConfig) {
         guard m.id != member.id, let transport else { return }
-        transport.addPeer(m.id, address: SocketAddress(host: m.peer.host, port: m.peer.port))
+        transport.addPeer(m.id, address: m.peer.socketAddress)
     }
 
     /// Membership entries appended to our log: learn new members' addresses at once (a leader must

@@ -291,15 +291,10 @@ final class RaftLoop: @unchecked Sendable {
 
     private func onTick(now t: UInt64) {
         // Requests whose outcome we cannot learn in time: the client hears "timed out" (unknown outcome).
-        let expired = pendingWrites.filter { $0.value.deadline <= t }.map(\.key).sorted()
-        for seq in expired {
-            pendingWrites.removeValue(forKey: seq)?.completion(.failure(.timedOut), headerContext)
-        }
+        for p in Self.takeExpired(&pendingWrites, now: t, \.deadline) { p.completion(.failure(.timedOut), headerContext) }
         reads.expire(now: t, header: headerContext)
-        let lost = keepAlives.filter { $0.value.deadline <= t }.map(\.key).sorted()
-        for seq in lost { keepAlives.removeValue(forKey: seq)?.completion(.failure(.timedOut), headerContext) }
-        let stale = pendingMemberChanges.filter { $0.value.deadline <= t }.map(\.key).sorted()
-        for seq in stale { pendingMemberChanges.removeValue(forKey: seq)?.completion(.failure(.timedOut), headerContext) }
+        for p in Self.takeExpired(&keepAlives, now: t, \.deadline) { p.completion(.failure(.timedOut), headerContext) }
+        for p in Self.takeExpired(&pendingMemberChanges, now: t, \.deadline) { p.completion(.failure(.timedOut), headerContext) }
         expireLeases(now: t)
         tickWatchProgress()
     }
@@ -314,6 +309,13 @@ final class RaftLoop: @unchecked Sendable {
         guard let target = candidates.max(by: { (node.matchIndex(of: $0) ?? 0, $1) < (node.matchIndex(of: $1) ?? 0, $0) }) else { return }
         log.info("stopping: handing leadership to \(String(target, radix: 16))")
         node.transferLeadership(to: target)
+    }
+
+    /// Removes and returns, in sequence order, the pending requests whose deadline has passed.
+    private static func takeExpired<Pending>(_ table: inout [UInt64: Pending], now t: UInt64,
+                                             _ deadline: KeyPath<Pending, UInt64>) -> [Pending] {
+        let expired = table.filter { $0.value[keyPath: deadline] <= t }.map(\.key).sorted()
+        return expired.compactMap { table.removeValue(forKey: $0) }
     }
 
     private func shutdown() {

@@ -47,11 +47,7 @@ extension ClientAPI {
                 respondError(responder, error)
             case .success(let view):
                 var w = JSONObjectWriter()
-                var header = JSONObjectWriter()
-                header.int64String("cluster_id", context.clusterID)
-                header.int64String("member_id", context.memberID)
-                header.int64String("raft_term", context.raftTerm)
-                w.raw("header", header.finish())
+                w.raw("header", GatewayEncoder.headerWithoutRevision(context))
                 if let added = view.added { w.raw("member", memberJSON(added, learner: view.learners.contains(added.id))) }
                 w.arrayIfSet("members", view.members.map { memberJSON($0, learner: view.learners.contains($0.id)) })
                 respond(responder, 200, w.finish())

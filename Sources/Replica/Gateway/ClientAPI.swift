@@ -270,12 +270,8 @@ final class ClientAPI: Sendable {
 
     private func memberList(_ responder: HTTPResponder) {
         query(responder) { [self] view in
-            var header = JSONObjectWriter()
-            header.int64String("cluster_id", view.header.clusterID)
-            header.int64String("member_id", view.header.memberID)
-            header.int64String("raft_term", view.header.raftTerm)
             var w = JSONObjectWriter()
-            w.raw("header", header.finish())
+            w.raw("header", GatewayEncoder.headerWithoutRevision(view.header))
             w.arrayIfSet("members", view.membership.members.map { memberJSON($0, learner: view.membership.learners.contains($0.id)) })
             return w.finish()
         }

@@ -10,6 +10,15 @@ enum GatewayEncoder {
         return out
     }
 
+    /// The header of the member API's answers: cluster, member and term, no revision (as etcd).
+    static func headerWithoutRevision(_ context: HeaderContext) -> [UInt8] {
+        var header = JSONObjectWriter()
+        header.int64String("cluster_id", context.clusterID)
+        header.int64String("member_id", context.memberID)
+        header.int64String("raft_term", context.raftTerm)
+        return header.finish()
+    }
+
     /// A header with only a revision (responses nested in a txn).
     static func innerHeader(_ revision: Int64) -> [UInt8] {
         var out: [UInt8] = []
