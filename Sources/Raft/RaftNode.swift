@@ -117,13 +117,8 @@ public struct RaftNode: Sendable {
     }
 
     /// Proposes a membership change (one at a time; see ``ConfChange``).
+    /// On the leader the change is validated (``proposeEntries`` does it); a follower forwards it.
     public mutating func proposeConfChange(_ change: ConfChange) throws(ProposalError) {
-        guard role == .leader else {
-            guard leader != noNode else { throw .noLeader }
-            try proposeEntries([Entry(term: 0, index: 0, kind: .confChange, data: ConfChange.encode([change]))])
-            return
-        }
-        try validateConfChange(change)
         try proposeEntries([Entry(term: 0, index: 0, kind: .confChange, data: ConfChange.encode([change]))])
     }
 
