@@ -25,6 +25,16 @@ let package = Package(
         .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire", "JSON"], path: "Sources/Replica"),
         .target(name: "Checker", path: "Sources/Checker"),
 
+        // The orchestration layer: clients of the store (see docs/architecture.md).
+        // The store's client interface (a protocol) and its HTTP implementation.
+        .target(name: "KVClient", dependencies: ["Wire", "JSON"], path: "Sources/KVClient"),
+        // Kubernetes-shaped API types, codecs, validation, selectors and the typed object store.
+        .target(name: "Objects", dependencies: ["JSON", "KVClient"], path: "Sources/Objects"),
+        // A YAML reader (and writer) for manifests, over JSON values.
+        .target(name: "YAML", dependencies: ["JSON"], path: "Sources/YAML"),
+        // JSON patch, merge patch and strategic merge patch over JSON values.
+        .target(name: "Patch", dependencies: ["JSON"], path: "Sources/Patch"),
+
         // The one binary.
         .executableTarget(name: "tern", dependencies: ["Replica", "Wire", "JSON", "MVCC"], path: "Sources/tern"),
 
@@ -41,6 +51,13 @@ let package = Package(
         // Starts real `tern` processes (the dependency makes `swift test` build the executable).
         .testTarget(name: "ProcessTests", dependencies: ["tern", "Wire", "JSON", "Replica", "TestSupport"], path: "Tests/ProcessTests",
                     exclude: ["etcd3gw_check.py"]),
+
+        .testTarget(name: "KVClientTests", dependencies: ["KVClient", "Replica", "TestSupport"], path: "Tests/KVClientTests"),
+        .testTarget(name: "ObjectsTests", dependencies: ["Objects", "YAML", "JSON"], path: "Tests/ObjectsTests"),
+        // The typed store, watch cache and informer against in-process members.
+        .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "Replica", "TestSupport"], path: "Tests/ObjectStoreTests"),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests"),
+        .testTarget(name: "PatchTests", dependencies: ["Patch", "JSON"], path: "Tests/PatchTests"),
 
         // Benchmarks: release-build executables that print their figures.
         .executableTarget(name: "raft-bench", dependencies: ["Raft"], path: "Benchmarks/RaftBench"),

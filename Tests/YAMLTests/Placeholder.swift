@@ -1,0 +1,4 @@
+import Testing
+
+// Placeholder: delete once this target has real tests.
+@Test func placeholder() { #expect(Bool(true)) }
