@@ -35,6 +35,9 @@ let package = Package(
         // JSON patch, merge patch and strategic merge patch over JSON values.
         .target(name: "Patch", dependencies: ["JSON"], path: "Sources/Patch"),
 
+        // The Kubernetes REST API over the typed object store.
+        .target(name: "APIServer", dependencies: ["Objects", "KVClient", "Patch", "YAML", "JSON", "Wire"], path: "Sources/APIServer"),
+
         // The one binary.
         .executableTarget(name: "tern", dependencies: ["Replica", "Wire", "JSON", "MVCC"], path: "Sources/tern"),
 
@@ -57,6 +60,7 @@ let package = Package(
         // The typed store, watch cache and informer against in-process members.
         .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "Replica", "TestSupport"], path: "Tests/ObjectStoreTests"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests"),
+        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Objects", "JSON"], path: "Tests/APIServerTests"),
         .testTarget(name: "PatchTests", dependencies: ["Patch", "JSON"], path: "Tests/PatchTests"),
 
         // Benchmarks: release-build executables that print their figures.
