@@ -19,7 +19,7 @@ let package = Package(
         // CRC-32C (slicing-by-16), shared by the WAL's records and MVCC's snapshots and hashes.
         .target(name: "Checksum", path: "Sources/Checksum"),
         .target(name: "WAL", dependencies: ["Raft", "Checksum"], path: "Sources/WAL"),
-        .target(name: "MVCC", dependencies: ["Checksum"], path: "Sources/MVCC"),
+        .target(name: "MVCC", dependencies: ["Checksum", "JSON"], path: "Sources/MVCC"),
         .target(name: "JSON", path: "Sources/JSON"),
         .target(name: "Wire", dependencies: ["CSystem"], path: "Sources/Wire"),
         .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire", "JSON"], path: "Sources/Replica"),
@@ -44,12 +44,12 @@ let package = Package(
         // Tests, one target per module.
         .testTarget(name: "RaftTests", dependencies: ["Raft", "WAL"], path: "Tests/RaftTests"),
         .testTarget(name: "WALTests", dependencies: ["WAL", "Raft", "Checksum"], path: "Tests/WALTests"),
-        .testTarget(name: "MVCCTests", dependencies: ["MVCC", "Raft", "Checksum"], path: "Tests/MVCCTests"),
+        .testTarget(name: "MVCCTests", dependencies: ["MVCC", "Raft", "Checksum", "JSON"], path: "Tests/MVCCTests"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "CSystem", "Raft"], path: "Tests/WireTests"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "Raft"], path: "Tests/CheckerTests"),
         // Helpers shared by the test targets that start members and processes.
-        .target(name: "TestSupport", dependencies: ["MVCC"], path: "Tests/Support"),
+        .target(name: "TestSupport", dependencies: ["MVCC", "JSON"], path: "Tests/Support"),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Raft", "TestSupport"], path: "Tests/ReplicaTests"),
         // Starts real `tern` processes (the dependency makes `swift test` build the executable).
         .testTarget(name: "ProcessTests", dependencies: ["tern", "Wire", "JSON", "Replica", "TestSupport"], path: "Tests/ProcessTests",
