@@ -25,7 +25,7 @@ extension KubernetesAPI {
             do {
                 switch (method, collection, target.subresource) {
                 case ("GET", true, _):
-                    let page = try await handler.list(namespace: target.namespace, options: Self.listOptions(query))
+                    let page = try await handler.list(namespace: target.namespace, options: Self.listParameters(query))
                     answerList(responder, kind: kind, page: page, table: table)
                 case ("GET", false, ""), ("GET", false, "status"):
                     let object = try await handler.get(namespace: target.namespace, name: target.name)
@@ -33,7 +33,7 @@ extension KubernetesAPI {
                 case ("POST", true, _):
                     var body = try decodeBody(request)
                     if kind.namespaced { try Self.checkNamespace(of: &body, matches: target.namespace) }
-                    let created = try await handler.create(namespace: target.namespace, body: body, options: Self.writeOptions(query))
+                    let created = try await handler.create(namespace: target.namespace, body: body, options: Self.writeParameters(query))
                     answerObject(responder, kind: kind, object: created, status: 201)
                 case ("PUT", false, "") , ("PUT", false, "status"):
                     var body = try decodeBody(request)
@@ -42,14 +42,14 @@ extension KubernetesAPI {
                         throw APIStatus.badRequest("the name of the object (\(body.at("metadata", "name")?.text ?? "")) does not match the name on the URL (\(target.name))")
                     }
                     let updated = try await handler.update(namespace: target.namespace, name: target.name, subresource: target.subresource,
-                                                           body: body, options: Self.writeOptions(query))
+                                                           body: body, options: Self.writeParameters(query))
                     answerObject(responder, kind: kind, object: updated, status: updated.created ? 201 : 200)
                 case ("PATCH", false, "") , ("PATCH", false, "status"):
                     let contentType = Self.mediaType(request.head.headers["Content-Type"])
                     guard let type = PatchType(rawValue: contentType) else {
                         throw APIStatus.unsupportedMediaType(contentType, accepted: PatchType.allCases.map(\.rawValue))
                     }
-                    var options = Self.writeOptions(query)
+                    var options = Self.writeParameters(query)
                     options.force = query.flag("force")
                     if type == .apply && options.fieldManager.isEmpty {
                         throw APIStatus(code: 422, reason: "Invalid", message: "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")
@@ -59,11 +59,11 @@ extension KubernetesAPI {
                     answerObject(responder, kind: kind, object: patched, status: patched.created ? 201 : 200)
                 case ("DELETE", false, ""):
                     let deleted = try await handler.delete(namespace: target.namespace, name: target.name,
-                                                           options: try Self.deleteOptions(query, body: request.body))
+                                                           options: try Self.deleteParameters(query, body: request.body))
                     answerObject(responder, kind: kind, object: deleted)
                 case ("DELETE", true, _):
-                    let page = try await handler.deleteCollection(namespace: target.namespace, list: Self.listOptions(query),
-                                                                  options: try Self.deleteOptions(query, body: request.body))
+                    let page = try await handler.deleteCollection(namespace: target.namespace, list: Self.listParameters(query),
+                                                                  options: try Self.deleteParameters(query, body: request.body))
                     answerList(responder, kind: kind, page: page, table: false)
                 case (_, false, let sub) where !sub.isEmpty && sub != "status":
                     let answer = try await handler.subresource(namespace: target.namespace, name: target.name, subresource: sub,

@@ -13,7 +13,7 @@ extension KubernetesAPI {
 
     /// `GET <collection>?watch=true`: newline-terminated JSON events over a chunked 200 answer.
     func serveWatch(_ handler: any ResourceHandler, target: ResourcePath, query: QueryParameters, request: HTTPServerRequest) {
-        let options = Self.watchOptions(query)
+        let options = Self.watchParameters(query)
         let responder = request.responder
         let kind = handler.served.kind
         let table = TableDocument.isRequested(accept: request.head.headers["Accept"])

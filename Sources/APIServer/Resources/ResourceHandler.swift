@@ -12,7 +12,7 @@ public enum FieldValidation: String, Sendable {
 }
 
 /// Options of a create, update or patch.
-public struct WriteOptions: Equatable, Sendable {
+public struct WriteParameters: Equatable, Sendable {
     public var fieldManager: String = ""
     public var fieldValidation: FieldValidation = .ignore
     /// `dryRun=All`: validate and answer as if written, without writing.
@@ -24,7 +24,7 @@ public struct WriteOptions: Equatable, Sendable {
 }
 
 /// Options of a list (`GET` on a collection).
-public struct ListOptions: Equatable, Sendable {
+public struct ListParameters: Equatable, Sendable {
     public var labelSelector: String = ""
     public var fieldSelector: String = ""
     public var limit: Int64 = 0
@@ -38,7 +38,7 @@ public struct ListOptions: Equatable, Sendable {
 }
 
 /// Options of a watch (`GET ...?watch=true`).
-public struct WatchOptions: Equatable, Sendable {
+public struct WatchParameters: Equatable, Sendable {
     public var labelSelector: String = ""
     public var fieldSelector: String = ""
     /// "" or "0": synthetic ADDED events for existing objects first, then changes; N: changes after N.
@@ -50,8 +50,8 @@ public struct WatchOptions: Equatable, Sendable {
     public init() {}
 }
 
-/// Options of a delete (the `DeleteOptions` body and query).
-public struct DeleteOptions: Equatable, Sendable {
+/// Options of a delete (the `DeleteParameters` body and query).
+public struct DeleteParameters: Equatable, Sendable {
     /// `Background` (default), `Foreground` or `Orphan`.
     public var propagationPolicy: String = ""
     public var gracePeriodSeconds: Int64?
@@ -122,18 +122,18 @@ public protocol ResourceHandler: Sendable {
     var served: ServedResource { get }
 
     func get(namespace: String, name: String) async throws(APIStatus) -> ObjectBytes
-    func list(namespace: String, options: ListOptions) async throws(APIStatus) -> ListPage
-    func create(namespace: String, body: JSONValue, options: WriteOptions) async throws(APIStatus) -> ObjectBytes
+    func list(namespace: String, options: ListParameters) async throws(APIStatus) -> ListPage
+    func create(namespace: String, body: JSONValue, options: WriteParameters) async throws(APIStatus) -> ObjectBytes
     /// PUT of the object (`subresource` "") or of its `status`.
-    func update(namespace: String, name: String, subresource: String, body: JSONValue, options: WriteOptions) async throws(APIStatus) -> ObjectBytes
-    func patch(namespace: String, name: String, subresource: String, type: PatchType, body: [UInt8], options: WriteOptions) async throws(APIStatus) -> ObjectBytes
+    func update(namespace: String, name: String, subresource: String, body: JSONValue, options: WriteParameters) async throws(APIStatus) -> ObjectBytes
+    func patch(namespace: String, name: String, subresource: String, type: PatchType, body: [UInt8], options: WriteParameters) async throws(APIStatus) -> ObjectBytes
     /// Deletes (or, with finalizers or a grace period, marks for deletion); answers the object's last state.
-    func delete(namespace: String, name: String, options: DeleteOptions) async throws(APIStatus) -> ObjectBytes
+    func delete(namespace: String, name: String, options: DeleteParameters) async throws(APIStatus) -> ObjectBytes
     /// Deletes every object of a list query; answers the deleted objects.
-    func deleteCollection(namespace: String, list: ListOptions, options: DeleteOptions) async throws(APIStatus) -> ListPage
+    func deleteCollection(namespace: String, list: ListParameters, options: DeleteParameters) async throws(APIStatus) -> ListPage
     /// Starts a watch; `sink` is called in order on a thread the implementation owns and returns
     /// false when the consumer is gone (the stream then stops).
-    func watch(namespace: String, options: WatchOptions, sink: @escaping @Sendable (WatchStreamEvent) -> Bool) throws(APIStatus) -> any WatchStreamHandle
+    func watch(namespace: String, options: WatchParameters, sink: @escaping @Sendable (WatchStreamEvent) -> Bool) throws(APIStatus) -> any WatchStreamHandle
     /// Other subresources (`scale` GET/PUT/PATCH, `binding` POST, `log` GET), or 404.
     func subresource(namespace: String, name: String, subresource: String, method: String, body: [UInt8], query: QueryParameters) async throws(APIStatus) -> ObjectBytes
 }

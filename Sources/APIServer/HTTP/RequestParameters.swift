@@ -1,8 +1,8 @@
 import JSON
 
 extension KubernetesAPI {
-    static func listOptions(_ q: QueryParameters) -> ListOptions {
-        var o = ListOptions()
+    static func listParameters(_ q: QueryParameters) -> ListParameters {
+        var o = ListParameters()
         o.labelSelector = q["labelSelector"] ?? ""
         o.fieldSelector = q["fieldSelector"] ?? ""
         o.limit = max(0, Int64(q["limit"] ?? "") ?? 0)
@@ -12,8 +12,8 @@ extension KubernetesAPI {
         return o
     }
 
-    static func watchOptions(_ q: QueryParameters) -> WatchOptions {
-        var o = WatchOptions()
+    static func watchParameters(_ q: QueryParameters) -> WatchParameters {
+        var o = WatchParameters()
         o.labelSelector = q["labelSelector"] ?? ""
         o.fieldSelector = q["fieldSelector"] ?? ""
         o.resourceVersion = q["resourceVersion"] ?? ""
@@ -22,24 +22,24 @@ extension KubernetesAPI {
         return o
     }
 
-    static func writeOptions(_ q: QueryParameters) -> WriteOptions {
-        var o = WriteOptions()
+    static func writeParameters(_ q: QueryParameters) -> WriteParameters {
+        var o = WriteParameters()
         o.fieldManager = q["fieldManager"] ?? ""
         o.fieldValidation = FieldValidation(rawValue: q["fieldValidation"] ?? "") ?? .ignore
         o.dryRun = q["dryRun"] == "All"
         return o
     }
 
-    /// Delete options from the query and from a `DeleteOptions` body (kubectl sends
+    /// Delete options from the query and from a `DeleteParameters` body (kubectl sends
     /// `{"propagationPolicy":"Background"}`; the Python client sends nothing).
-    static func deleteOptions(_ q: QueryParameters, body: [UInt8]) throws(APIStatus) -> DeleteOptions {
-        var o = DeleteOptions()
+    static func deleteParameters(_ q: QueryParameters, body: [UInt8]) throws(APIStatus) -> DeleteParameters {
+        var o = DeleteParameters()
         o.propagationPolicy = q["propagationPolicy"] ?? ""
         o.gracePeriodSeconds = q["gracePeriodSeconds"].flatMap { Int64($0) }
         o.dryRun = q["dryRun"] == "All"
         if body.contains(where: { $0 != 0x20 && $0 != 0x0a && $0 != 0x0d && $0 != 0x09 }) {
             let value: JSONValue
-            do { value = try JSONParser.parse(body) } catch { throw APIStatus.badRequest("the DeleteOptions body is not valid JSON: \(error)") }
+            do { value = try JSONParser.parse(body) } catch { throw APIStatus.badRequest("the DeleteParameters body is not valid JSON: \(error)") }
             if let p = value["propagationPolicy"]?.text { o.propagationPolicy = p }
             if let g = value["gracePeriodSeconds"]?.int { o.gracePeriodSeconds = g }
             if let uid = value.at("preconditions", "uid")?.text { o.preconditionUID = uid }
