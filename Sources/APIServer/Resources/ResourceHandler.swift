@@ -50,7 +50,7 @@ public struct WatchParameters: Equatable, Sendable {
     public init() {}
 }
 
-/// Options of a delete (the `DeleteParameters` body and query).
+/// Options of a delete (the `DeleteOptions` body and query).
 public struct DeleteParameters: Equatable, Sendable {
     /// `Background` (default), `Foreground` or `Orphan`.
     public var propagationPolicy: String = ""
