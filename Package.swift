@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "MVCC", dependencies: ["Checksum", "JSON"], path: "Sources/MVCC"),
         .target(name: "JSON", path: "Sources/JSON"),
         .target(name: "Wire", dependencies: ["CSystem"], path: "Sources/Wire"),
-        .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire", "JSON"], path: "Sources/Replica"),
+        .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire", "JSON", "KVClient"], path: "Sources/Replica"),
         .target(name: "Checker", path: "Sources/Checker"),
 
         // The orchestration layer: clients of the store (see docs/architecture.md).
