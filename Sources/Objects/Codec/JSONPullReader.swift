@@ -1,0 +1,443 @@
+import JSON
+
+/// The JSON type of the next value under a ``JSONPullReader``'s cursor.
+public enum JSONToken: Equatable, Sendable {
+    case objectStart, arrayStart, string, number, bool, null
+
+    /// The name used in `wrongType` errors.
+    var name: String {
+        switch self {
+        case .objectStart: return "object"
+        case .arrayStart: return "array"
+        case .string: return "string"
+        case .number: return "number"
+        case .bool: return "bool"
+        case .null: return "null"
+        }
+    }
+}
+
+/// A cursor over JSON bytes that decodes one value at a time without building a tree: typed reads
+/// of strings, integers and booleans, iteration over object members and array elements, skipping,
+/// and capture of a value as ``JSONValue`` (for members a type does not model).
+///
+/// Like Go's `encoding/json`, a `null` read as a non-optional scalar leaves the zero value, and a
+/// `null` object or array has no members. Errors thrown inside `readObject`/`readArray` bodies are
+/// prefixed with the member name or index as they unwind, so they name the field's full path at
+/// no cost on the success path. Nesting is limited to ``JSONParser/maxDepth``.
+public struct JSONPullReader {
+    @usableFromInline let bytes: [UInt8]
+    /// The offset of the next unread byte.
+    public private(set) var offset: Int = 0
+    private var depth = 0
+
+    /// A reader positioned at the start of `bytes`.
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    // MARK: Low level
+
+    @inline(__always)
+    private mutating func skipWhitespace() {
+        while offset < bytes.count {
+            let c = bytes[offset]
+            guard c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09 else { return }
+            offset += 1
+        }
+    }
+
+    private func unexpected(_ context: String) -> ObjectCodecError {
+        if offset >= bytes.count { return .malformed(.unexpectedEnd) }
+        return .malformed(.invalidCharacter(bytes[offset], context: context, offset: offset))
+    }
+
+    /// The type of the next value (skipping whitespace); throws on end of input or a byte that
+    /// cannot start a value.
+    public mutating func peek() throws(ObjectCodecError) -> JSONToken {
+        skipWhitespace()
+        guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
+        switch bytes[offset] {
+        case UInt8(ascii: "{"): return .objectStart
+        case UInt8(ascii: "["): return .arrayStart
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        default: throw unexpected("looking for beginning of value")
+        }
+    }
+
+    /// Consumes a `null` if one is next; returns whether it did.
+    public mutating func readNullIfPresent() throws(ObjectCodecError) -> Bool {
+        guard try peek() == .null else { return false }
+        try literal("null")
+        return true
+    }
+
+    private mutating func literal(_ word: StaticString) throws(ObjectCodecError) {
+        let count = word.utf8CodeUnitCount
+        let start = word.utf8Start
+        for k in 0..<count {
+            guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
+            guard bytes[offset] == start[k] else { throw unexpected("in literal \(word)") }
+            offset += 1
+        }
+    }
+
+    private func wrongType(_ expected: String, _ found: JSONToken) -> ObjectCodecError {
+        .wrongType(path: "", expected: expected, found: found.name)
+    }
+
+    /// After the top-level value: only whitespace may remain.
+    public mutating func expectEnd() throws(ObjectCodecError) {
+        skipWhitespace()
+        if offset < bytes.count { throw unexpected("after top-level value") }
+    }
+
+    // MARK: Scalars
+
+    /// A string; `null` reads as "".
+    public mutating func readString() throws(ObjectCodecError) -> String {
+        try readOptionalString() ?? ""
+    }
+
+    /// A string, or nil for `null`.
+    public mutating func readOptionalString() throws(ObjectCodecError) -> String? {
+        let token = try peek()
+        if token == .null { try literal("null"); return nil }
+        guard token == .string else { throw wrongType("string", token) }
+        return try scanString()
+    }
+
+    /// A boolean; `null` reads as false.
+    public mutating func readBool() throws(ObjectCodecError) -> Bool {
+        try readOptionalBool() ?? false
+    }
+
+    /// A boolean, or nil for `null`.
+    public mutating func readOptionalBool() throws(ObjectCodecError) -> Bool? {
+        let token = try peek()
+        switch token {
+        case .null: try literal("null"); return nil
+        case .bool:
+            if bytes[offset] == UInt8(ascii: "t") { try literal("true"); return true }
+            try literal("false")
+            return false
+        default: throw wrongType("boolean", token)
+        }
+    }
+
+    /// An int32; `null` reads as 0. Floats and out-of-range numbers are `invalidValue`.
+    public mutating func readInt32() throws(ObjectCodecError) -> Int32 {
+        try readOptionalInt32() ?? 0
+    }
+
+    /// An int32, or nil for `null`.
+    public mutating func readOptionalInt32() throws(ObjectCodecError) -> Int32? {
+        guard let wide = try readInteger(bits: "int32") else { return nil }
+        guard let narrow = Int32(exactly: wide) else {
+            throw .invalidValue(path: "", reason: "value \(wide) out of range for int32")
+        }
+        return narrow
+    }
+
+    /// An int64; `null` reads as 0.
+    public mutating func readInt64() throws(ObjectCodecError) -> Int64 {
+        try readOptionalInt64() ?? 0
+    }
+
+    /// An int64, or nil for `null`.
+    public mutating func readOptionalInt64() throws(ObjectCodecError) -> Int64? {
+        try readInteger(bits: "int64")
+    }
+
+    private mutating func readInteger(bits: String) throws(ObjectCodecError) -> Int64? {
+        let token = try peek()
+        if token == .null { try literal("null"); return nil }
+        guard token == .number else { throw wrongType("integer", token) }
+        let start = offset
+        let text = try scanNumber()
+        var negative = false
+        var k = start
+        if bytes[k] == UInt8(ascii: "-") { negative = true; k += 1 }
+        var magnitude: UInt64 = 0
+        var overflow = false
+        while k < offset {
+            let c = bytes[k]
+            guard c >= 0x30, c <= 0x39 else {
+                throw .invalidValue(path: "", reason: "cannot use number \(text) as \(bits): not an integer")
+            }
+            let (m1, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (m2, o2) = m1.addingReportingOverflow(UInt64(c - 0x30))
+            overflow = overflow || o1 || o2
+            magnitude = m2
+            k += 1
+        }
+        let limit: UInt64 = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
+        guard !overflow, magnitude <= limit else {
+            throw .invalidValue(path: "", reason: "value \(text) out of range for \(bits)")
+        }
+        if negative { return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude) }
+        return Int64(magnitude)
+    }
+
+    /// A number's text as written (validated against the JSON grammar).
+    public mutating func readNumberText() throws(ObjectCodecError) -> String {
+        let token = try peek()
+        guard token == .number else { throw wrongType("number", token) }
+        return try scanNumber()
+    }
+
+    // MARK: Containers
+
+    /// Iterates the members of an object, calling `body` with each key; `body` must consume the
+    /// value (read or skip it). `null` has no members. Errors from `body` get the key prefixed.
+    @inline(__always)
+    public mutating func readObject(
+        _ body: (inout JSONPullReader, String) throws(ObjectCodecError) -> Void
+    ) throws(ObjectCodecError) {
+        let token = try peek()
+        if token == .null { try literal("null"); return }
+        guard token == .objectStart else { throw wrongType("object", token) }
+        try enter()
+        offset += 1
+        skipWhitespace()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
+            offset += 1
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
+            guard bytes[offset] == UInt8(ascii: "\"") else { throw unexpected("looking for beginning of object key string") }
+            let key = try scanString()
+            skipWhitespace()
+            guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
+            guard bytes[offset] == UInt8(ascii: ":") else { throw unexpected("after object key") }
+            offset += 1
+            do {
+                try body(&self, key)
+            } catch {
+                throw error.prefixed(member: key)
+            }
+            skipWhitespace()
+            guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
+            if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
+            if bytes[offset] == UInt8(ascii: "}") { offset += 1; depth -= 1; return }
+            throw unexpected("after object key:value pair")
+        }
+    }
+
+    /// Iterates the elements of an array, calling `body` with each index; `body` must consume the
+    /// element. `null` has no elements. Errors from `body` get `[index]` prefixed.
+    @inline(__always)
+    public mutating func readArray(
+        _ body: (inout JSONPullReader, Int) throws(ObjectCodecError) -> Void
+    ) throws(ObjectCodecError) {
+        let token = try peek()
+        if token == .null { try literal("null"); return }
+        guard token == .arrayStart else { throw wrongType("array", token) }
+        try enter()
+        offset += 1
+        skipWhitespace()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
+            offset += 1
+            depth -= 1
+            return
+        }
+        var index = 0
+        while true {
+            do {
+                try body(&self, index)
+            } catch {
+                throw error.prefixed(index: index)
+            }
+            index += 1
+            skipWhitespace()
+            guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
+            if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
+            if bytes[offset] == UInt8(ascii: "]") { offset += 1; depth -= 1; return }
+            throw unexpected("after array element")
+        }
+    }
+
+    private mutating func enter() throws(ObjectCodecError) {
+        depth += 1
+        if depth > JSONParser.maxDepth { throw .malformed(.tooDeep(offset: offset)) }
+    }
+
+    /// Consumes the next value, whatever it is (validating it).
+    public mutating func skipValue() throws(ObjectCodecError) {
+        _ = try readValue()
+    }
+
+    /// Reads the next value as a ``JSONValue`` tree (for members a type does not model).
+    public mutating func readValue() throws(ObjectCodecError) -> JSONValue {
+        switch try peek() {
+        case .null: try literal("null"); return .null
+        case .bool: return .bool(try readBool())
+        case .number: return .number(try scanNumber())
+        case .string: return .string(try scanString())
+        case .arrayStart:
+            var items: [JSONValue] = []
+            try readArray { (r, _) throws(ObjectCodecError) in items.append(try r.readValue()) }
+            return .array(items)
+        case .objectStart:
+            var members: [(key: String, value: JSONValue)] = []
+            try readObject { (r, key) throws(ObjectCodecError) in members.append((key, try r.readValue())) }
+            return .object(members)
+        }
+    }
+
+    // MARK: Scanning
+
+    private func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    /// Scans a number at the cursor (grammar of RFC 8259) and returns its text.
+    private mutating func scanNumber() throws(ObjectCodecError) -> String {
+        let start = offset
+        if bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+        guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
+        if bytes[offset] == UInt8(ascii: "0") {
+            offset += 1
+        } else if isDigit(bytes[offset]) {
+            while offset < bytes.count, isDigit(bytes[offset]) { offset += 1 }
+        } else {
+            throw unexpected("in numeric literal")
+        }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
+            offset += 1
+            guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
+            guard isDigit(bytes[offset]) else { throw unexpected("after decimal point in numeric literal") }
+            while offset < bytes.count, isDigit(bytes[offset]) { offset += 1 }
+        }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E") {
+            offset += 1
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+            guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
+            guard isDigit(bytes[offset]) else { throw unexpected("in exponent of numeric literal") }
+            while offset < bytes.count, isDigit(bytes[offset]) { offset += 1 }
+        }
+        if offset < bytes.count, bytes[offset] >= 0x21, bytes[offset] != UInt8(ascii: ","),
+           bytes[offset] != UInt8(ascii: "]"), bytes[offset] != UInt8(ascii: "}") {
+            throw unexpected("after numeric literal")
+        }
+        return String(decoding: bytes[start..<offset], as: UTF8.self)
+    }
+
+    /// Scans a string literal at the cursor (on its opening quote): escapes decoded, `\u`
+    /// surrogate pairs joined (a lone surrogate becomes U+FFFD, as Go does), UTF-8 validated.
+    private mutating func scanString() throws(ObjectCodecError) -> String {
+        offset += 1
+        let start = offset
+        while offset < bytes.count {
+            let c = bytes[offset]
+            if c == UInt8(ascii: "\"") {
+                offset += 1
+                return try validated(bytes[start..<offset - 1], at: start)
+            }
+            if c == UInt8(ascii: "\\") { break }
+            if c < 0x20 { throw unexpected("in string literal") }
+            offset += 1
+        }
+        var out = Array(bytes[start..<offset])
+        while offset < bytes.count {
+            let c = bytes[offset]
+            if c == UInt8(ascii: "\"") {
+                offset += 1
+                return try validated(out[...], at: start)
+            }
+            if c < 0x20 { throw unexpected("in string literal") }
+            if c != UInt8(ascii: "\\") {
+                out.append(c)
+                offset += 1
+                continue
+            }
+            offset += 1
+            guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
+            let escape = bytes[offset]
+            offset += 1
+            switch escape {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5c)
+            case UInt8(ascii: "/"): out.append(0x2f)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0c)
+            case UInt8(ascii: "n"): out.append(0x0a)
+            case UInt8(ascii: "r"): out.append(0x0d)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if scalar >= 0xD800, scalar < 0xDC00 {
+                    // Join with a following escaped low surrogate; otherwise the high one is lone.
+                    if offset + 5 < bytes.count, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") {
+                        let save = offset
+                        offset += 2
+                        let low = try hex4()
+                        if low >= 0xDC00, low < 0xE000 {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            offset = save
+                            scalar = 0xFFFD
+                        }
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if scalar >= 0xDC00, scalar < 0xE000 {
+                    scalar = 0xFFFD
+                }
+                appendUTF8(scalar, to: &out)
+            default:
+                offset -= 1
+                throw unexpected("in string escape code")
+            }
+        }
+        throw .malformed(.unexpectedEnd)
+    }
+
+    private func validated(_ slice: ArraySlice<UInt8>, at start: Int) throws(ObjectCodecError) -> String {
+        guard let text = String(validating: slice, as: UTF8.self) else {
+            throw .invalidValue(path: "", reason: "invalid UTF-8 in string at offset \(start)")
+        }
+        return text
+    }
+
+    private func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            out.append(UInt8(scalar))
+        case 0x80..<0x800:
+            out.append(0xC0 | UInt8(scalar >> 6))
+            out.append(0x80 | UInt8(scalar & 0x3F))
+        case 0x800..<0x10000:
+            out.append(0xE0 | UInt8(scalar >> 12))
+            out.append(0x80 | UInt8((scalar >> 6) & 0x3F))
+            out.append(0x80 | UInt8(scalar & 0x3F))
+        default:
+            out.append(0xF0 | UInt8(scalar >> 18))
+            out.append(0x80 | UInt8((scalar >> 12) & 0x3F))
+            out.append(0x80 | UInt8((scalar >> 6) & 0x3F))
+            out.append(0x80 | UInt8(scalar & 0x3F))
+        }
+    }
+
+    private mutating func hex4() throws(ObjectCodecError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
+            let c = bytes[offset]
+            let digit: UInt32
+            switch c {
+            case 0x30...0x39: digit = UInt32(c - 0x30)
+            case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
+            default: throw unexpected("in \\u hexadecimal character escape")
+            }
+            value = value << 4 | digit
+            offset += 1
+        }
+        return value
+    }
+}

@@ -1,0 +1,106 @@
+import JSON
+
+/// Appends compact JSON straight into a byte buffer: objects and arrays opened and closed
+/// explicitly, commas placed automatically, and member helpers that follow Kubernetes'
+/// `omitempty` (an empty string, zero number, false, empty list or map is left out).
+public struct JSONWriter {
+    /// The text written so far.
+    public private(set) var bytes: [UInt8]
+    /// True when the next value or key at the current level needs no comma before it.
+    private var atStart = true
+
+    /// A writer with room for `capacity` bytes.
+    public init(capacity: Int = 1024) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    @inline(__always)
+    private mutating func separate() {
+        if !atStart { bytes.append(UInt8(ascii: ",")) }
+        atStart = false
+    }
+
+    /// Opens an object (as a value: top level, array element or after ``key(_:)``).
+    public mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        atStart = true
+    }
+
+    /// Closes the innermost object.
+    public mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        atStart = false
+    }
+
+    /// Opens an array.
+    public mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        atStart = true
+    }
+
+    /// Closes the innermost array.
+    public mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        atStart = false
+    }
+
+    /// Writes a member name and its colon; the value follows.
+    @inline(__always)
+    public mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        atStart = true
+    }
+
+    /// Writes a member name that is not known at compile time (map keys, unknown members).
+    public mutating func key(_ name: String) {
+        separate()
+        JSONText.appendString(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        atStart = true
+    }
+
+    /// A string value.
+    public mutating func value(_ text: String) {
+        separate()
+        JSONText.appendString(text, to: &bytes)
+    }
+
+    /// An integer value.
+    public mutating func value<T: BinaryInteger>(_ number: T) {
+        separate()
+        JSONText.appendDecimal(number, to: &bytes)
+    }
+
+    /// A boolean value.
+    public mutating func value(_ flag: Bool) {
+        separate()
+        bytes.append(contentsOf: flag ? "true".utf8 : "false".utf8)
+    }
+
+    /// `null`.
+    public mutating func nullValue() {
+        separate()
+        bytes.append(contentsOf: "null".utf8)
+    }
+
+    /// A captured JSON value, written as it was read.
+    public mutating func value(_ json: JSONValue) {
+        separate()
+        json.append(to: &bytes)
+    }
+
+    /// The members a type does not model, after its known ones.
+    public mutating func unknown(_ fields: UnknownFields) {
+        for member in fields.members {
+            key(member.key)
+            value(member.value)
+        }
+    }
+}
