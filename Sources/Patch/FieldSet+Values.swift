@@ -1,0 +1,170 @@
+import JSON
+
+/// Building field sets from objects, and reading or deleting the value a field path names.
+extension FieldSet {
+    /// Top-level and metadata fields that are identity or server-owned, never tracked as owned
+    /// (as Kubernetes leaves them out of `managedFields`).
+    static let untrackedTopLevel: Set<String> = ["apiVersion", "kind"]
+    static let untrackedMetadata: Set<String> = [
+        "name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp",
+        "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink",
+    ]
+
+    /// The set of fields an object sets: every non-null leaf, list elements identified by merge
+    /// key (`k:`) or by value for set-like lists (`v:`), atomic lists as one leaf.
+    public static func fields(of object: JSONValue, schema: StrategicMergeSchema) -> FieldSet {
+        var set = FieldSet()
+        guard case .object(let members) = object else { return set }
+        for member in lastWins(members) {
+            if untrackedTopLevel.contains(member.key) { continue }
+            if member.key == "metadata", case .object(let meta) = member.value {
+                let kept = lastWins(meta).filter { !untrackedMetadata.contains($0.key) && !isNull($0.value) }
+                if !kept.isEmpty {
+                    var child = FieldSet()
+                    child.collect(members: kept, schema: schema.field("metadata"))
+                    set.children["f:metadata"] = child
+                }
+                continue
+            }
+            set.add(member: member, schema: schema)
+        }
+        return set
+    }
+
+    private mutating func collect(members: [ObjectMembers.Member], schema: StrategicMergeSchema) {
+        for member in Self.lastWins(members) {
+            add(member: member, schema: schema)
+        }
+    }
+
+    private mutating func add(member: ObjectMembers.Member, schema: StrategicMergeSchema) {
+        if Self.isNull(member.value) { return }
+        let fieldSchema = schema.field(member.key)
+        var node = FieldSet()
+        switch member.value {
+        case .object(let inner):
+            node.collect(members: inner, schema: fieldSchema)
+        case .array(let items):
+            switch fieldSchema.list {
+            case .replace:
+                break
+            case .mergePrimitives:
+                for item in items {
+                    node.children["v:" + Self.text(item)] = FieldSet()
+                }
+            case .mergeByKey(let key):
+                var elements: [String: FieldSet] = [:]
+                var atomic = false
+                for item in items {
+                    guard case .object(let inner) = item, let keyValue = item[key] else {
+                        atomic = true
+                        break
+                    }
+                    var element = FieldSet()
+                    element.children["."] = FieldSet()
+                    element.collect(members: inner, schema: fieldSchema)
+                    elements[Self.elementKey(key, keyValue)] = element
+                }
+                if !atomic { node.children = elements }
+            }
+        default:
+            break
+        }
+        children["f:" + member.key] = node
+    }
+
+    /// The `k:` element text for a merge key value, e.g. `k:{"name":"nginx"}`.
+    static func elementKey(_ key: String, _ value: JSONValue) -> String {
+        "k:" + text(.object([(key: key, value: value)]))
+    }
+
+    /// The value at a field path, or nil when it is absent. `.` names the element itself.
+    static func value(at path: ArraySlice<String>, in value: JSONValue) -> JSONValue? {
+        guard let first = path.first else { return value }
+        if first == "." { return value }
+        switch value {
+        case .object(let members):
+            guard first.hasPrefix("f:"), let i = ObjectMembers.lastIndex(of: String(first.dropFirst(2)), in: members) else {
+                return nil
+            }
+            return Self.value(at: path.dropFirst(), in: members[i].value)
+        case .array(let items):
+            guard let index = elementIndex(first, in: items) else { return nil }
+            return Self.value(at: path.dropFirst(), in: items[index])
+        default:
+            return nil
+        }
+    }
+
+    /// Deletes the field or element a path names (a path ending in `.` deletes the element).
+    /// Returns false when the path did not resolve.
+    @discardableResult
+    static func delete(_ path: ArraySlice<String>, in value: inout JSONValue) -> Bool {
+        var path = path
+        if path.last == "." { path = path.dropLast() }
+        guard let first = path.first else { return false }
+        switch value {
+        case .object(var members):
+            guard first.hasPrefix("f:") else { return false }
+            let name = String(first.dropFirst(2))
+            guard let i = ObjectMembers.lastIndex(of: name, in: members) else { return false }
+            value = .null
+            defer { value = .object(members) }
+            if path.count == 1 {
+                ObjectMembers.remove(name, from: &members)
+                return true
+            }
+            var child = members[i].value
+            members[i].value = .null
+            let done = delete(path.dropFirst(), in: &child)
+            members[i].value = child
+            return done
+        case .array(var items):
+            guard let index = elementIndex(first, in: items) else { return false }
+            value = .null
+            defer { value = .array(items) }
+            if path.count == 1 {
+                items.remove(at: index)
+                return true
+            }
+            var child = items[index]
+            items[index] = .null
+            let done = delete(path.dropFirst(), in: &child)
+            items[index] = child
+            return done
+        default:
+            return false
+        }
+    }
+
+    private static func elementIndex(_ element: String, in items: [JSONValue]) -> Int? {
+        if element.hasPrefix("k:") {
+            guard case .object(let keys)? = try? JSONParser.parse(Array(element.utf8.dropFirst(2))) else { return nil }
+            return items.firstIndex { item in
+                keys.allSatisfy { key in item[key.key].map { JSONEquivalence.equal($0, key.value) } ?? false }
+            }
+        }
+        if element.hasPrefix("v:") {
+            guard let wanted = try? JSONParser.parse(Array(element.utf8.dropFirst(2))) else { return nil }
+            return items.firstIndex { JSONEquivalence.equal($0, wanted) }
+        }
+        return nil
+    }
+
+    private static func lastWins(_ members: [ObjectMembers.Member]) -> [ObjectMembers.Member] {
+        var out: [ObjectMembers.Member] = []
+        for (i, member) in members.enumerated() where !members[(i + 1)...].contains(where: { $0.key == member.key }) {
+            out.append(member)
+        }
+        return out
+    }
+
+    private static func isNull(_ value: JSONValue) -> Bool {
+        if case .null = value { return true }
+        return false
+    }
+
+    static func text(_ value: JSONValue) -> String {
+        String(decoding: value.encoded(), as: UTF8.self)
+    }
+}

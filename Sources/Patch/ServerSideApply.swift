@@ -1,0 +1,175 @@
+import JSON
+
+/// Server-side apply, simplified: merges an applied configuration into the live object and keeps
+/// per-manager field ownership in `metadata.managedFields`.
+///
+/// Rules (see docs/architecture-patch.md for what is simplified against Kubernetes):
+/// - the applier comes to own exactly the fields its configuration sets;
+/// - a field it set last time but no longer sets is removed from the object, unless another
+///   manager owns it (or something inside it);
+/// - a field it sets that another manager owns with a different value is a conflict; `force`
+///   takes the field over instead; equal values are shared without conflict.
+public enum ServerSideApply {
+    /// The outcome of an apply or an update.
+    public struct Result: Equatable, Sendable {
+        /// The new object, `metadata.managedFields` included.
+        public var object: JSONValue
+        /// The new ownership (also written into `object`).
+        public var managedFields: [ManagedFieldsEntry]
+    }
+
+    /// Applies `configuration` for `manager`.
+    /// - Parameters:
+    ///   - live: the current object, or nil when it does not exist yet (the apply creates it).
+    ///   - force: take over conflicting fields instead of failing.
+    ///   - time: the clock reading written into the manager's entry, if any.
+    /// - Throws: `PatchError.conflicts` (sorted by manager and path) when fields conflict and
+    ///   `force` is false; `.invalidPatch` when the configuration is not an object;
+    ///   `.invalidManagedFields` when the live object's ownership cannot be read.
+    public static func apply(_ configuration: JSONValue, to live: JSONValue?, manager: String,
+                             apiVersion: String, force: Bool = false, schema: StrategicMergeSchema,
+                             time: String? = nil) throws(PatchError) -> Result {
+        guard case .object = configuration else {
+            throw .invalidPatch(reason: "an applied configuration must be an object, not a \(configuration.typeName)")
+        }
+        let current = live ?? .object([])
+        var entries = try ManagedFieldsEntry.entries(of: current)
+        let applied = FieldSet.fields(of: configuration, schema: schema)
+        let mine = entries.firstIndex { $0.manager == manager && $0.operation == .apply }
+        let previous = mine.map { entries[$0].fields } ?? FieldSet()
+
+        // Conflicts: leaves this apply sets that another owner holds with a different value.
+        var conflicts: [ApplyConflict] = []
+        var takeOver: [(entry: Int, path: [String])] = []
+        for path in applied.leafPaths where path.last != "." {
+            guard let liveValue = FieldSet.value(at: path[...], in: current) else { continue }
+            let wanted = FieldSet.value(at: path[...], in: configuration)
+            if let wanted, JSONEquivalence.equal(liveValue, wanted) { continue }
+            for (index, entry) in entries.enumerated() where index != mine && entry.fields.touches(path[...]) {
+                conflicts.append(ApplyConflict(manager: entry.manager, path: FieldSet.describe(path)))
+                takeOver.append((entry: index, path: path))
+            }
+        }
+        if !conflicts.isEmpty && !force {
+            conflicts.sort { ($0.manager, $0.path) < ($1.manager, $1.path) }
+            throw .conflicts(conflicts)
+        }
+        for (index, path) in takeOver {
+            entries[index].fields.remove(path[...])
+        }
+
+        // Fields this manager dropped from its configuration, owned by nobody else: delete them.
+        var object = stripManagedFields(current)
+        for path in previous.leafPaths {
+            if applied.touches(path[...]) { continue }
+            let target = path.last == "." ? Array(path.dropLast()) : path
+            if applied.touches(target[...]) { continue }
+            let sharedElsewhere = entries.enumerated().contains { index, entry in
+                index != mine && entry.fields.touches(target[...])
+            }
+            if sharedElsewhere || isMergeKeyOfKeptElement(path) { continue }
+            FieldSet.delete(path[...], in: &object)
+        }
+
+        // Objects and lists the manager's removals left empty go too (deepest first), unless
+        // someone still owns them.
+        for path in interiorPaths(of: previous) where !applied.touches(path[...]) {
+            let sharedElsewhere = entries.enumerated().contains { index, entry in
+                index != mine && entry.fields.touches(path[...])
+            }
+            if sharedElsewhere { continue }
+            switch FieldSet.value(at: path[...], in: object) {
+            case .object(let members)? where members.isEmpty: FieldSet.delete(path[...], in: &object)
+            case .array(let items)? where items.isEmpty: FieldSet.delete(path[...], in: &object)
+            default: break
+            }
+        }
+
+        // Write what the configuration sets.
+        object = try StrategicMergePatch.apply(configuration, to: object, schema: schema)
+
+        let entry = ManagedFieldsEntry(manager: manager, operation: .apply, apiVersion: apiVersion,
+                                       time: time, fields: applied)
+        if let mine {
+            entries[mine] = entry
+        } else {
+            entries.append(entry)
+        }
+        entries.removeAll { $0.fields.isEmpty }
+        return Result(object: ManagedFieldsEntry.setting(entries, on: object), managedFields: entries)
+    }
+
+    /// Records ownership for a non-apply write (create, update, patch) by `manager`: the fields whose
+    /// value it changed become its own (in its `Update` entry) and leave other managers; fields the
+    /// write removed leave every manager.
+    /// - Throws: `PatchError.invalidManagedFields` when `old`'s ownership cannot be read.
+    public static func recordUpdate(from old: JSONValue?, to new: JSONValue, manager: String,
+                                    apiVersion: String, schema: StrategicMergeSchema,
+                                    time: String? = nil) throws(PatchError) -> Result {
+        let before = old ?? .object([])
+        var entries = try ManagedFieldsEntry.entries(of: before)
+        let newFields = FieldSet.fields(of: new, schema: schema)
+        var changed: [[String]] = []
+        for path in newFields.leafPaths {
+            let now = FieldSet.value(at: path[...], in: new)
+            let then = FieldSet.value(at: path[...], in: before)
+            if path.last == "." {
+                if then == nil { changed.append(path) }
+                continue
+            }
+            if let now, let then, JSONEquivalence.equal(now, then) { continue }
+            changed.append(path)
+        }
+        for index in entries.indices {
+            for path in entries[index].fields.leafPaths where !newFields.touches(path[...]) {
+                entries[index].fields.remove(path[...])
+            }
+            for path in changed where !(entries[index].manager == manager && entries[index].operation == .update) {
+                entries[index].fields.remove(path[...])
+            }
+        }
+        if !changed.isEmpty {
+            if let mine = entries.firstIndex(where: { $0.manager == manager && $0.operation == .update }) {
+                for path in changed { entries[mine].fields.insert(path[...]) }
+                entries[mine].apiVersion = apiVersion
+                entries[mine].time = time
+            } else {
+                var fields = FieldSet()
+                for path in changed { fields.insert(path[...]) }
+                entries.append(ManagedFieldsEntry(manager: manager, operation: .update, apiVersion: apiVersion,
+                                                  time: time, fields: fields))
+            }
+        }
+        entries.removeAll { $0.fields.isEmpty }
+        let object = ManagedFieldsEntry.setting(entries, on: stripManagedFields(new))
+        return Result(object: object, managedFields: entries)
+    }
+
+    /// The proper prefixes of a set's leaf paths that end in a field (`f:`), longest first.
+    private static func interiorPaths(of set: FieldSet) -> [[String]] {
+        var seen: Set<[String]> = []
+        for path in set.leafPaths where path.count > 1 {
+            for length in 1..<path.count where path[length - 1].hasPrefix("f:") {
+                seen.insert(Array(path.prefix(length)))
+            }
+        }
+        return seen.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
+    }
+
+    private static func stripManagedFields(_ object: JSONValue) -> JSONValue {
+        guard object["metadata"]?["managedFields"] != nil else { return object }
+        return ManagedFieldsEntry.setting([], on: object)
+    }
+
+    /// Whether `path` is `…/k:{"name":…}/f:name`: a merge key is removed only with its element
+    /// (which its own `.` path does), never alone.
+    private static func isMergeKeyOfKeptElement(_ path: [String]) -> Bool {
+        guard path.count >= 2, path[path.count - 1].hasPrefix("f:"), path[path.count - 2].hasPrefix("k:") else {
+            return false
+        }
+        let field = String(path[path.count - 1].dropFirst(2))
+        let keyText = Array(path[path.count - 2].utf8.dropFirst(2))
+        guard case .object(let keys)? = try? JSONParser.parse(keyText) else { return false }
+        return keys.contains { $0.key == field }
+    }
+}

@@ -1,0 +1,132 @@
+import JSON
+import Testing
+@testable import Patch
+
+@Suite struct ServerSideApplyTests {
+    private let schema = StrategicMergeSchema.forKind("Deployment")
+
+    private static let config = #"""
+    {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default","labels":{"app":"web"}},
+     "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},
+      "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[
+        {"name":"nginx","image":"nginx:1.25","ports":[{"containerPort":80}]},{"name":"sidecar","image":"busybox"}]}}}}
+    """#
+
+    private func apply(_ config: String, to live: JSONValue?, manager: String = "kubectl",
+                       force: Bool = false) throws -> ServerSideApply.Result {
+        try ServerSideApply.apply(try json(config), to: live, manager: manager, apiVersion: "apps/v1",
+                                  force: force, schema: schema, time: "2026-11-23T17:00:00Z")
+    }
+
+    @Test func createRecordsOwnershipInFieldsV1() throws {
+        let result = try apply(Self.config, to: nil)
+        #expect(result.object["spec"]?["replicas"] == .number("2"))
+        #expect(result.managedFields.count == 1)
+        let entry = try #require(result.managedFields.first)
+        #expect(entry.manager == "kubectl" && entry.operation == .apply)
+        #expect(text(entry.fields.json()) == #"{"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:replicas":{},"f:selector":{"f:matchLabels":{"f:app":{}}},"f:template":{"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"nginx\"}":{".":{},"f:image":{},"f:name":{},"f:ports":{"k:{\"containerPort\":80}":{".":{},"f:containerPort":{}}}},"k:{\"name\":\"sidecar\"}":{".":{},"f:image":{},"f:name":{}}}}}}}"#)
+        // The serialized entry is what kubectl shows and what the next apply reads back.
+        let stored = try #require(result.object["metadata"]?["managedFields"])
+        #expect(text(stored).hasPrefix(#"[{"manager":"kubectl","operation":"Apply","apiVersion":"apps/v1","time":"2026-11-23T17:00:00Z","fieldsType":"FieldsV1","fieldsV1":{"#))
+        #expect(try ManagedFieldsEntry.entries(of: result.object) == result.managedFields)
+    }
+
+    @Test func reapplyingUnchangedIsANoOp() throws {
+        let first = try apply(Self.config, to: nil)
+        let second = try apply(Self.config, to: first.object)
+        #expect(second.object == first.object)
+        #expect(second.managedFields == first.managedFields)
+    }
+
+    @Test func droppedFieldsAreRemoved() throws {
+        let first = try apply(Self.config, to: nil)
+        let sparse = #"""
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+         "spec":{"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},
+          "spec":{"containers":[{"name":"nginx","image":"nginx:1.25"}]}}}}
+        """#
+        let second = try apply(sparse, to: first.object)
+        #expect(second.object["spec"]?["replicas"] == nil)
+        #expect(second.object["metadata"]?["labels"]?["app"] == nil)
+        let containers = try #require(second.object["spec"]?["template"]?["spec"]?["containers"])
+        #expect(text(containers) == #"[{"name":"nginx","image":"nginx:1.25"}]"#)
+    }
+
+    @Test func fieldsOwnedByOthersSurviveASparseApply() throws {
+        // §2.3: kubectl's second apply as "kubectl-last-applied" carries only the annotation.
+        let first = try apply(Self.config, to: nil)
+        let second = try apply(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}\n"}}}"#,
+                               to: first.object, manager: "kubectl-last-applied")
+        #expect(second.object["spec"]?["replicas"] == .number("2"))
+        #expect(second.managedFields.map(\.manager) == ["kubectl", "kubectl-last-applied"])
+        // Now kubectl drops its label; another manager that also set it keeps it alive.
+        let labelled = try apply(#"{"metadata":{"name":"web","labels":{"app":"web"}}}"#, to: second.object, manager: "labeller")
+        let dropped = try apply(#"{"metadata":{"name":"web"},"spec":{"replicas":2}}"#, to: labelled.object)
+        #expect(dropped.object["metadata"]?["labels"]?["app"] == .string("web"))
+        #expect(dropped.object["spec"]?["template"] == nil)
+    }
+
+    @Test func conflictWithAnotherManagerAndForce() throws {
+        let created = try apply(Self.config, to: nil)
+        // A controller scales with a plain update.
+        let scaledObject = MergePatch.apply(try json(#"{"spec":{"replicas":5}}"#), to: created.object)
+        let scaled = try ServerSideApply.recordUpdate(from: created.object, to: scaledObject, manager: "scaler",
+                                                      apiVersion: "apps/v1", schema: schema)
+        #expect(scaled.managedFields.map(\.manager) == ["kubectl", "scaler"])
+        #expect(scaled.managedFields[0].fields.containsLeaf(["f:spec", "f:replicas"]) == false)
+        // Another applier wanting replicas 3 conflicts with the scaler.
+        let other = #"{"metadata":{"name":"web"},"spec":{"replicas":3}}"#
+        #expect(throws: PatchError.conflicts([ApplyConflict(manager: "scaler", path: ".spec.replicas")])) {
+            try apply(other, to: scaled.object, manager: "ci")
+        }
+        // Setting the same value is shared ownership, no conflict.
+        let shared = try apply(#"{"metadata":{"name":"web"},"spec":{"replicas":5}}"#, to: scaled.object, manager: "ci")
+        #expect(shared.managedFields.first { $0.manager == "scaler" }?.fields.containsLeaf(["f:spec", "f:replicas"]) == true)
+        // Force takes the field over.
+        let forced = try apply(other, to: scaled.object, manager: "ci", force: true)
+        #expect(forced.object["spec"]?["replicas"] == .number("3"))
+        #expect(forced.managedFields.map(\.manager) == ["kubectl", "ci"])
+        #expect(PatchError.conflicts([ApplyConflict(manager: "scaler", path: ".spec.replicas")]).description
+                == #"Apply failed with 1 conflict: conflict with "scaler": .spec.replicas"#)
+    }
+
+    @Test func conflictPathsNameListElementsByKey() throws {
+        let created = try apply(Self.config, to: nil)
+        #expect(throws: PatchError.conflicts([ApplyConflict(manager: "kubectl", path: #".spec.template.spec.containers[name="nginx"].image"#)])) {
+            try apply(#"{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:2"}]}}}}"#, to: created.object, manager: "bot")
+        }
+    }
+
+    @Test func elementKeptWhileAnotherManagerOwnsPartOfIt() throws {
+        let created = try apply(Self.config, to: nil)
+        let bot = try apply(#"{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox"}]}}}}"#,
+                            to: created.object, manager: "bot")
+        let dropped = try apply(#"{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.25"}]}}}}"#,
+                                to: bot.object)
+        let containers = try #require(dropped.object["spec"]?["template"]?["spec"]?["containers"])
+        #expect(text(containers) == #"[{"name":"nginx","image":"nginx:1.25"},{"name":"sidecar","image":"busybox"}]"#)
+    }
+
+    @Test func badInputIsATypedError() throws {
+        #expect(throws: PatchError.self) { try apply(#"[1]"#, to: nil) }
+        let broken = try json(#"{"metadata":{"managedFields":[{"manager":"x","operation":"Smash"}]}}"#)
+        #expect(throws: PatchError.invalidManagedFields(reason: #"entry for "x": operation must be "Apply" or "Update""#)) {
+            try ServerSideApply.apply(try json("{}"), to: broken, manager: "m", apiVersion: "v1", schema: .unknown)
+        }
+    }
+
+    @Test func updateRemovingAFieldReleasesOwnership() throws {
+        let created = try apply(Self.config, to: nil)
+        let edited = try StrategicMergePatch.apply(try json(#"{"metadata":{"labels":null}}"#), to: created.object, schema: schema)
+        let result = try ServerSideApply.recordUpdate(from: created.object, to: edited, manager: "kubectl-edit",
+                                                      apiVersion: "apps/v1", schema: schema)
+        #expect(result.managedFields.count == 1)
+        #expect(result.managedFields[0].fields.touches(["f:metadata", "f:labels"]) == false)
+    }
+
+    @Test func fieldSetRoundTripsThroughJSON() throws {
+        let set = FieldSet.fields(of: try json(Self.config), schema: schema)
+        #expect(try FieldSet(json: set.json()) == set)
+        #expect(FieldSet.describe(["f:metadata", "f:finalizers", #"v:"a""#]) == #".metadata.finalizers[="a"]"#)
+    }
+}
