@@ -92,6 +92,7 @@ public final class HTTPKVClient: KVClient {
 
     /// Follows changes on a stream of its own; `handler` runs on the stream's thread.
     public func watch(_ query: WatchQuery, handler: @escaping @Sendable (WatchUpdate) -> Void) throws(KVError) -> any WatchHandle {
+        if query.range.isEmptyInterval { throw .invalidRequest(KeyRange.emptyWatchReason) }
         let stream = HTTPWatchStream(client: self, query: query, handler: handler)
         guard startClientThread({ stream.run() }) else { throw .transport("cannot start a watch thread") }
         return stream
