@@ -167,7 +167,9 @@ struct KVBehaviourTests {
         await #expect(throws: KVError.invalidRequest("etcdserver: request is too large")) {
             _ = try await kv.put(PutCommand(key: b("big"), value: [UInt8](repeating: 7, count: 2 << 20)))
         }
-        #expect(throws: KVError.self) { _ = try kv.watch(WatchQuery(KeyRange(key: b("b"), end: b("a")))) { _ in } }
+        #expect(throws: KVError.invalidRequest("mvcc: watcher range is empty")) {
+            _ = try kv.watch(WatchQuery(KeyRange(key: b("b"), end: b("a")))) { _ in }
+        }
         #expect(try await kv.range(RangeQuery(KeyRange(key: b("x")))).revision == before)
     }
 }

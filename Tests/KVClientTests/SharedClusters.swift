@@ -9,15 +9,23 @@ enum Target: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case local1
     /// In-process client of a follower of a three-member cluster.
     case localFollower
+    /// HTTP client of a one-member cluster.
+    case http1
+    /// HTTP client of a follower of a three-member cluster.
+    case httpFollower
 
     var testDescription: String { rawValue }
-    var isThreeMembers: Bool { self == .localFollower }
+    var isThreeMembers: Bool { self == .localFollower || self == .httpFollower }
+    var isHTTP: Bool { self == .http1 || self == .httpFollower }
 }
 
 /// A one-member and a three-member cluster shared by the tests of a suite (``SharedClustersTrait``).
 final class SharedClusters: Sendable {
     let single: KVCluster
     let three: KVCluster
+    let singleHTTP: HTTPKVClient
+    let followerHTTP: HTTPKVClient
+    let leaderHTTP: HTTPKVClient
 
     init() throws {
         single = try KVCluster(size: 1)
@@ -27,6 +35,9 @@ final class SharedClusters: Sendable {
             single.shutdown()
             throw error
         }
+        singleHTTP = HTTPKVClient(addresses: [single.address(single.leader)])
+        followerHTTP = HTTPKVClient(addresses: [three.address(three.follower)])
+        leaderHTTP = HTTPKVClient(addresses: [three.address(three.leader)])
     }
 
     @TaskLocal static var current: SharedClusters?
@@ -45,15 +56,18 @@ final class SharedClusters: Sendable {
         switch target {
         case .local1: return single.member(single.leader).kv
         case .localFollower: return three.member(three.follower).kv
+        case .http1: return singleHTTP
+        case .httpFollower: return followerHTTP
         }
     }
 
     /// A client of the three-member cluster's leader of the same kind as `target`'s.
     func leaderClient(like target: Target) -> any KVClient {
-        three.member(three.leader).kv
+        target.isHTTP ? leaderHTTP : three.member(three.leader).kv
     }
 
     func shutdown() {
+        for client in [singleHTTP, followerHTTP, leaderHTTP] { client.close() }
         single.shutdown()
         three.shutdown()
     }

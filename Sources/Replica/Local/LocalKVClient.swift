@@ -96,9 +96,7 @@ public struct LocalKVClient: KVClient {
 
     /// Follows changes; `handler` runs on a dispatch queue of this watch, one call at a time.
     public func watch(_ query: WatchQuery, handler: @escaping @Sendable (WatchUpdate) -> Void) throws(KVError) -> any WatchHandle {
-        if ClientAPI.isEmptyInterval(query.range.key, query.range.end) {
-            throw .invalidRequest(WatchNotice.emptyRangeReason)
-        }
+        if query.range.isEmptyInterval { throw .invalidRequest(KeyRange.emptyWatchReason) }
         let session = nextLocalWatchSession.wrappingSubtract(1, ordering: .relaxed).oldValue
         let loop = self.loop
         let sink = LocalWatchSink(prevKV: query.prevKV, label: "tern.watch.\(loop.member.name)\(session)", handler: handler) {
