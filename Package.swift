@@ -56,7 +56,8 @@ let package = Package(
                     exclude: ["etcd3gw_check.py"]),
 
         .testTarget(name: "KVClientTests", dependencies: ["KVClient", "Replica", "TestSupport"], path: "Tests/KVClientTests"),
-        .testTarget(name: "ObjectsTests", dependencies: ["Objects", "YAML", "JSON"], path: "Tests/ObjectsTests"),
+        .testTarget(name: "ObjectsTests", dependencies: ["Objects", "YAML", "JSON"], path: "Tests/ObjectsTests",
+                    exclude: ["Codegen", "Fixtures"]),
         // The typed store, watch cache and informer against in-process members.
         .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "JSON", "MVCC", "Replica", "TestSupport"], path: "Tests/ObjectStoreTests"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests"),
@@ -66,6 +67,7 @@ let package = Package(
         // Benchmarks: release-build executables that print their figures.
         .executableTarget(name: "raft-bench", dependencies: ["Raft"], path: "Benchmarks/RaftBench"),
         .executableTarget(name: "wal-bench", dependencies: ["WAL", "Raft", "Checksum"], path: "Benchmarks/WALBench"),
+        .executableTarget(name: "objects-bench", dependencies: ["Objects", "JSON"], path: "Benchmarks/ObjectsBench"),
         .executableTarget(name: "mvcc-bench", dependencies: ["MVCC"], path: "Benchmarks/MVCCBench"),
         .executableTarget(name: "wire-bench", dependencies: ["Wire", "CSystem"], path: "Benchmarks/WireBench"),
         .executableTarget(name: "tern-bench", dependencies: ["Wire", "JSON"], path: "Benchmarks/TernBench"),
