@@ -44,9 +44,11 @@ public enum PatchError: Error, Equatable, Sendable, CustomStringConvertible {
         case .missingMergeKey(let path, let key):
             return "map: \(path) does not contain declared merge key: \(key)"
         case .conflicts(let conflicts):
-            let lines = conflicts.map { "conflict with \"\($0.manager)\": \($0.path)" }
-            return "Apply failed with \(conflicts.count) conflict\(conflicts.count == 1 ? "" : "s"): "
-                + lines.joined(separator: "; ")
+            if conflicts.count == 1, let only = conflicts.first {
+                return "Apply failed with 1 conflict: \(only.causeMessage): \(only.path)"
+            }
+            let lines = conflicts.map { "\($0.causeMessage): \($0.path)" }
+            return "Apply failed with \(conflicts.count) conflicts: " + lines.joined(separator: "; ")
         case .invalidManagedFields(let reason):
             return "invalid managedFields: \(reason)"
         }
@@ -58,13 +60,21 @@ public enum PatchError: Error, Equatable, Sendable, CustomStringConvertible {
 public struct ApplyConflict: Equatable, Sendable {
     /// The manager that owns the field now.
     public var manager: String
+    /// The API version the owner wrote the field in.
+    public var apiVersion: String
     /// The field, in Kubernetes' dotted form (e.g. `.spec.replicas`,
     /// `.spec.template.spec.containers[name="nginx"].image`).
     public var path: String
 
     /// Creates a conflict record.
-    public init(manager: String, path: String) {
+    public init(manager: String, apiVersion: String, path: String) {
         self.manager = manager
+        self.apiVersion = apiVersion
         self.path = path
+    }
+
+    /// The text of a `FieldManagerConflict` cause in the 409 Status (`field` is ``path``).
+    public var causeMessage: String {
+        "conflict with \"\(manager)\" using \(apiVersion)"
     }
 }

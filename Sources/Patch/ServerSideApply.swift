@@ -46,7 +46,7 @@ public enum ServerSideApply {
             let wanted = FieldSet.value(at: path[...], in: configuration)
             if let wanted, JSONEquivalence.equal(liveValue, wanted) { continue }
             for (index, entry) in entries.enumerated() where index != mine && entry.fields.touches(path[...]) {
-                conflicts.append(ApplyConflict(manager: entry.manager, path: FieldSet.describe(path)))
+                conflicts.append(ApplyConflict(manager: entry.manager, apiVersion: entry.apiVersion, path: FieldSet.describe(path)))
                 takeOver.append((entry: index, path: path))
             }
         }

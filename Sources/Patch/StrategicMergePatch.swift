@@ -69,6 +69,10 @@ public enum StrategicMergePatch {
                 }
                 d.deleteFromPrimitiveList.append((field: String(key.dropFirst(deleteFromPrimitiveListPrefix.count)),
                                                   items: items))
+            } else if key.hasPrefix("$") {
+                // An unknown directive: ignored, as Kubernetes servers ignore directives they do
+                // not recognize (so a newer client's patch still applies).
+                continue
             } else {
                 d.fields.append(member)
             }

@@ -76,7 +76,7 @@ import Testing
         #expect(scaled.managedFields[0].fields.containsLeaf(["f:spec", "f:replicas"]) == false)
         // Another applier wanting replicas 3 conflicts with the scaler.
         let other = #"{"metadata":{"name":"web"},"spec":{"replicas":3}}"#
-        #expect(throws: PatchError.conflicts([ApplyConflict(manager: "scaler", path: ".spec.replicas")])) {
+        #expect(throws: PatchError.conflicts([ApplyConflict(manager: "scaler", apiVersion: "apps/v1", path: ".spec.replicas")])) {
             try apply(other, to: scaled.object, manager: "ci")
         }
         // Setting the same value is shared ownership, no conflict.
@@ -86,13 +86,13 @@ import Testing
         let forced = try apply(other, to: scaled.object, manager: "ci", force: true)
         #expect(forced.object["spec"]?["replicas"] == .number("3"))
         #expect(forced.managedFields.map(\.manager) == ["kubectl", "ci"])
-        #expect(PatchError.conflicts([ApplyConflict(manager: "scaler", path: ".spec.replicas")]).description
-                == #"Apply failed with 1 conflict: conflict with "scaler": .spec.replicas"#)
+        #expect(PatchError.conflicts([ApplyConflict(manager: "scaler", apiVersion: "apps/v1", path: ".spec.replicas")]).description
+                == #"Apply failed with 1 conflict: conflict with "scaler" using apps/v1: .spec.replicas"#)
     }
 
     @Test func conflictPathsNameListElementsByKey() throws {
         let created = try apply(Self.config, to: nil)
-        #expect(throws: PatchError.conflicts([ApplyConflict(manager: "kubectl", path: #".spec.template.spec.containers[name="nginx"].image"#)])) {
+        #expect(throws: PatchError.conflicts([ApplyConflict(manager: "kubectl", apiVersion: "apps/v1", path: #".spec.template.spec.containers[name="nginx"].image"#)])) {
             try apply(#"{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:2"}]}}}}"#, to: created.object, manager: "bot")
         }
     }

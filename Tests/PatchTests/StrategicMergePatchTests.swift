@@ -121,6 +121,11 @@ import Testing
         #expect(text(try #require(merged["spec"]?["selector"])) == #"{"matchLabels":{"app":"web","tier":"x"}}"#)
     }
 
+    @Test func unknownDirectivesAreIgnored() throws {
+        let out = try apply(#"{"spec":{"$futureDirective/x":[1],"replicas":4}}"#, #"{"spec":{"replicas":2}}"#)
+        #expect(text(out) == #"{"spec":{"replicas":4}}"#)
+    }
+
     @Test func listReplaceDirective() throws {
         let out = try apply(#"{"spec":{"template":{"spec":{"containers":[{"$patch":"replace"},{"name":"only","image":"x"}]}}}}"#,
                             Self.liveDeployment)

@@ -1,0 +1,59 @@
+import JSON
+import Testing
+@testable import Patch
+
+/// Properties over seeded random documents. A failure message carries the seed and iteration;
+/// rerun the same argument to replay it exactly.
+@Suite struct RandomizedPatchTests {
+    static let seeds: [UInt64] = [1, 7, 42, 2026, 90_001]
+    static let iterations = 150
+
+    @Test(arguments: seeds)
+    func createdMergePatchReproducesTheTarget(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        for iteration in 0..<Self.iterations {
+            let original = RandomDocuments.object(&rng, depth: 3, nulls: false)
+            let modified = RandomDocuments.object(&rng, depth: 3, nulls: false)
+            let patch = MergePatch.create(from: original, to: modified)
+            let result = MergePatch.apply(patch, to: original)
+            #expect(JSONEquivalence.equal(result, modified),
+                    "seed \(seed) iteration \(iteration): \(text(original)) -> \(text(modified)) via \(text(patch)) gave \(text(result))")
+        }
+    }
+
+    @Test(arguments: seeds)
+    func strategicMergeWithoutSchemaIsMergePatch(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        for iteration in 0..<Self.iterations {
+            let original = RandomDocuments.object(&rng, depth: 3, nulls: false)
+            let patch = RandomDocuments.object(&rng, depth: 3, nulls: true)
+            let merge = MergePatch.apply(patch, to: original)
+            let strategic = try StrategicMergePatch.apply(patch, to: original, schema: .unknown)
+            #expect(strategic == merge,
+                    "seed \(seed) iteration \(iteration): patch \(text(patch)) on \(text(original)): \(text(strategic)) vs \(text(merge))")
+        }
+    }
+
+    @Test(arguments: seeds)
+    func addThenRemoveAndCopyThenTestRoundTrip(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        for iteration in 0..<Self.iterations {
+            let doc = RandomDocuments.object(&rng, depth: 3, nulls: false)
+            let pointers = RandomDocuments.pointers(in: doc)
+            guard let target = pointers.randomElement(using: &rng) else { continue }
+            let value = RandomDocuments.primitive(&rng)
+            // Add a fresh member next to `target`, then remove it: the document is unchanged.
+            let fresh = JSONPointer(tokens: Array(target.tokens.dropLast()) + ["new~/key"])
+            let parent = try doc.value(at: JSONPointer(tokens: Array(target.tokens.dropLast())))
+            guard case .object = parent else { continue }
+            let roundTrip = try JSONPatch(operations: [.add(path: fresh, value: value), .remove(path: fresh)]).apply(to: doc)
+            #expect(roundTrip == doc, "seed \(seed) iteration \(iteration): \(fresh) in \(text(doc))")
+            // Copy `target` to the fresh place, then both test equal to the original value.
+            let original = try doc.value(at: target)
+            _ = try JSONPatch(operations: [.copy(from: target, path: fresh), .test(path: fresh, value: original),
+                                           .test(path: target, value: original)]).apply(to: doc)
+            // Pointer text round-trips through its escapes.
+            #expect(try JSONPointer(parsing: fresh.description) == fresh, "seed \(seed) iteration \(iteration)")
+        }
+    }
+}
