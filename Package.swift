@@ -56,7 +56,8 @@ let package = Package(
         .testTarget(name: "ObjectsTests", dependencies: ["Objects", "YAML", "JSON"], path: "Tests/ObjectsTests"),
         // The typed store, watch cache and informer against in-process members.
         .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "Replica", "TestSupport"], path: "Tests/ObjectStoreTests"),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests"),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests",
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "PatchTests", dependencies: ["Patch", "JSON"], path: "Tests/PatchTests"),
 
         // Benchmarks: release-build executables that print their figures.
