@@ -60,7 +60,8 @@ let package = Package(
                     exclude: ["Codegen", "Fixtures"]),
         // The typed store, watch cache and informer against in-process members.
         .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "JSON", "MVCC", "Replica", "TestSupport"], path: "Tests/ObjectStoreTests"),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests"),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests",
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Objects", "JSON"], path: "Tests/APIServerTests"),
         .testTarget(name: "PatchTests", dependencies: ["Patch", "JSON"], path: "Tests/PatchTests"),
 

@@ -1,0 +1,247 @@
+import JSON
+
+extension YAMLReader {
+    /// Where a block value sits: it decides whether a collection may start on the same line.
+    enum ValueContext { case document, mappingValue, sequenceEntry }
+
+    /// A node's anchor and tag, written before it.
+    struct Properties {
+        var anchor: String?
+        var tag: String?
+        var isEmpty: Bool { anchor == nil && tag == nil }
+    }
+
+    /// Reads `&anchor` and `!tag` properties (in any order) and the spaces after them.
+    mutating func parseProperties(flow: Bool) throws(YAMLError) -> Properties {
+        var props = Properties()
+        while true {
+            let m = mark
+            if current == UInt8(ascii: "&") {
+                i += 1
+                let start = i
+                while !Self.isBlank(current), !Self.isFlowIndicator(current) { i += 1 }
+                if i == start { throw .unexpected(found: found(at: i), expected: "an anchor name after '&'", at: mark) }
+                props.anchor = String(decoding: bytes[start..<i], as: UTF8.self)
+            } else if current == UInt8(ascii: "!") {
+                let start = i
+                if byte(i + 1) == UInt8(ascii: "<") {
+                    while i < bytes.count, current != UInt8(ascii: ">"), !Self.isBreak(current) { i += 1 }
+                    guard current == UInt8(ascii: ">") else { throw .unexpected(found: found(at: i), expected: "'>' closing a verbatim tag", at: m) }
+                    i += 1
+                    props.tag = String(decoding: bytes[(start + 2)..<(i - 1)], as: UTF8.self)
+                } else {
+                    while !Self.isBlank(current), !(flow && Self.isFlowIndicator(current)) { i += 1 }
+                    props.tag = String(decoding: bytes[start..<i], as: UTF8.self)
+                }
+            } else {
+                return props
+            }
+            if flow { try skipFlowSpace() } else { skipSpaces() }
+        }
+    }
+
+    /// Records an anchor's value (and its size, so that aliases to it can be charged).
+    mutating func register(anchor: String?, _ value: JSONValue) {
+        guard let anchor else { return }
+        anchors[anchor] = (value, Self.countNodes(value))
+    }
+
+    static func countNodes(_ value: JSONValue) -> Int {
+        switch value {
+        case .array(let items): return items.reduce(1) { $0 + countNodes($1) }
+        case .object(let members): return members.reduce(1) { $0 + countNodes($1.value) }
+        default: return 1
+        }
+    }
+
+    /// Reads `*name` and returns the anchored value, charging its size to the alias budget.
+    mutating func parseAlias() throws(YAMLError) -> JSONValue {
+        let m = mark
+        i += 1
+        let start = i
+        while !Self.isBlank(current), !Self.isFlowIndicator(current) { i += 1 }
+        let name = String(decoding: bytes[start..<i], as: UTF8.self)
+        guard let entry = anchors[name] else { throw .undefinedAlias(name, at: m) }
+        aliasNodes += entry.nodes
+        if aliasNodes > Self.maxAliasExpansionNodes { throw .aliasExpansionLimit(limit: Self.maxAliasExpansionNodes, at: m) }
+        return entry.value
+    }
+
+    /// The JSON key text of a scalar key (`1` → "1", `true` → "true", `~` → "null").
+    static func keyText(_ value: JSONValue, at mark: YAMLMark) throws(YAMLError) -> String {
+        switch value {
+        case .string(let s): return s
+        case .number(let n): return n
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
+        case .array, .object: throw .nonScalarKey(at: mark)
+        }
+    }
+
+    /// Reads the value after an indicator (`key:`, `-`, `---`): on the same line, on the lines
+    /// below (more indented than `parentIndent`), or nothing (nil).
+    mutating func parseBlockValue(parentIndent: Int, context: ValueContext) throws(YAMLError) -> JSONValue? {
+        skipSpaces()
+        let props = try parseProperties(flow: false)
+        let m = mark
+        var value: JSONValue?
+        if atEnd || Self.isBreak(current) || current == UInt8(ascii: "#") {
+            if try moveToNextContent(), !isDocumentMarker(at: i) {
+                let c = column
+                if c > parentIndent {
+                    value = try parseNode(parentIndent: parentIndent, collectionsAllowed: true, tag: props.tag)
+                } else if c == parentIndent, context == .mappingValue, current == UInt8(ascii: "-"), Self.isBlank(byte(i + 1)) {
+                    value = try parseBlockSequence(column: c)
+                }
+            }
+        } else {
+            value = try parseNode(parentIndent: parentIndent, collectionsAllowed: context != .mappingValue, tag: props.tag)
+        }
+        if value == nil, !props.isEmpty {
+            value = try ScalarResolver.resolve([], plain: true, tag: props.tag, at: m)
+        }
+        if let value { register(anchor: props.anchor, value) }
+        return value
+    }
+
+    /// Reads the node that starts at the current position. `collectionsAllowed` is false on the
+    /// line of a mapping key (`a: b: c` and `a: - b` are errors there).
+    mutating func parseNode(parentIndent: Int, collectionsAllowed: Bool, tag: String?) throws(YAMLError) -> JSONValue {
+        let c = column
+        let start = mark
+        let next = byte(i + 1)
+        switch current {
+        case UInt8(ascii: "|"), UInt8(ascii: ">"):
+            let text = try parseBlockScalar(parentIndent: parentIndent)
+            return try ScalarResolver.resolve(text, plain: false, tag: tag, at: start)
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+            let value = try parseFlowCollection()
+            skipSpaces()
+            if current == UInt8(ascii: ":"), Self.isBlank(byte(i + 1)) { throw .nonScalarKey(at: start) }
+            return value
+        case UInt8(ascii: "*"):
+            let value = try parseAlias()
+            skipSpaces()
+            if current == UInt8(ascii: ":"), Self.isBlank(byte(i + 1)) {
+                guard collectionsAllowed else { throw mappingNotAllowed() }
+                return try parseBlockMapping(column: c, firstKey: try Self.keyText(value, at: start), keyMark: start, isMerge: false)
+            }
+            return value
+        case UInt8(ascii: "-") where Self.isBlank(next):
+            guard collectionsAllowed else {
+                throw .unexpected(found: "'-'", expected: "a scalar or a flow collection (a block sequence cannot start on the line of its key)", at: start)
+            }
+            return try parseBlockSequence(column: c)
+        case UInt8(ascii: "?") where Self.isBlank(next):
+            throw .unsupported("an explicit mapping key ('?')", at: start)
+        case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "@"), UInt8(ascii: "`"), UInt8(ascii: "%"):
+            throw .unexpected(found: found(at: i), expected: "a node (this character cannot start one)", at: start)
+        default:
+            break
+        }
+        var text: [UInt8]
+        var plain = false
+        var endedByComment = false
+        if current == UInt8(ascii: "\"") {
+            text = try parseDoubleQuoted()
+        } else if current == UInt8(ascii: "'") {
+            text = try parseSingleQuoted()
+        } else {
+            (text, endedByComment) = scanPlainLine(flow: false)
+            plain = true
+        }
+        let afterScalar = i
+        skipSpaces()
+        if current == UInt8(ascii: ":"), Self.isBlank(byte(i + 1)) {
+            guard collectionsAllowed else { throw mappingNotAllowed() }
+            guard start.line == line + 1 else {
+                throw .unexpected(found: "a multi-line key", expected: "a mapping key on one line", at: start)
+            }
+            let keyValue = plain ? ScalarResolver.resolvePlain(text) : .string(String(decoding: text, as: UTF8.self))
+            let isMerge = plain && text == [UInt8(ascii: "<"), UInt8(ascii: "<")]
+            return try parseBlockMapping(column: c, firstKey: try Self.keyText(keyValue, at: start), keyMark: start, isMerge: isMerge)
+        }
+        i = afterScalar
+        if plain && !endedByComment {
+            try continuePlain(&text, parentIndent: parentIndent, flow: false)
+        }
+        return try ScalarResolver.resolve(text, plain: plain, tag: tag, at: start)
+    }
+
+    func mappingNotAllowed() -> YAMLError {
+        .unexpected(found: "':'", expected: "no mapping value here (a mapping cannot start on the line of its key; quote the value if it holds ': ')", at: mark)
+    }
+
+    /// Reads a block mapping whose keys sit at `column`; the first key has been read and `i` is at its ':'.
+    mutating func parseBlockMapping(column c: Int, firstKey: String, keyMark: YAMLMark, isMerge: Bool) throws(YAMLError) -> JSONValue {
+        try enterCollection()
+        defer { depth -= 1 }
+        var builder = MappingBuilder()
+        var key = firstKey
+        var keyMark = keyMark
+        var isMerge = isMerge
+        while true {
+            i += 1  // the ':'
+            let value = try parseBlockValue(parentIndent: c, context: .mappingValue) ?? .null
+            if isMerge { try builder.merge(value, at: keyMark) } else { try builder.add(key, value, at: keyMark) }
+            guard try moveToNextContent(), !isDocumentMarker(at: i) else { break }
+            if column < c { break }
+            if column > c { throw .badIndentation(expected: "a mapping key at column \(c + 1) or less indented", at: mark) }
+            (key, keyMark, isMerge) = try parseMappingKey()
+        }
+        return builder.build()
+    }
+
+    /// Reads a block mapping key at the current position and stops at its ':'.
+    mutating func parseMappingKey() throws(YAMLError) -> (String, YAMLMark, Bool) {
+        let m = mark
+        var key: String
+        var isMerge = false
+        switch current {
+        case UInt8(ascii: "-") where Self.isBlank(byte(i + 1)):
+            throw .unexpected(found: "'-'", expected: "a mapping key (a sequence entry cannot follow mapping entries at the same indentation)", at: m)
+        case UInt8(ascii: "?") where Self.isBlank(byte(i + 1)):
+            throw .unsupported("an explicit mapping key ('?')", at: m)
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+            throw .nonScalarKey(at: m)
+        case UInt8(ascii: "&"), UInt8(ascii: "!"):
+            throw .unsupported("an anchor or tag on a block mapping key", at: m)
+        case UInt8(ascii: "*"):
+            key = try Self.keyText(try parseAlias(), at: m)
+        case UInt8(ascii: "\""):
+            key = String(decoding: try parseDoubleQuoted(), as: UTF8.self)
+        case UInt8(ascii: "'"):
+            key = String(decoding: try parseSingleQuoted(), as: UTF8.self)
+        case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "@"), UInt8(ascii: "`"), UInt8(ascii: "%"):
+            throw .unexpected(found: found(at: i), expected: "a mapping key", at: m)
+        default:
+            let (text, _) = scanPlainLine(flow: false)
+            isMerge = text == [UInt8(ascii: "<"), UInt8(ascii: "<")]
+            key = try Self.keyText(ScalarResolver.resolvePlain(text), at: m)
+        }
+        guard line + 1 == m.line else {
+            throw .unexpected(found: "a multi-line key", expected: "a mapping key on one line", at: m)
+        }
+        skipSpaces()
+        guard current == UInt8(ascii: ":"), Self.isBlank(byte(i + 1)) else {
+            throw .unexpected(found: found(at: i), expected: "':' after the mapping key", at: mark)
+        }
+        return (key, m, isMerge)
+    }
+
+    /// Reads a block sequence whose `-` indicators sit at `column`; `i` is at the first `-`.
+    mutating func parseBlockSequence(column c: Int) throws(YAMLError) -> JSONValue {
+        try enterCollection()
+        defer { depth -= 1 }
+        var items: [JSONValue] = []
+        while true {
+            i += 1  // the '-'
+            items.append(try parseBlockValue(parentIndent: c, context: .sequenceEntry) ?? .null)
+            guard try moveToNextContent(), !isDocumentMarker(at: i) else { break }
+            if column < c { break }
+            if column > c { throw .badIndentation(expected: "a sequence entry '-' at column \(c + 1) or less indented", at: mark) }
+            guard current == UInt8(ascii: "-"), Self.isBlank(byte(i + 1)) else { break }
+        }
+        return .array(items)
+    }
+}
