@@ -69,12 +69,21 @@ public struct ClusterConfig: Sendable, Equatable {
     /// The folder holding the file; relative paths resolve against it.
     public var baseDirectory: String
     public var members: [MemberConfig]
+    /// The Kubernetes API's static bearer token file as written (`token-file`), or nil: then the
+    /// API serves anonymous requests, on loopback addresses only.
+    public var tokenFile: String?
 
-    public init(name: String, dataDir: String, baseDirectory: String, members: [MemberConfig]) {
+    public init(name: String, dataDir: String, baseDirectory: String, members: [MemberConfig], tokenFile: String? = nil) {
         self.name = name
         self.dataDir = dataDir
         self.baseDirectory = baseDirectory
         self.members = members
+        self.tokenFile = tokenFile
+    }
+
+    /// A path from the file resolved against the file's folder (absolute paths stay as they are).
+    public func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : baseDirectory + "/" + path
     }
 
     /// The member called `name`.
@@ -85,8 +94,7 @@ public struct ClusterConfig: Sendable, Equatable {
 
     /// The data directory of one member: `<data-dir>/<member name>`, resolved against the file's folder.
     public func dataDirectory(of member: String) -> String {
-        let root = dataDir.hasPrefix("/") ? dataDir : baseDirectory + "/" + dataDir
-        return root + "/" + member
+        resolve(dataDir) + "/" + member
     }
 
     /// The cluster id shown in response headers and checked between peers: a stable hash of the
@@ -106,6 +114,7 @@ public struct ClusterConfig: Sendable, Equatable {
     public static func parse(_ text: String, baseDirectory: String) throws(ClusterConfigError) -> ClusterConfig {
         var name: String?
         var dataDir: String?
+        var tokenFile: String?
         var members: [MemberConfig] = []
         var section: String?  // "cluster" or a member name
         var fields: [String: (value: String, line: Int)] = [:]
@@ -116,6 +125,7 @@ public struct ClusterConfig: Sendable, Equatable {
             if current == "\u{0}cluster" {
                 name = fields["name"]?.value
                 dataDir = fields["data-dir"]?.value
+                tokenFile = fields["token-file"]?.value
                 guard name != nil else { throw .missing("[cluster] needs name (line \(sectionLine))") }
                 guard dataDir != nil else { throw .missing("[cluster] needs data-dir (line \(sectionLine))") }
                 return
@@ -164,7 +174,7 @@ public struct ClusterConfig: Sendable, Equatable {
             let key = String(trimmed[..<eq].trimmingSpaces())
             let value = String(trimmed[trimmed.index(after: eq)...].trimmingSpaces())
             guard let current = section else { throw .syntax(line: lineNo, "\(key) outside any section") }
-            let allowed = current == "\u{0}cluster" ? ["name", "data-dir"] : ["client", "peer", "api"]
+            let allowed = current == "\u{0}cluster" ? ["name", "data-dir", "token-file"] : ["client", "peer", "api"]
             guard allowed.contains(key) else { throw .syntax(line: lineNo, "unknown key \(key)") }
             guard !value.isEmpty else { throw .syntax(line: lineNo, "\(key) has no value") }
             guard fields[key] == nil else { throw .syntax(line: lineNo, "\(key) given twice") }
@@ -182,7 +192,7 @@ public struct ClusterConfig: Sendable, Equatable {
                 guard seen.insert(hp).inserted else { throw .syntax(line: 0, "address \(hp) is used twice") }
             }
         }
-        return ClusterConfig(name: clusterName, dataDir: dir, baseDirectory: baseDirectory, members: members)
+        return ClusterConfig(name: clusterName, dataDir: dir, baseDirectory: baseDirectory, members: members, tokenFile: tokenFile)
     }
 }
 

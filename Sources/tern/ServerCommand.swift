@@ -26,18 +26,23 @@ enum ServerCommand {
         }
         var signals = Console.blockStopSignals()
         let member: Member
+        let api: KubernetesAPIHost
         do {
             member = try Member(cluster: cluster, name: name, options: options, logLevel: level)
+            api = try KubernetesAPIHost(member: member, cluster: cluster)
             try member.start()
+            try api.start()
         } catch {
             Console.error("tern server: \(error)")
             return 1
         }
+        member.log.info("Kubernetes API on http://\(member.config.api)")
         // Wait for a stop signal, or for the member to stop on its own (a fatal storage error).
         _ = try? DedicatedThread(name: "wait") { member.wait(); kill(getpid(), SIGTERM) }
         var received: Int32 = 0
         sigwait(&signals, &received)
         member.log.info("received signal \(received); stopping")
+        api.stop()
         member.stop()
         return 0
     }

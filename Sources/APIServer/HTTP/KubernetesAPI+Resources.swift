@@ -67,7 +67,8 @@ extension KubernetesAPI {
                     answerList(responder, kind: kind, page: page, table: false)
                 case (_, false, let sub) where !sub.isEmpty && sub != "status":
                     let answer = try await handler.subresource(namespace: target.namespace, name: target.name, subresource: sub,
-                                                               method: method, body: request.body, query: query)
+                                                               method: method, body: request.body,
+                                                               contentType: Self.mediaType(request.head.headers["Content-Type"]), query: query)
                     if sub == "log" {
                         responder.respond(status: 200, headers: ["Content-Type": "text/plain"], body: answer.json)
                     } else {

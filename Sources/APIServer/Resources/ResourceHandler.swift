@@ -135,5 +135,6 @@ public protocol ResourceHandler: Sendable {
     /// false when the consumer is gone (the stream then stops).
     func watch(namespace: String, options: WatchParameters, sink: @escaping @Sendable (WatchStreamEvent) -> Bool) throws(APIStatus) -> any WatchStreamHandle
     /// Other subresources (`scale` GET/PUT/PATCH, `binding` POST, `log` GET), or 404.
-    func subresource(namespace: String, name: String, subresource: String, method: String, body: [UInt8], query: QueryParameters) async throws(APIStatus) -> ObjectBytes
+    func subresource(namespace: String, name: String, subresource: String, method: String, body: [UInt8],
+                     contentType: String, query: QueryParameters) async throws(APIStatus) -> ObjectBytes
 }

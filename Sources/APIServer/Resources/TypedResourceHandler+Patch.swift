@@ -1,0 +1,96 @@
+import JSON
+import Objects
+import Patch
+import YAML
+
+extension TypedResourceHandler {
+    /// PATCH in its four flavours. The patch is applied to the stored object's JSON and written with
+    /// the read version as precondition, so a concurrent change makes it re-read and re-apply (a
+    /// `metadata.resourceVersion` inside the patch is a precondition of its own: stale → 409).
+    /// A server-side apply of a missing object creates it.
+    public func patch(namespace: String, name: String, subresource: String, type: PatchType, body: [UInt8],
+                      options: WriteParameters) async throws(APIStatus) -> ObjectBytes {
+        let patch = try Self.parsePatch(body, type: type)
+        let explicitVersion = patch.at("metadata", "resourceVersion")?.text
+        for _ in 0..<Self.maxPatchAttempts {
+            let current: T?
+            do {
+                current = try await store.get(namespace: namespace, name: name)
+            } catch .notFound(_, _) where type == .apply && subresource.isEmpty {
+                current = nil
+            } catch {
+                throw APIStatus.from(error, kind: kind)
+            }
+            var next = try apply(patch, type: type, to: current, name: name, options: options)
+            if kind.namespaced { next.metadata.namespace = namespace }
+            next.metadata.name = name
+            applyDefaults(&next)
+            guard let current else {
+                try await requireNamespace(namespace)
+                if options.dryRun { return ObjectBytes(json: next.encodeJSON(), created: true) }
+                do { return ObjectBytes(json: try await store.create(next).encodeJSON(), created: true) } catch .alreadyExists {
+                    continue
+                } catch {
+                    throw APIStatus.from(error, kind: kind)
+                }
+            }
+            if let explicitVersion, explicitVersion != current.metadata.resourceVersion {
+                throw APIStatus.conflict(kind.resource, group: kind.group, name: name)
+            }
+            next.metadata.resourceVersion = current.metadata.resourceVersion
+            if options.dryRun { return ObjectBytes(json: next.encodeJSON()) }
+            do {
+                let written = subresource == "status" ? try await store.updateStatus(next) : try await store.update(next)
+                return ObjectBytes(json: written.encodeJSON())
+            } catch .conflict where explicitVersion == nil {
+                continue
+            } catch {
+                throw APIStatus.from(error, kind: kind)
+            }
+        }
+        throw APIStatus.conflict(kind.resource, group: kind.group, name: name, why: "the object kept changing while the patch was applied; try again")
+    }
+
+    /// The patch document: JSON for three types, YAML (of which JSON is a subset) for apply.
+    static func parsePatch(_ body: [UInt8], type: PatchType) throws(APIStatus) -> JSONValue {
+        if type == .apply {
+            let documents: [JSONValue]
+            do { documents = try YAMLReader.parseDocuments(body) } catch {
+                throw APIStatus.badRequest("the applied configuration is not valid YAML: \(error)")
+            }
+            guard documents.count == 1, let only = documents.first else {
+                throw APIStatus.badRequest("an apply patch must hold exactly one object, found \(documents.count)")
+            }
+            return only
+        }
+        do { return try JSONParser.parse(body) } catch {
+            throw APIStatus.badRequest("the patch is not valid JSON: \(error)")
+        }
+    }
+
+    func apply(_ patch: JSONValue, type: PatchType, to current: T?, name: String, options: WriteParameters) throws(APIStatus) -> T {
+        let live: JSONValue?
+        do { live = try current.map { c throws(JSONError) in try JSONParser.parse(c.encodeJSON()) } } catch {
+            throw APIStatus.internalError("stored \(kind.kind) is not JSON: \(error)")
+        }
+        let result: JSONValue
+        do {
+            switch type {
+            case .json: result = try JSONPatch.apply(patch, to: live ?? .object([]))
+            case .merge: result = MergePatch.apply(patch, to: live ?? .object([]))
+            case .strategic: result = try StrategicMergePatch.apply(patch, to: live ?? .object([]), schema: schema)
+            case .apply:
+                result = try ServerSideApply.apply(patch, to: live, manager: options.fieldManager, apiVersion: kind.apiVersion,
+                                                   force: options.force, schema: schema, time: nowText()).object
+            }
+        } catch {
+            throw APIStatus.from(error, kind: kind, name: name)
+        }
+        guard case .object = result else { throw APIStatus.badRequest("the patched document is not an object") }
+        var next = try decode(result)
+        if type != .apply, !options.fieldManager.isEmpty, let recorded = try? record(from: current, to: next, manager: options.fieldManager, operationIsApply: false) {
+            next = recorded
+        }
+        return next
+    }
+}
