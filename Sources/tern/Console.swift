@@ -56,6 +56,22 @@ enum Console {
         return bytes
     }
 
+    /// Writes `text` to `path` (creating parent folders), replacing it atomically; false on failure.
+    static func writeFile(_ path: String, _ text: String) -> Bool {
+        var folder = ""
+        for part in path.split(separator: "/").dropLast() {
+            folder += "/" + part
+            mkdir(folder, 0o755)
+        }
+        let temporary = path + ".tmp"
+        guard let f = fopen(temporary, "w") else { return false }
+        let bytes = Array(text.utf8)
+        let written = fwrite(bytes, 1, bytes.count, f)
+        fclose(f)
+        guard written == bytes.count else { return false }
+        return rename(temporary, path) == 0
+    }
+
     /// Reads and parses a cluster file; relative data paths resolve against the file's folder.
     static func loadCluster(_ path: String) -> ClusterConfig? {
         guard let bytes = readFile(path) else {

@@ -4,6 +4,7 @@ import Glibc
 import Replica
 import Wire
 import JSON
+import APIServer
 
 /// `tern up [--config FILE]`: starts every member of the cluster file as a child `tern server`,
 /// prints their addresses and the leader, reports members that die (without restarting them),
@@ -26,8 +27,10 @@ enum UpCommand {
             children.append((m.name, pid))
             say("  \(m.name): pid \(pid), client http://\(m.client), peer \(m.peer), api \(m.api)")
         }
+        let kubeconfig = writeKubeconfig(cluster)
         if let leader = waitForLeader(cluster, seconds: 30) {
             say("tern up: leader is \(leader); try: tern kv put greeting hello && tern kv get greeting")
+            if let kubeconfig { say("tern up: Kubernetes API ready for kubectl: KUBECONFIG=\(kubeconfig) kubectl get namespaces") }
         } else {
             say("tern up: no leader yet after 30 s (members still starting?)")
         }
@@ -50,6 +53,24 @@ enum UpCommand {
         }
         say("tern up: every member has stopped")
         return 1
+    }
+
+    /// Writes `<data-dir>/kubeconfig` pointing at the first member's API (with the token file's
+    /// first token, if the cluster has one); returns its path.
+    static func writeKubeconfig(_ cluster: ClusterConfig) -> String? {
+        guard let first = cluster.members.first else { return nil }
+        var token: String?
+        if let file = cluster.tokenFile, let bytes = Console.readFile(cluster.resolve(file)),
+           let tokens = try? StaticTokens(parsing: String(decoding: bytes, as: UTF8.self)) {
+            token = tokens.firstToken
+        }
+        let path = cluster.resolve(cluster.dataDir) + "/kubeconfig"
+        let text = Kubeconfig.text(clusterName: cluster.name, server: "http://\(first.api)", token: token)
+        guard Console.writeFile(path, text) else {
+            Console.error("tern up: cannot write \(path)")
+            return nil
+        }
+        return path
     }
 
     /// Prints a line at once (stdout may be a pipe or a file).
