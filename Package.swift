@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "JSON", "MVCC", "Replica", "TestSupport"], path: "Tests/ObjectStoreTests"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests",
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Objects", "JSON"], path: "Tests/APIServerTests"),
+        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Objects", "JSON", "Replica", "Wire", "TestSupport"], path: "Tests/APIServerTests"),
         .testTarget(name: "PatchTests", dependencies: ["Patch", "JSON"], path: "Tests/PatchTests"),
 
         // Benchmarks: release-build executables that print their figures.
