@@ -1,10 +1,24 @@
 import Testing
+import Wire
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// True when `kubectl` is on the PATH (`.ci/run` installs Debian's kubernetes-client if missing).
 let kubectlInstalled = system("command -v kubectl >/dev/null 2>&1") == 0
+
+/// kubectl before 1.27 validates manifests against OpenAPI v2 in protobuf, which Tern does not
+/// serve (newer ones use OpenAPI v3 and leave validation to the server): such a client needs
+/// `--validate=false` for create, apply and replace.
+let kubectlValidateFlag: String = {
+    let out = "/tmp/tern-kubectl-version-\(getpid())"
+    defer { unlink(out) }
+    guard system("kubectl version --client -o json > '\(out)' 2>/dev/null") == 0,
+          let text = readFileBytes(out).map({ String(decoding: $0, as: UTF8.self) }),
+          let range = text.firstRange(of: "\"minor\": \"") else { return "--validate=false" }
+    let minor = Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
+    return minor >= 27 ? "" : "--validate=false"
+}()
 
 @Suite("unmodified kubectl against a three-member tern cluster", .serialized, .timeLimit(.minutes(3)))
 struct KubectlTests {
@@ -67,8 +81,8 @@ struct KubectlTests {
         #expect(kubectl(cluster, other, "get namespaces").1.contains("kube-system"))
 
         // create, then AlreadyExists; writes through a follower, reads anywhere.
-        #expect(kubectl(cluster, other, "create -f \(manifest)").1.contains("deployment.apps/web created"))
-        #expect(kubectl(cluster, leader, "create -f \(manifest)").1.contains("AlreadyExists"))
+        #expect(kubectl(cluster, other, "create \(kubectlValidateFlag) -f \(manifest)").1.contains("deployment.apps/web created"))
+        #expect(kubectl(cluster, leader, "create \(kubectlValidateFlag) -f \(manifest)").1.contains("AlreadyExists"))
         let table = kubectl(cluster, leader, "get deploy,rs,po")
         #expect(table.1.contains("NAME") && table.1.contains("deployment.apps/web"))
         #expect(kubectl(cluster, leader, "get deploy -o wide").1.contains("nginx:1.25,busybox"))
@@ -80,10 +94,10 @@ struct KubectlTests {
 
         // apply: patch path keeps the sidecar (containers merge by name), then "unchanged".
         _ = write(cluster, "web.yaml", Self.deployment.replacing("nginx:1.25", with: "nginx:1.26"))
-        #expect(kubectl(cluster, other, "apply -f \(manifest)").1.contains("deployment.apps/web configured"))
-        #expect(kubectl(cluster, other, "apply -f \(manifest)").1.contains("unchanged"))
+        #expect(kubectl(cluster, other, "apply \(kubectlValidateFlag) -f \(manifest)").1.contains("deployment.apps/web configured"))
+        #expect(kubectl(cluster, other, "apply \(kubectlValidateFlag) -f \(manifest)").1.contains("unchanged"))
         #expect(kubectl(cluster, leader, "get deploy web -o jsonpath={.spec.template.spec.containers[*].image}").1 == "nginx:1.26 busybox")
-        #expect(kubectl(cluster, other, "apply --server-side -f \(manifest)").1.contains("serverside-applied"))
+        #expect(kubectl(cluster, other, "apply --server-side \(kubectlValidateFlag) -f \(manifest)").1.contains("serverside-applied"))
 
         // label, annotate, scale (through the scale subresource).
         #expect(kubectl(cluster, other, "label deploy web tier=frontend").1.contains("labeled"))
@@ -96,7 +110,7 @@ struct KubectlTests {
         let current = kubectl(cluster, leader, "get deploy web -o yaml").1
         #expect(kubectl(cluster, other, "scale deploy web --replicas=3").0 == 0)
         let stale = write(cluster, "stale.yaml", current)
-        #expect(kubectl(cluster, other, "replace -f \(stale)").1.contains("Conflict"))
+        #expect(kubectl(cluster, other, "replace \(kubectlValidateFlag) -f \(stale)").1.contains("Conflict"))
 
         // edit with a scripted editor.
         let edited = kubectl(cluster, other, "edit deploy web", env: "EDITOR='sed -i s/replicas:\\ 3/replicas:\\ 4/'")
@@ -118,7 +132,7 @@ struct KubectlTests {
         // delete -f, then NotFound.
         #expect(kubectl(cluster, other, "delete -f \(manifest)").1.contains("deleted"))
         #expect(kubectl(cluster, leader, "get deploy web").1.contains("NotFound"))
-        #expect(kubectl(cluster, leader, "create -f \(manifest) -n nosuch").1.contains("namespaces \"nosuch\" not found"))
+        #expect(kubectl(cluster, leader, "create \(kubectlValidateFlag) -f \(manifest) -n nosuch").1.contains("namespaces \"nosuch\" not found"))
     }
 
     /// Waits until the member's Kubernetes API answers (its watch caches load after a leader exists).
@@ -141,5 +155,34 @@ extension String {
             rest = rest[r.upperBound...]
         }
         return count
+    }
+}
+
+/// True when the Python `kubernetes` client is importable (`.ci/run` installs it from PyPI).
+let kubernetesClientInstalled = system("python3 -c 'import kubernetes' >/dev/null 2>&1") == 0
+
+@Suite("the unmodified Python kubernetes client against tern processes", .serialized, .timeLimit(.minutes(3)))
+struct PythonKubernetesClientTests {
+    @Test("create, list, chunked list, patch (three types), scale, replace (409), watch (incl. 410), delete",
+          .enabled(if: kubernetesClientInstalled, "pip install kubernetes (done by .ci/run)"))
+    func pythonClient() throws {
+        let cluster = try ProcessCluster()
+        defer { cluster.shutdown() }
+        try cluster.startAll()
+        let leader = try cluster.waitForLeader()
+        let member = try cluster.config.member(named: cluster.names.first { $0 != leader } ?? leader)
+        let deadline = monotonicSeconds() + 20
+        while monotonicSeconds() < deadline {
+            let client = HTTPClient(address: member.api.socketAddress, timeoutNanoseconds: 2_000_000_000)
+            defer { client.close() }
+            if (try? client.request(method: "GET", path: "/api/v1/namespaces/default"))?.status == 200 { break }
+            usleep(200_000)
+        }
+        let script = "/" + #filePath.split(separator: "/").dropLast().joined(separator: "/") + "/k8s_client_check.py"
+        let log = cluster.directory + "/k8s_client.log"
+        let status = system("timeout 150 python3 '\(script)' \(member.api.host) \(member.api.port) > '\(log)' 2>&1")
+        let output = String(decoding: readFileBytes(log) ?? [], as: UTF8.self)
+        #expect(status == 0, "kubernetes client checks failed:\n\(output)")
+        #expect(output.contains("all kubernetes client checks passed"))
     }
 }
