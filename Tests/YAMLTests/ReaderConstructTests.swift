@@ -115,6 +115,15 @@ struct ReaderConstructTests {
         #expect(try YAMLReader.parseDocuments(bytes) == [.object([("a", .number("1")), ("b", .array([.string("x")]))])])
     }
 
+    @Test("explicit keys, as PyYAML writes empty and multi-line keys")
+    func explicitKeys() throws {
+        #expect(try YAMLReader.parseDocument("? a\n: b\n? ''\n: null\n? |\n  multi\n  line\n: [1]\n? lone\nlast: x\n") == .object([
+            ("a", .string("b")), ("", .null), ("multi\nline\n", .array([.number("1")])), ("lone", .null), ("last", .string("x")),
+        ]))
+        #expect(try YAMLReader.parseDocuments("? |\n") == [.object([("", .null)])])
+        #expect(try YAMLReader.parseDocument("- ? k\n  : v\n") == .array([.object([("k", .string("v"))])]))
+    }
+
     @Test("merge keys from a sequence of mappings; own keys win")
     func mergeSequence() throws {
         let v = try YAMLReader.parseDocument("a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nc:\n  <<: [*a, *b]\n  z: 3\n")
