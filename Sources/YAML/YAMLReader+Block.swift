@@ -84,12 +84,24 @@ extension YAMLReader {
     /// below (more indented than `parentIndent`), or nothing (nil).
     mutating func parseBlockValue(parentIndent: Int, context: ValueContext) throws(YAMLError) -> JSONValue? {
         skipSpaces()
-        let props = try parseProperties(flow: false)
+        var props = try parseProperties(flow: false)
         let m = mark
         var value: JSONValue?
         if atEnd || Self.isBreak(current) || current == UInt8(ascii: "#") {
             if try moveToNextContent(), !isDocumentMarker(at: i) {
-                let c = column
+                var c = column
+                if c > parentIndent, current == UInt8(ascii: "!") || current == UInt8(ascii: "&") {
+                    // Properties on a line of their own, before the node they describe.
+                    let more = try parseProperties(flow: false)
+                    props.anchor = more.anchor ?? props.anchor
+                    props.tag = more.tag ?? props.tag
+                    if atEnd || Self.isBreak(current) || current == UInt8(ascii: "#") {
+                        guard try moveToNextContent(), !isDocumentMarker(at: i), column > parentIndent else {
+                            return try emptyNode(props, at: m)
+                        }
+                        c = column
+                    }
+                }
                 if c > parentIndent {
                     value = try parseNode(parentIndent: parentIndent, collectionsAllowed: true, tag: props.tag)
                 } else if c == parentIndent, context == .mappingValue || context == .explicitValue,
@@ -100,10 +112,16 @@ extension YAMLReader {
         } else {
             value = try parseNode(parentIndent: parentIndent, collectionsAllowed: context != .mappingValue, tag: props.tag)
         }
-        if value == nil, !props.isEmpty {
-            value = try ScalarResolver.resolve([], plain: true, tag: props.tag, at: m)
-        }
+        if value == nil, !props.isEmpty { return try emptyNode(props, at: m) }
         if let value { register(anchor: props.anchor, value) }
+        return value
+    }
+
+    /// The value of a node that has properties but no content (`key: !!str` is "", `&a` is null).
+    private mutating func emptyNode(_ props: Properties, at m: YAMLMark) throws(YAMLError) -> JSONValue? {
+        if props.isEmpty { return nil }
+        let value = try ScalarResolver.resolve([], plain: true, tag: props.tag, at: m)
+        register(anchor: props.anchor, value)
         return value
     }
 

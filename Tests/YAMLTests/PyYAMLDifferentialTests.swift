@@ -3,8 +3,8 @@ import JSON
 import Testing
 import YAML
 
-/// Fixtures/pyyaml-cases.json: 600 random values written by PyYAML in block, flow, folded-width
-/// and every quoting style, with the value PyYAML reads back (see generate_pyyaml_cases.py).
+/// Fixtures/pyyaml-cases.json: 800 random values written by PyYAML in block, flow, canonical, folded-width
+/// every quoting style, CRLF line ends and anchors for shared nodes, with the value PyYAML reads back (see generate_pyyaml_cases.py).
 @Suite("YAML reader against PyYAML's own output")
 struct PyYAMLDifferentialTests {
     struct Case {
@@ -24,7 +24,7 @@ struct PyYAMLDifferentialTests {
     @Test("every case reads as PyYAML reads it")
     func differential() throws {
         let cases = try Self.cases()
-        #expect(cases.count == 600)
+        #expect(cases.count == 800)
         for (index, c) in cases.enumerated() {
             do {
                 let got = try YAMLReader.parseDocuments(c.yaml)

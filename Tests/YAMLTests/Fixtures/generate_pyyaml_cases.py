@@ -43,9 +43,12 @@ styles = [dict(default_flow_style=False), dict(default_flow_style=True), dict(de
           dict(default_flow_style=False, width=20), dict(default_flow_style=True, width=15),
           dict(default_flow_style=False, default_style="'"), dict(default_flow_style=False, default_style='"', width=25),
           dict(default_flow_style=False, default_style="|"), dict(default_flow_style=False, default_style=">", width=20),
-          dict(default_flow_style=False, indent=4), dict(default_flow_style=False, explicit_start=True, explicit_end=True)]
-while len(cases) < 600:
+          dict(default_flow_style=False, indent=4), dict(default_flow_style=False, explicit_start=True, explicit_end=True),
+          dict(canonical=True), dict(default_flow_style=False, version=(1, 1)), dict(default_flow_style=False, line_break="\r\n")]
+while len(cases) < 800:
     v = value(r, 0)
+    if isinstance(v, list) and v and isinstance(v[0], (list, dict)) and r.random() < 0.5:
+        v.append(v[0])  # a shared node: PyYAML writes an anchor and an alias
     style = styles[len(cases) % len(styles)]
     try:
         text_out = yaml.safe_dump(v, allow_unicode=True, sort_keys=False, **style)
