@@ -22,12 +22,18 @@ enum ScalarResolver {
         default: break
         }
         if let b = bool(text) { return .bool(b) }
-        if let n = number(text) { return .number(n) }
+        let c = text[0]
+        if (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: "."),
+           let n = number(text) {
+            return .number(n)
+        }
         return .string(String(decoding: text, as: UTF8.self))
     }
 
+    private static let nullWords: [[UInt8]] = ["~", "null", "Null", "NULL"].map { Array($0.utf8) }
+
     static func isNull(_ t: [UInt8]) -> Bool {
-        t == Array("~".utf8) || t == Array("null".utf8) || t == Array("Null".utf8) || t == Array("NULL".utf8)
+        nullWords.contains(t)
     }
 
     private static let trueWords: [String] = ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"]
