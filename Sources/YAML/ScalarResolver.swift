@@ -36,16 +36,18 @@ enum ScalarResolver {
         nullWords.contains(t)
     }
 
-    private static let trueWords: [String] = ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"]
-    private static let falseWords: [String] = ["false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"]
+    private static let trueWords: [[UInt8]] = ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"].map { Array($0.utf8) }
+    private static let falseWords: [[UInt8]] = ["false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"].map { Array($0.utf8) }
 
     /// The boolean a plain scalar spells, or nil.
     static func bool(_ t: [UInt8]) -> Bool? {
         guard t.count >= 2, t.count <= 5 else { return nil }
-        let s = String(decoding: t, as: UTF8.self)
-        if trueWords.contains(s) { return true }
-        if falseWords.contains(s) { return false }
-        return nil
+        switch t[0] | 0x20 {  // lower-cased first letter
+        case UInt8(ascii: "t"), UInt8(ascii: "y"): return trueWords.contains(t) ? true : nil
+        case UInt8(ascii: "f"), UInt8(ascii: "n"): return falseWords.contains(t) ? false : nil
+        case UInt8(ascii: "o"): return trueWords.contains(t) ? true : falseWords.contains(t) ? false : nil
+        default: return nil
+        }
     }
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
