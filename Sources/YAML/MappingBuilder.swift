@@ -9,9 +9,18 @@ struct MappingBuilder {
     private var merged: [(key: String, value: JSONValue)] = []
     private var mergedKeys: Set<String> = []
 
+    /// Mappings up to this size check duplicates by scanning (cheaper than hashing); larger ones
+    /// keep a set of their keys.
+    private static let scanLimit = 12
+
     /// Adds an ordinary member; a key seen before in this mapping is an error.
     mutating func add(_ key: String, _ value: JSONValue, at mark: YAMLMark) throws(YAMLError) {
-        guard ownKeys.insert(key).inserted else { throw .duplicateKey(key, at: mark) }
+        if members.count < Self.scanLimit {
+            if members.contains(where: { $0.key == key }) { throw .duplicateKey(key, at: mark) }
+        } else {
+            if ownKeys.isEmpty { ownKeys = Set(members.map(\.key)) }
+            guard ownKeys.insert(key).inserted else { throw .duplicateKey(key, at: mark) }
+        }
         members.append((key, value))
     }
 

@@ -22,24 +22,32 @@ enum ScalarResolver {
         default: break
         }
         if let b = bool(text) { return .bool(b) }
-        if let n = number(text) { return .number(n) }
+        let c = text[0]
+        if (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: "."),
+           let n = number(text) {
+            return .number(n)
+        }
         return .string(String(decoding: text, as: UTF8.self))
     }
 
+    private static let nullWords: [[UInt8]] = ["~", "null", "Null", "NULL"].map { Array($0.utf8) }
+
     static func isNull(_ t: [UInt8]) -> Bool {
-        t == Array("~".utf8) || t == Array("null".utf8) || t == Array("Null".utf8) || t == Array("NULL".utf8)
+        nullWords.contains(t)
     }
 
-    private static let trueWords: [String] = ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"]
-    private static let falseWords: [String] = ["false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"]
+    private static let trueWords: [[UInt8]] = ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"].map { Array($0.utf8) }
+    private static let falseWords: [[UInt8]] = ["false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"].map { Array($0.utf8) }
 
     /// The boolean a plain scalar spells, or nil.
     static func bool(_ t: [UInt8]) -> Bool? {
         guard t.count >= 2, t.count <= 5 else { return nil }
-        let s = String(decoding: t, as: UTF8.self)
-        if trueWords.contains(s) { return true }
-        if falseWords.contains(s) { return false }
-        return nil
+        switch t[0] | 0x20 {  // lower-cased first letter
+        case UInt8(ascii: "t"), UInt8(ascii: "y"): return trueWords.contains(t) ? true : nil
+        case UInt8(ascii: "f"), UInt8(ascii: "n"): return falseWords.contains(t) ? false : nil
+        case UInt8(ascii: "o"): return trueWords.contains(t) ? true : falseWords.contains(t) ? false : nil
+        default: return nil
+        }
     }
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }

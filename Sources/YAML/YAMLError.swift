@@ -38,7 +38,7 @@ public enum YAMLError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidTaggedValue(tag: String, value: String, at: YAMLMark)
     /// A mapping key that is a collection (JSON keys must be strings).
     case nonScalarKey(at: YAMLMark)
-    /// A YAML feature this reader does not implement (explicit `?` keys in block context).
+    /// A YAML feature this reader does not implement (an anchor or tag on a block mapping key).
     case unsupported(String, at: YAMLMark)
 
     /// Where the problem was found (nil for encoding errors, which have a byte offset instead).

@@ -2,7 +2,9 @@ import JSON
 
 extension YAMLReader {
     /// Where a block value sits: it decides whether a collection may start on the same line.
-    enum ValueContext { case document, mappingValue, sequenceEntry }
+    /// (`explicitValue` is the value after the `:` of a `? key`: like a sequence entry it may hold a
+    /// compact collection; like a mapping value, a sequence at the key's indentation.)
+    enum ValueContext { case document, mappingValue, explicitValue, sequenceEntry }
 
     /// A node's anchor and tag, written before it.
     struct Properties {
@@ -82,25 +84,44 @@ extension YAMLReader {
     /// below (more indented than `parentIndent`), or nothing (nil).
     mutating func parseBlockValue(parentIndent: Int, context: ValueContext) throws(YAMLError) -> JSONValue? {
         skipSpaces()
-        let props = try parseProperties(flow: false)
+        var props = try parseProperties(flow: false)
         let m = mark
         var value: JSONValue?
         if atEnd || Self.isBreak(current) || current == UInt8(ascii: "#") {
             if try moveToNextContent(), !isDocumentMarker(at: i) {
-                let c = column
+                var c = column
+                if c > parentIndent, current == UInt8(ascii: "!") || current == UInt8(ascii: "&") {
+                    // Properties on a line of their own, before the node they describe.
+                    let more = try parseProperties(flow: false)
+                    props.anchor = more.anchor ?? props.anchor
+                    props.tag = more.tag ?? props.tag
+                    if atEnd || Self.isBreak(current) || current == UInt8(ascii: "#") {
+                        guard try moveToNextContent(), !isDocumentMarker(at: i), column > parentIndent else {
+                            return try emptyNode(props, at: m)
+                        }
+                        c = column
+                    }
+                }
                 if c > parentIndent {
                     value = try parseNode(parentIndent: parentIndent, collectionsAllowed: true, tag: props.tag)
-                } else if c == parentIndent, context == .mappingValue, current == UInt8(ascii: "-"), Self.isBlank(byte(i + 1)) {
+                } else if c == parentIndent, context == .mappingValue || context == .explicitValue,
+                          current == UInt8(ascii: "-"), Self.isBlank(byte(i + 1)) {
                     value = try parseBlockSequence(column: c)
                 }
             }
         } else {
             value = try parseNode(parentIndent: parentIndent, collectionsAllowed: context != .mappingValue, tag: props.tag)
         }
-        if value == nil, !props.isEmpty {
-            value = try ScalarResolver.resolve([], plain: true, tag: props.tag, at: m)
-        }
+        if value == nil, !props.isEmpty { return try emptyNode(props, at: m) }
         if let value { register(anchor: props.anchor, value) }
+        return value
+    }
+
+    /// The value of a node that has properties but no content (`key: !!str` is "", `&a` is null).
+    private mutating func emptyNode(_ props: Properties, at m: YAMLMark) throws(YAMLError) -> JSONValue? {
+        if props.isEmpty { return nil }
+        let value = try ScalarResolver.resolve([], plain: true, tag: props.tag, at: m)
+        register(anchor: props.anchor, value)
         return value
     }
 
@@ -124,7 +145,7 @@ extension YAMLReader {
             skipSpaces()
             if current == UInt8(ascii: ":"), Self.isBlank(byte(i + 1)) {
                 guard collectionsAllowed else { throw mappingNotAllowed() }
-                return try parseBlockMapping(column: c, firstKey: try Self.keyText(value, at: start), keyMark: start, isMerge: false)
+                return try parseBlockMapping(column: c, firstKey: (try Self.keyText(value, at: start), start, false))
             }
             return value
         case UInt8(ascii: "-") where Self.isBlank(next):
@@ -133,7 +154,10 @@ extension YAMLReader {
             }
             return try parseBlockSequence(column: c)
         case UInt8(ascii: "?") where Self.isBlank(next):
-            throw .unsupported("an explicit mapping key ('?')", at: start)
+            guard collectionsAllowed else {
+                throw .unexpected(found: "'?'", expected: "a scalar or a flow collection (a block mapping cannot start on the line of its key)", at: start)
+            }
+            return try parseBlockMapping(column: c, firstKey: nil)
         case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "@"), UInt8(ascii: "`"), UInt8(ascii: "%"):
             throw .unexpected(found: found(at: i), expected: "a node (this character cannot start one)", at: start)
         default:
@@ -159,7 +183,7 @@ extension YAMLReader {
             }
             let keyValue = plain ? ScalarResolver.resolvePlain(text) : .string(String(decoding: text, as: UTF8.self))
             let isMerge = plain && text == [UInt8(ascii: "<"), UInt8(ascii: "<")]
-            return try parseBlockMapping(column: c, firstKey: try Self.keyText(keyValue, at: start), keyMark: start, isMerge: isMerge)
+            return try parseBlockMapping(column: c, firstKey: (try Self.keyText(keyValue, at: start), start, isMerge))
         }
         i = afterScalar
         if plain && !endedByComment {
@@ -172,24 +196,51 @@ extension YAMLReader {
         .unexpected(found: "':'", expected: "no mapping value here (a mapping cannot start on the line of its key; quote the value if it holds ': ')", at: mark)
     }
 
-    /// Reads a block mapping whose keys sit at `column`; the first key has been read and `i` is at its ':'.
-    mutating func parseBlockMapping(column c: Int, firstKey: String, keyMark: YAMLMark, isMerge: Bool) throws(YAMLError) -> JSONValue {
+    /// Reads a block mapping whose keys sit at `column`. Either the first key has been read and
+    /// `i` is at its ':', or (`firstKey` nil) `i` is at the first key.
+    mutating func parseBlockMapping(column c: Int, firstKey: (String, YAMLMark, Bool)?) throws(YAMLError) -> JSONValue {
         try enterCollection()
         defer { depth -= 1 }
         var builder = MappingBuilder()
-        var key = firstKey
-        var keyMark = keyMark
-        var isMerge = isMerge
+        var pending = firstKey
         while true {
-            i += 1  // the ':'
-            let value = try parseBlockValue(parentIndent: c, context: .mappingValue) ?? .null
+            let key: String
+            let keyMark: YAMLMark
+            let isMerge: Bool
+            var hasValue = true
+            var explicit = false
+            if let first = pending {
+                (key, keyMark, isMerge) = first
+                pending = nil
+            } else if current == UInt8(ascii: "?"), Self.isBlank(byte(i + 1)) {
+                (key, keyMark, hasValue) = try parseExplicitKey(column: c)
+                isMerge = false
+                explicit = true
+            } else {
+                (key, keyMark, isMerge) = try parseMappingKey()
+            }
+            var value = JSONValue.null
+            if hasValue {
+                i += 1  // the ':'
+                value = try parseBlockValue(parentIndent: c, context: explicit ? .explicitValue : .mappingValue) ?? .null
+            }
             if isMerge { try builder.merge(value, at: keyMark) } else { try builder.add(key, value, at: keyMark) }
             guard try moveToNextContent(), !isDocumentMarker(at: i) else { break }
             if column < c { break }
             if column > c { throw .badIndentation(expected: "a mapping key at column \(c + 1) or less indented", at: mark) }
-            (key, keyMark, isMerge) = try parseMappingKey()
         }
         return builder.build()
+    }
+
+    /// Reads `? key` (the key may be any scalar, on the following lines too) and stops at the
+    /// `:` of its value on a later line at `column`, if there is one (else the value is null).
+    mutating func parseExplicitKey(column c: Int) throws(YAMLError) -> (String, YAMLMark, Bool) {
+        let m = mark
+        i += 1  // the '?'
+        let key = try Self.keyText(try parseBlockValue(parentIndent: c, context: .sequenceEntry) ?? .null, at: m)
+        guard try moveToNextContent(), !isDocumentMarker(at: i), column == c,
+              current == UInt8(ascii: ":"), Self.isBlank(byte(i + 1)) else { return (key, m, false) }
+        return (key, m, true)
     }
 
     /// Reads a block mapping key at the current position and stops at its ':'.
@@ -200,8 +251,6 @@ extension YAMLReader {
         switch current {
         case UInt8(ascii: "-") where Self.isBlank(byte(i + 1)):
             throw .unexpected(found: "'-'", expected: "a mapping key (a sequence entry cannot follow mapping entries at the same indentation)", at: m)
-        case UInt8(ascii: "?") where Self.isBlank(byte(i + 1)):
-            throw .unsupported("an explicit mapping key ('?')", at: m)
         case UInt8(ascii: "["), UInt8(ascii: "{"):
             throw .nonScalarKey(at: m)
         case UInt8(ascii: "&"), UInt8(ascii: "!"):

@@ -187,14 +187,8 @@ public struct YAMLReader {
                 guard try moveToNextContent() else { break }
                 continue
             }
-            var value: JSONValue?
-            if isDocumentMarker(at: i, UInt8(ascii: "-")) {
-                i += 3
-                value = try parseBlockValue(parentIndent: -1, context: .document)
-            } else {
-                value = try parseNode(parentIndent: -1, collectionsAllowed: true, tag: nil)
-            }
-            if let value { docs.append(value) }
+            if isDocumentMarker(at: i, UInt8(ascii: "-")) { i += 3 }
+            if let value = try parseBlockValue(parentIndent: -1, context: .document) { docs.append(value) }
             guard try moveToNextContent() else { break }
             if isDocumentMarker(at: i, UInt8(ascii: ".")) {
                 i += 3
