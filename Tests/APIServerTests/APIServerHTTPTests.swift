@@ -60,6 +60,10 @@ final class APIServerHTTPTests {
             #expect(missing.status == 404)
             #expect(missing.json["message"] == .string(#"namespaces "nosuch" not found"#))
             #expect(try f.call("POST", Self.deployments, Self.deployment, contentType: "text/csv").status == 415)
+            #expect(try f.call("POST", Self.deployments, "a: [unclosed", contentType: "application/yaml").status == 400)
+            let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  k: v\n"
+            #expect(try f.call("POST", "/api/v1/namespaces/default/configmaps", yaml, contentType: "application/yaml").status == 201)
+            #expect(try f.call("POST", "/api/v1/namespaces/default/configmaps", yaml, contentType: "application/json").status == 400)
             #expect(try f.call("GET", "/apis/apps/v1/namespaces/default/widgets").status == 404)
             #expect(try f.call("GET", "/api/v1/namespaces/default/nodes").status == 404)
             let list = try f.call("GET", Self.deployments)
@@ -210,6 +214,43 @@ final class APIServerHTTPTests {
             defer { short.close() }
             #expect(short.status == 200)
             #expect(try short.next() == nil)
+        }
+    }
+
+    @Test func selectorsFilterListsAndWatches() async throws {
+        try await offPool {
+            let f = try APIFixture()
+            defer { f.shutdown() }
+            func pod(_ name: String, _ app: String, node: String) -> String {
+                #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"\#(name)","labels":{"app":"\#(app)"}},"spec":{"nodeName":"\#(node)","containers":[{"name":"c","image":"busybox"}]}}"#
+            }
+            try f.call("POST", "/api/v1/namespaces/default/pods", pod("a", "web", node: "n1"))
+            try f.call("POST", "/api/v1/namespaces/default/pods", pod("b", "db", node: "n2"))
+            try f.call("POST", "/api/v1/namespaces/default/pods", pod("c", "web", node: "n2"))
+            func names(_ query: String) throws -> [String] {
+                let r = try f.call("GET", "/api/v1/namespaces/default/pods?" + query)
+                guard case .array(let items)? = r.json["items"] else { throw TestFailure("no items for \(query): \(r.text)") }
+                return items.compactMap { if case .string(let n)? = $0.path("metadata", "name") { return n } else { return nil } }
+            }
+            #expect(try names("labelSelector=app%3Dweb") == ["a", "c"])
+            #expect(try names("labelSelector=app+in+(db,cache)") == ["b"])
+            #expect(try names("fieldSelector=spec.nodeName%3Dn2") == ["b", "c"])
+            #expect(try names("fieldSelector=metadata.name!%3Da&labelSelector=app%3Dweb") == ["c"])
+            #expect(try f.call("GET", "/api/v1/namespaces/default/pods?fieldSelector=spec.image%3Dx").status == 400)
+            #expect(try f.call("GET", "/api/v1/namespaces/default/pods?labelSelector=app%3D%3D%3D").status == 400)
+            // A watcher with a selector sees an object that stops matching as DELETED.
+            let watch = try f.watch("/api/v1/namespaces/default/pods?watch=true&labelSelector=app%3Dweb")
+            defer { watch.close() }
+            #expect(try watch.next()?.object.path("metadata", "name") == .string("a"))
+            #expect(try watch.next()?.object.path("metadata", "name") == .string("c"))
+            try f.call("PATCH", "/api/v1/namespaces/default/pods/a", #"{"metadata":{"labels":{"app":"old"}}}"#, contentType: "application/merge-patch+json")
+            let left = try watch.next()
+            #expect(left?.type == "DELETED")
+            #expect(left?.object.path("metadata", "name") == .string("a"))
+            try f.call("PATCH", "/api/v1/namespaces/default/pods/b", #"{"metadata":{"labels":{"app":"web"}}}"#, contentType: "application/merge-patch+json")
+            let joined = try watch.next()
+            #expect(joined?.type == "ADDED")
+            #expect(joined?.object.path("metadata", "name") == .string("b"))
         }
     }
 

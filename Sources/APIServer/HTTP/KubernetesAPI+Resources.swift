@@ -138,7 +138,7 @@ extension KubernetesAPI {
                     "\(error). Send JSON instead, e.g. `kubectl create ... --dry-run=client -o yaml | kubectl apply -f -`")
             }
         case "application/json", "", "application/yaml", "application/apply-patch+yaml":
-            do { value = try ManifestText.parse(request.body) } catch {
+            do { value = try ManifestText.parse(request.body, yaml: type.contains("yaml")) } catch {
                 throw APIStatus.badRequest("the request body is not valid \(type.contains("yaml") ? "YAML" : "JSON"): \(error)")
             }
         default:
