@@ -66,8 +66,21 @@ final class APIServerHTTPTests {
             #expect(try f.call("POST", "/api/v1/namespaces/default/configmaps", yaml, contentType: "application/json").status == 400)
             #expect(try f.call("GET", "/apis/apps/v1/namespaces/default/widgets").status == 404)
             #expect(try f.call("GET", "/api/v1/namespaces/default/nodes").status == 404)
+            // fieldValidation: Strict refuses unknown members, Warn accepts them with a warning.
+            let typo = Self.deployment.replacingOccurrences("\"replicas\":2", "\"replicas\":2,\"replicaz\":3")
+            let strict = try f.call("POST", Self.deployments + "?fieldValidation=Strict", typo)
+            #expect(strict.status == 400)
+            guard case .string(let message)? = strict.json["message"] else { throw TestFailure("no message: \(strict.text)") }
+            #expect(message.contains(#"strict decoding error: unknown field "spec.replicaz""#), "\(message)")
             let list = try f.call("GET", Self.deployments)
             #expect(list.json["items"] == .array([]))
+            let warned = try f.call("POST", Self.deployments + "?fieldValidation=Warn", typo)
+            #expect(warned.status == 201)
+            #expect(warned.headers["Warning"]?.contains("spec.replicaz") == true)
+            #expect(try f.call("PATCH", Self.deployments + "/web?fieldValidation=Strict", #"{"spec":{"paused":true}}"#,
+                               contentType: "application/merge-patch+json").status == 200, "a patch is judged by what it adds")
+            #expect(try f.call("PATCH", Self.deployments + "/web?fieldValidation=Strict", #"{"spec":{"pausd":true}}"#,
+                               contentType: "application/merge-patch+json").status == 400)
         }
     }
 

@@ -88,6 +88,17 @@ extension TypedResourceHandler {
         }
         guard case .object = result else { throw APIStatus.badRequest("the patched document is not an object") }
         var next = try decode(result)
+        // Only what the patch itself brought in is checked: fields stored earlier are not the client's doing now.
+        if options.fieldValidation == .strict, let before = current {
+            let old = Set(UnknownFieldFinder.paths(in: before))
+            let added = UnknownFieldFinder.paths(in: next).filter { !old.contains($0) }
+            if !added.isEmpty {
+                throw APIStatus.badRequest("\(kind.kind) in version \"\(kind.version)\" cannot be handled as a \(kind.kind): strict decoding error: "
+                                           + added.map { "unknown field \"\($0)\"" }.joined(separator: ", "))
+            }
+        } else if current == nil {
+            _ = try checkUnknownFields(next, options)
+        }
         if type != .apply, !options.fieldManager.isEmpty, let recorded = try? record(from: current, to: next, manager: options.fieldManager, operationIsApply: false) {
             next = recorded
         }

@@ -84,16 +84,31 @@ public struct TypedResourceHandler<T: APIObject>: ResourceHandler {
         }
     }
 
+    /// Applies `fieldValidation`: Strict refuses unknown members with 400, Warn returns them as
+    /// warnings, Ignore keeps them silently (unknown members are stored either way, as written).
+    func checkUnknownFields(_ object: T, _ options: WriteParameters) throws(APIStatus) -> [String] {
+        guard options.fieldValidation != .ignore else { return [] }
+        let unknown = UnknownFieldFinder.paths(in: object)
+        guard !unknown.isEmpty else { return [] }
+        let messages = unknown.map { "unknown field \"\($0)\"" }
+        if options.fieldValidation == .strict {
+            throw APIStatus.badRequest("\(kind.kind) in version \"\(kind.version)\" cannot be handled as a \(kind.kind): strict decoding error: "
+                                       + messages.joined(separator: ", "))
+        }
+        return messages
+    }
+
     public func create(namespace: String, body: JSONValue, options: WriteParameters) async throws(APIStatus) -> ObjectBytes {
         var object = try decode(body)
+        let warnings = try checkUnknownFields(object, options)
         if kind.namespaced { object.metadata.namespace = namespace }
         try await requireNamespace(namespace)
         applyDefaults(&object)
         if !options.fieldManager.isEmpty, let recorded = try? record(from: nil, to: object, manager: options.fieldManager, operationIsApply: false) {
             object = recorded
         }
-        if options.dryRun { return ObjectBytes(json: object.encodeJSON(), created: true) }
-        do { return ObjectBytes(json: try await store.create(object).encodeJSON(), created: true) } catch {
+        if options.dryRun { return ObjectBytes(json: object.encodeJSON(), created: true, warnings: warnings) }
+        do { return ObjectBytes(json: try await store.create(object).encodeJSON(), created: true, warnings: warnings) } catch {
             throw APIStatus.from(error, kind: kind)
         }
     }
@@ -108,13 +123,14 @@ public struct TypedResourceHandler<T: APIObject>: ResourceHandler {
     public func update(namespace: String, name: String, subresource: String, body: JSONValue,
                        options: WriteParameters) async throws(APIStatus) -> ObjectBytes {
         var object = try decode(body)
+        let warnings = try checkUnknownFields(object, options)
         if kind.namespaced { object.metadata.namespace = namespace }
         object.metadata.name = name
         applyDefaults(&object)
-        if options.dryRun { return ObjectBytes(json: object.encodeJSON()) }
+        if options.dryRun { return ObjectBytes(json: object.encodeJSON(), warnings: warnings) }
         do {
             let written = subresource == "status" ? try await store.updateStatus(object) : try await store.update(object)
-            return ObjectBytes(json: written.encodeJSON())
+            return ObjectBytes(json: written.encodeJSON(), warnings: warnings)
         } catch {
             throw APIStatus.from(error, kind: kind)
         }
