@@ -289,6 +289,9 @@ final class APIServerHTTPTests {
             #expect(try f.call("GET", url, headers: auth).status == 200)
             #expect(try f.call("GET", "/openapi/v2", headers: auth).status == 404)
             #expect(try f.call("GET", "/readyz").status == 200)
+            let metrics = try f.call("GET", "/metrics", headers: auth).text
+            #expect(metrics.contains(#"apiserver_request_total{verb="LIST",resource="namespaces",code="200"} 1"#), "\(metrics)")
+            #expect(metrics.contains("apiserver_watch_streams 0"))
         }
     }
 }

@@ -21,7 +21,9 @@ extension KubernetesAPI {
             return respond(responder, .pathNotFound)
         }
         let table = TableDocument.isRequested(accept: request.head.headers["Accept"])
+        let verb = collection ? (method == "GET" ? "LIST" : method == "DELETE" ? "DELETECOLLECTION" : method) : method
         Task { [self] in
+            var code = 200
             do {
                 switch (method, collection, target.subresource) {
                 case ("GET", true, _):
@@ -34,7 +36,8 @@ extension KubernetesAPI {
                     var body = try decodeBody(request)
                     if kind.namespaced { try Self.checkNamespace(of: &body, matches: target.namespace) }
                     let created = try await handler.create(namespace: target.namespace, body: body, options: Self.writeParameters(query))
-                    answerObject(responder, kind: kind, object: created, status: 201)
+                    code = 201
+                    answerObject(responder, kind: kind, object: created, status: code)
                 case ("PUT", false, "") , ("PUT", false, "status"):
                     var body = try decodeBody(request)
                     if kind.namespaced { try Self.checkNamespace(of: &body, matches: target.namespace) }
@@ -43,7 +46,8 @@ extension KubernetesAPI {
                     }
                     let updated = try await handler.update(namespace: target.namespace, name: target.name, subresource: target.subresource,
                                                            body: body, options: Self.writeParameters(query))
-                    answerObject(responder, kind: kind, object: updated, status: updated.created ? 201 : 200)
+                    code = updated.created ? 201 : 200
+                    answerObject(responder, kind: kind, object: updated, status: code)
                 case ("PATCH", false, "") , ("PATCH", false, "status"):
                     let contentType = Self.mediaType(request.head.headers["Content-Type"])
                     guard let type = PatchType(rawValue: contentType) else {
@@ -56,7 +60,8 @@ extension KubernetesAPI {
                     }
                     let patched = try await handler.patch(namespace: target.namespace, name: target.name, subresource: target.subresource,
                                                           type: type, body: request.body, options: options)
-                    answerObject(responder, kind: kind, object: patched, status: patched.created ? 201 : 200)
+                    code = patched.created ? 201 : 200
+                    answerObject(responder, kind: kind, object: patched, status: code)
                 case ("DELETE", false, ""):
                     let deleted = try await handler.delete(namespace: target.namespace, name: target.name,
                                                            options: try Self.deleteParameters(query, body: request.body))
@@ -72,16 +77,21 @@ extension KubernetesAPI {
                     if sub == "log" {
                         responder.respond(status: 200, headers: ["Content-Type": "text/plain"], body: answer.json)
                     } else {
-                        answerObject(responder, kind: kind, object: answer, status: answer.created ? 201 : 200)
+                        code = answer.created ? 201 : 200
+                        answerObject(responder, kind: kind, object: answer, status: code)
                     }
                 default:
+                    code = 405
                     respond(responder, .methodNotAllowed(method))
                 }
             } catch let status as APIStatus {
+                code = status.code
                 respond(responder, status)
             } catch {
+                code = 500
                 respond(responder, .internalError("\(error)"))
             }
+            metrics.count(verb: verb, resource: kind.resource, code: code)
         }
     }
 

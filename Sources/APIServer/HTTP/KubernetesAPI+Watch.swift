@@ -17,13 +17,17 @@ extension KubernetesAPI {
         let responder = request.responder
         let kind = handler.served.kind
         let table = TableDocument.isRequested(accept: request.head.headers["Accept"])
-        let stream = WatchStream(responder: responder, kind: kind, table: table, now: now)
+        let metrics = self.metrics
+        let stream = WatchStream(responder: responder, kind: kind, table: table, now: now, onEnd: { metrics.watchClosed() })
         let handle: any WatchStreamHandle
         do {
             handle = try handler.watch(namespace: target.namespace, options: options) { event in stream.send(event) }
         } catch {
+            metrics.count(verb: "WATCH", resource: kind.resource, code: error.code)
             return respond(responder, error)
         }
+        metrics.count(verb: "WATCH", resource: kind.resource, code: 200)
+        metrics.watchOpened()
         stream.attach(handle)
         responder.setOnClose { stream.close() }
         let seconds = options.timeoutSeconds > 0 ? options.timeoutSeconds : Self.defaultWatchSeconds
@@ -44,13 +48,16 @@ final class WatchStream: Sendable {
     private let kind: ResourceKind
     private let table: Bool
     private let now: @Sendable () -> Int64
+    private let onEnd: @Sendable () -> Void
     private let state = Mutex(State())
 
-    init(responder: HTTPResponder, kind: ResourceKind, table: Bool, now: @escaping @Sendable () -> Int64) {
+    init(responder: HTTPResponder, kind: ResourceKind, table: Bool, now: @escaping @Sendable () -> Int64,
+         onEnd: @escaping @Sendable () -> Void) {
         self.responder = responder
         self.kind = kind
         self.table = table
         self.now = now
+        self.onEnd = onEnd
     }
 
     /// Called once the store accepted the watch: the 200 head goes out even before any event.
@@ -106,6 +113,7 @@ final class WatchStream: Sendable {
             if last || result == .closed || (result == .full && responder.bufferedBytes > KubernetesAPI.maxBufferedWatchBytes) {
                 s.ended = true
                 responder.end()
+                onEnd()
                 return false
             }
             return true
@@ -117,6 +125,7 @@ final class WatchStream: Sendable {
         let handle = state.withLock { s -> (any WatchStreamHandle)? in
             guard !s.ended else { return nil }
             s.ended = true
+            onEnd()
             if !s.headSent {
                 s.headSent = true
                 responder.writeHead(status: 200, headers: ["Content-Type": "application/json"])

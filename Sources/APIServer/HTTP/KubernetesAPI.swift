@@ -21,6 +21,7 @@ public final class KubernetesAPI: Sendable {
     let now: @Sendable () -> Int64
     /// Whether the store behind the handlers answers (`/readyz`).
     let ready: @Sendable () async -> Bool
+    let metrics = APIMetrics()
 
     /// - Parameters:
     ///   - tokens: bearer tokens; nil serves anonymous requests (only ever on loopback — the caller checks).
@@ -65,7 +66,8 @@ public final class KubernetesAPI: Sendable {
             } else {
                 respondText(responder, 200, "ok")
             }
-        case .metrics: respondText(responder, 200, "# Tern API server: no metrics exported yet\n")
+        case .metrics:
+            responder.respond(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4"], body: Array(metrics.render().utf8))
         case .coreVersions:
             if Self.wantsAggregated(head.headers["Accept"]) {
                 respondJSON(responder, discovery.aggregated(core: true).encoded(), contentType: DiscoveryDocuments.aggregatedContentType)
