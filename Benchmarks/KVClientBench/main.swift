@@ -1,0 +1,109 @@
+// kvclient-bench: the store through the KVClient protocol, in-process (Member.kv) vs HTTP
+// (HTTPKVClient over loopback), on a one-member cluster in a temporary folder (release build).
+//   swift run -c release kvclient-bench [sequentialOps] [concurrency] [seconds]
+// Prints sequential put / linearizable range / serializable range latency (p50, p99) and the
+// throughput of `concurrency` tasks putting for `seconds` seconds, for each client.
+import Glibc
+import Synchronization
+import KVClient
+import Replica
+
+let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+let sequentialOps = arguments.count > 0 ? arguments[0] : 2000
+let concurrency = arguments.count > 1 ? arguments[1] : 32
+let seconds = arguments.count > 2 ? arguments[2] : 3
+
+func now() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+func micros(_ s: Double) -> String { String(Int((s * 1e6).rounded())) }
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
+
+/// p50/p99 of `count` sequential calls of `body`.
+func latency(_ name: String, _ count: Int, _ body: (Int) async throws -> Void) async throws {
+    var samples: [Double] = []
+    samples.reserveCapacity(count)
+    for i in 0..<count {
+        let start = now()
+        try await body(i)
+        samples.append(now() - start)
+    }
+    samples.sort()
+    print("  \(name): p50 \(micros(percentile(samples, 0.5))) µs, p99 \(micros(percentile(samples, 0.99))) µs (\(count) sequential)")
+}
+
+/// Writes per second of `tasks` concurrent writers over `duration` seconds.
+final class Counters: Sendable {
+    let ops = Atomic<Int>(0)
+    let errors = Atomic<Int>(0)
+}
+
+func throughput(_ kv: any KVClient, tasks: Int, duration: Int) async -> (ops: Int, errors: Int) {
+    let counters = Counters()
+    let deadline = now() + Double(duration)
+    await withTaskGroup(of: Void.self) { group in
+        for t in 0..<tasks {
+            group.addTask {
+                var i = 0
+                while now() < deadline {
+                    do {
+                        _ = try await kv.put(PutCommand(key: Array("bench/t\(t)/\(i % 100)".utf8), value: [UInt8](repeating: 0x61, count: 128)))
+                        counters.ops.add(1, ordering: .relaxed)
+                    } catch {
+                        counters.errors.add(1, ordering: .relaxed)
+                    }
+                    i += 1
+                }
+            }
+        }
+    }
+    return (counters.ops.load(ordering: .relaxed) / duration, counters.errors.load(ordering: .relaxed))
+}
+
+var template = Array("/tmp/kvclient-bench-XXXXXX".utf8CString)
+let directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+let config = try ClusterConfig.parse("""
+    [cluster]
+    name = bench
+    data-dir = data
+    [member n1]
+    client = 127.0.0.1:0
+    peer = 127.0.0.1:0
+    api = 127.0.0.1:0
+    """, baseDirectory: directory)
+let member = try Member(cluster: config, name: "n1", logLevel: .warning)
+try member.start()
+let http = HTTPKVClient(addresses: [.init(host: "127.0.0.1", port: member.clientPort)],
+                        options: { var o = HTTPKVClientOptions(); o.threadCount = concurrency; return o }())
+let clients: [(String, any KVClient)] = [("in-process", member.kv), ("HTTP", http)]
+
+// Wait for the member to lead itself.
+for _ in 0..<200 {
+    if (try? await member.kv.range(RangeQuery(KeyRange(key: Array("x".utf8))))) != nil { break }
+    try await Task.sleep(nanoseconds: 20_000_000)
+}
+print("kvclient-bench: \(sequentialOps) sequential ops, \(concurrency) writers for \(seconds) s, 128-byte values, one member (fsync per batch)")
+for (name, kv) in clients {
+    print("\(name):")
+    for i in 0..<200 { _ = try await kv.put(PutCommand(key: Array("warm/\(i)".utf8), value: [1])) }
+    try await latency("put", sequentialOps) { i in
+        _ = try await kv.put(PutCommand(key: Array("seq/\(i % 100)".utf8), value: [UInt8](repeating: 0x61, count: 128)))
+    }
+    try await latency("range (linearizable)", sequentialOps) { i in
+        _ = try await kv.range(RangeQuery(KeyRange(key: Array("seq/\(i % 100)".utf8))))
+    }
+    try await latency("range (serializable)", sequentialOps) { i in
+        _ = try await kv.range(RangeQuery(KeyRange(key: Array("seq/\(i % 100)".utf8)), serializable: true))
+    }
+    let (ops, errors) = await throughput(kv, tasks: concurrency, duration: seconds)
+    print("  put throughput: \(ops) writes/s with \(concurrency) concurrent writers (\(errors) errors)")
+}
+http.close()
+member.stop()
+_ = system("rm -rf '\(directory)'")
