@@ -66,6 +66,23 @@ func throughput(_ kv: any KVClient, tasks: Int, duration: Int) async -> (ops: In
     return (counters.ops.load(ordering: .relaxed) / duration, counters.errors.load(ordering: .relaxed))
 }
 
+/// A port the kernel just handed out on 127.0.0.1 (bound, read, released).
+func ephemeralPort() -> UInt16 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p in
+            _ = bind(fd, p, length)
+            return getsockname(fd, p, &length)
+        }
+    }
+    return UInt16(bigEndian: address.sin_port)
+}
+
 var template = Array("/tmp/kvclient-bench-XXXXXX".utf8CString)
 let directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
 let config = try ClusterConfig.parse("""
@@ -73,9 +90,9 @@ let config = try ClusterConfig.parse("""
     name = bench
     data-dir = data
     [member n1]
-    client = 127.0.0.1:0
-    peer = 127.0.0.1:0
-    api = 127.0.0.1:0
+    client = 127.0.0.1:\(ephemeralPort())
+    peer = 127.0.0.1:\(ephemeralPort())
+    api = 127.0.0.1:\(ephemeralPort())
     """, baseDirectory: directory)
 let member = try Member(cluster: config, name: "n1", logLevel: .warning)
 try member.start()
