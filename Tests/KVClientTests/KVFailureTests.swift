@@ -113,6 +113,21 @@ struct KVFailureTests {
         #expect(await broken.wait { _ in broken.cancellation != nil })
     }
 
+    @Test("a closed HTTP client, or one without addresses, fails requests at once")
+    func closedClient() async throws {
+        let closed = HTTPKVClient(addresses: [SocketAddress(host: "127.0.0.1", port: 9)])
+        closed.close()
+        closed.close()
+        await #expect(throws: KVError.unavailable("the client is closed")) { _ = try await closed.range(RangeQuery(KeyRange(key: b("k")))) }
+        let empty = HTTPKVClient(addresses: [])
+        defer { empty.close() }
+        await #expect(throws: KVError.unavailable("no member addresses")) { _ = try await empty.put(PutCommand(key: b("k"), value: [])) }
+        let recorder = WatchRecorder()
+        let handle = try empty.watch(WatchQuery(KeyRange(key: b("k"))), handler: recorder.handler)
+        defer { handle.cancel() }
+        #expect(await recorder.wait { _ in recorder.cancellation != nil })
+    }
+
     @Test("the HTTP client fails over to the next member when one cannot be reached")
     func failover() async throws {
         let cluster = try await offPool { try KVCluster(size: 3) }
