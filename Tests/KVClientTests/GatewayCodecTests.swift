@@ -45,6 +45,8 @@ struct GatewayCodecTests {
         let body = Array(#"{"error":"etcdserver: request timed out","message":"etcdserver: request timed out","code":14}"#.utf8)
         #expect(GatewayResponseDecoding.error(status: 503, body: body) == .unavailable("etcdserver: request timed out"))
         #expect(GatewayResponseDecoding.error(status: 404, body: Array("404 page not found\n".utf8)) == .transport("HTTP 404: 404 page not found\n"))
+        #expect(GatewayResponseDecoding.error(status: 413, body: Array("too big".utf8))
+                == .invalidRequest("etcdserver: request is too large (HTTP 413)"))
     }
 
     @Test("request bodies are the gateway's JSON")

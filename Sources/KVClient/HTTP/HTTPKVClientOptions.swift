@@ -15,5 +15,6 @@ public struct HTTPKVClientOptions: Sendable {
     /// How often a watch thread looks for `cancel()` while its stream is quiet.
     public var watchPollNanoseconds: UInt64 = 100_000_000
 
+    /// The defaults above.
     public init() {}
 }
