@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(name: "mvcc-bench", dependencies: ["MVCC"], path: "Benchmarks/MVCCBench"),
         .executableTarget(name: "wire-bench", dependencies: ["Wire", "CSystem"], path: "Benchmarks/WireBench"),
         .executableTarget(name: "tern-bench", dependencies: ["Wire", "JSON"], path: "Benchmarks/TernBench"),
-        .executableTarget(name: "kvclient-bench", dependencies: ["KVClient", "Replica"], path: "Benchmarks/KVClientBench"),
+        .executableTarget(name: "kvclient-bench", dependencies: ["KVClient", "Replica", "Wire", "JSON"], path: "Benchmarks/KVClientBench"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,17 +1,21 @@
 // kvclient-bench: the store through the KVClient protocol, in-process (Member.kv) vs HTTP
 // (HTTPKVClient over loopback), on a one-member cluster in a temporary folder (release build).
-//   swift run -c release kvclient-bench [sequentialOps] [concurrency] [seconds]
+//   swift run -c release kvclient-bench [sequentialOps] [concurrency] [seconds] [members]
 // Prints sequential put / linearizable range / serializable range latency (p50, p99) and the
-// throughput of `concurrency` tasks putting for `seconds` seconds, for each client.
+// throughput of `concurrency` tasks putting for `seconds` seconds, for each client. With 3 members
+// (all in this process), the clients talk to a follower.
 import Glibc
 import Synchronization
+import JSON
 import KVClient
 import Replica
+import Wire
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let sequentialOps = arguments.count > 0 ? arguments[0] : 2000
 let concurrency = arguments.count > 1 ? arguments[1] : 32
 let seconds = arguments.count > 2 ? arguments[2] : 3
+let memberCount = arguments.count > 3 ? max(1, arguments[3]) : 1
 
 func now() -> Double {
     var t = timespec()
@@ -85,27 +89,39 @@ func ephemeralPort() -> UInt16 {
 
 var template = Array("/tmp/kvclient-bench-XXXXXX".utf8CString)
 let directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-let config = try ClusterConfig.parse("""
-    [cluster]
-    name = bench
-    data-dir = data
-    [member n1]
-    client = 127.0.0.1:\(ephemeralPort())
-    peer = 127.0.0.1:\(ephemeralPort())
-    api = 127.0.0.1:\(ephemeralPort())
-    """, baseDirectory: directory)
-let member = try Member(cluster: config, name: "n1", logLevel: .warning)
-try member.start()
+var text = "[cluster]\nname = bench\ndata-dir = data\n"
+for i in 1...memberCount {
+    text += "[member n\(i)]\nclient = 127.0.0.1:\(ephemeralPort())\npeer = 127.0.0.1:\(ephemeralPort())\napi = 127.0.0.1:\(ephemeralPort())\n"
+}
+let config = try ClusterConfig.parse(text, baseDirectory: directory)
+var members: [Member] = []
+for m in config.members {
+    let member = try Member(cluster: config, name: m.name, logLevel: .warning)
+    try member.start()
+    members.append(member)
+}
+/// The name of the leader a member reports in its status, if any.
+func leaderName(asking member: Member) -> String? {
+    let client = HTTPClient(address: SocketAddress(host: "127.0.0.1", port: member.clientPort))
+    defer { client.close() }
+    guard let answer = try? client.request(method: "POST", path: "/v3/maintenance/status", body: Array("{}".utf8)),
+          case .string(let id)? = (try? JSONParser.parse(answer.body))?["leader"] else { return nil }
+    return config.members.first { String($0.id) == id }?.name
+}
+
+// Wait for a leader, then use a member that is not it.
+var leader: String?
+for _ in 0..<500 {
+    leader = leaderName(asking: members[0])
+    if leader != nil { break }
+    try await Task.sleep(nanoseconds: 20_000_000)
+}
+let member = members.first { $0.config.name != leader } ?? members[0]
 let http = HTTPKVClient(addresses: [.init(host: "127.0.0.1", port: member.clientPort)],
                         options: { var o = HTTPKVClientOptions(); o.threadCount = concurrency; return o }())
 let clients: [(String, any KVClient)] = [("in-process", member.kv), ("HTTP", http)]
-
-// Wait for the member to lead itself.
-for _ in 0..<200 {
-    if (try? await member.kv.range(RangeQuery(KeyRange(key: Array("x".utf8))))) != nil { break }
-    try await Task.sleep(nanoseconds: 20_000_000)
-}
-print("kvclient-bench: \(sequentialOps) sequential ops, \(concurrency) writers for \(seconds) s, 128-byte values, one member (fsync per batch)")
+let role = memberCount == 1 ? "one member" : "follower \(member.config.name) of \(memberCount) (all in this process; leader \(leader ?? "?"))"
+print("kvclient-bench: \(sequentialOps) sequential ops, \(concurrency) writers for \(seconds) s, 128-byte values, \(role), fsync per batch")
 for (name, kv) in clients {
     print("\(name):")
     for i in 0..<200 { _ = try await kv.put(PutCommand(key: Array("warm/\(i)".utf8), value: [1])) }
@@ -122,5 +138,5 @@ for (name, kv) in clients {
     print("  put throughput: \(ops) writes/s with \(concurrency) concurrent writers (\(errors) errors)")
 }
 http.close()
-member.stop()
+for m in members { m.stop() }
 _ = system("rm -rf '\(directory)'")
