@@ -167,7 +167,7 @@ public final class HTTPKVClient: KVClient {
         do {
             try connection.sendPost(path: path, body: body)
             let status = try connection.readHead()
-            return .success((status, try connection.readWholeBody()))
+            return .success((status, try connection.readWholeBody(maxBytes: options.maxResponseBytes)))
         } catch {
             return .failure(error)
         }
