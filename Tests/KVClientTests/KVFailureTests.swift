@@ -26,6 +26,7 @@ struct KVFailureTests {
         let cluster = try await offPool { try KVCluster(size: 3, options: fastTimeout) }
         defer { cluster.shutdown() }
         let kv = Self.client(kind, cluster, cluster.follower)
+        defer { (kv as? HTTPKVClient)?.close() }
         let key = b("leader-stop")
         let start = try await kv.put(PutCommand(key: key, value: b("0"))).revision
         let recorder = WatchRecorder()
@@ -77,7 +78,6 @@ struct KVFailureTests {
         let revisions = recorder.events.map(\.pair.modRevision)
         #expect(revisions == revisions.sorted())
         if let canceled = recorder.cancellation { #expect(canceled.compactRevision == 0) }
-        if case .http = kind, let http = kv as? HTTPKVClient { http.close() }
     }
 
     @Test("a stopped member answers at once: requests fail with .unavailable, its watches end with .canceled")
