@@ -1,5 +1,6 @@
 import Testing
 import Dispatch
+import Synchronization
 @testable import KVClient
 import Wire
 #if canImport(Glibc)
@@ -12,7 +13,12 @@ import Glibc
 struct GatewayConnectionTests {
     /// Listens on a free loopback port, accepts one connection and plays `script`: bytes to send,
     /// with pauses (milliseconds) between them. Returns the port.
-    static func serve(_ script: [(pauseMilliseconds: UInt32, bytes: String)]) throws -> UInt16 {
+    /// Counts the requests a scripted server received.
+    final class Received: Sendable {
+        let requests = Atomic<Int>(0)
+    }
+
+    static func serve(_ script: [(pauseMilliseconds: UInt32, bytes: String)], received: Received = Received()) throws -> UInt16 {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -34,7 +40,7 @@ struct GatewayConnectionTests {
             close(listener)
             guard connection >= 0 else { return }
             var request = [UInt8](repeating: 0, count: 4096)
-            _ = recv(connection, &request, request.count, 0)
+            if recv(connection, &request, request.count, 0) > 0 { received.requests.add(1, ordering: .relaxed) }
             for step in steps {
                 usleep(step.pauseMilliseconds * 1000)
                 let bytes = Array(step.bytes.utf8)
@@ -92,5 +98,40 @@ struct GatewayConnectionTests {
             return (status, try c.readWholeBody(), c.reusable)
         }
         #expect(status == 404 && body == Array("nope!".utf8) && !reusable)
+    }
+
+    @Test("a write whose connection breaks after sending fails as unknown and is not resent; a read moves on")
+    func noSilentRetry() async throws {
+        let firstGot = Received(), secondGot = Received()
+        // The first member reads the request and closes without answering.
+        let first = try Self.serve([], received: firstGot)
+        let second = try Self.serve([(0, "HTTP/1.1 200 OK\r\ncontent-length: 27\r\n\r\n{\"header\":{\"revision\":\"7\"}}")],
+                                    received: secondGot)
+        let client = HTTPKVClient(addresses: [SocketAddress(host: "127.0.0.1", port: first), SocketAddress(host: "127.0.0.1", port: second)])
+        defer { client.close() }
+        do {
+            _ = try await client.put(PutCommand(key: Array("k".utf8), value: []))
+            Issue.record("the put succeeded")
+        } catch {
+            guard case .transport(let message) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(message.hasSuffix("the outcome is unknown"))
+        }
+        #expect(firstGot.requests.load(ordering: .relaxed) == 1)
+        #expect(secondGot.requests.load(ordering: .relaxed) == 0, "the write was sent again")
+
+        // A read is safe to retry: the first member is gone now, so it moves on to the second.
+        let read = try await client.range(RangeQuery(KeyRange(key: Array("k".utf8))))
+        #expect(read.revision == 7 && read.pairs.isEmpty)
+        #expect(secondGot.requests.load(ordering: .relaxed) == 1)
+
+        // A read whose connection breaks after sending is sent again, to the next member.
+        let closerGot = Received(), answererGot = Received()
+        let closer = try Self.serve([], received: closerGot)
+        let answerer = try Self.serve([(0, "HTTP/1.1 200 OK\r\ncontent-length: 27\r\n\r\n{\"header\":{\"revision\":\"8\"}}")],
+                                      received: answererGot)
+        let reader = HTTPKVClient(addresses: [SocketAddress(host: "127.0.0.1", port: closer), SocketAddress(host: "127.0.0.1", port: answerer)])
+        defer { reader.close() }
+        #expect(try await reader.range(RangeQuery(KeyRange(key: Array("k".utf8)))).revision == 8)
+        #expect(closerGot.requests.load(ordering: .relaxed) == 1 && answererGot.requests.load(ordering: .relaxed) == 1)
     }
 }
