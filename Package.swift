@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "MVCC", dependencies: ["Checksum", "JSON"], path: "Sources/MVCC"),
         .target(name: "JSON", path: "Sources/JSON"),
         .target(name: "Wire", dependencies: ["CSystem"], path: "Sources/Wire"),
-        .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire", "JSON"], path: "Sources/Replica"),
+        .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire", "JSON", "KVClient"], path: "Sources/Replica"),
         .target(name: "Checker", path: "Sources/Checker"),
 
         // The orchestration layer: clients of the store (see docs/architecture.md).
@@ -69,6 +69,7 @@ let package = Package(
         .executableTarget(name: "mvcc-bench", dependencies: ["MVCC"], path: "Benchmarks/MVCCBench"),
         .executableTarget(name: "wire-bench", dependencies: ["Wire", "CSystem"], path: "Benchmarks/WireBench"),
         .executableTarget(name: "tern-bench", dependencies: ["Wire", "JSON"], path: "Benchmarks/TernBench"),
+        .executableTarget(name: "kvclient-bench", dependencies: ["KVClient", "Replica", "Wire", "JSON"], path: "Benchmarks/KVClientBench"),
     ],
     swiftLanguageModes: [.v6]
 )
