@@ -73,6 +73,7 @@ let package = Package(
         .executableTarget(name: "wire-bench", dependencies: ["Wire", "CSystem"], path: "Benchmarks/WireBench"),
         .executableTarget(name: "tern-bench", dependencies: ["Wire", "JSON"], path: "Benchmarks/TernBench"),
         .executableTarget(name: "yaml-bench", dependencies: ["YAML", "JSON"], path: "Benchmarks/YAMLBench"),
+        .executableTarget(name: "kvclient-bench", dependencies: ["KVClient", "Replica", "Wire", "JSON"], path: "Benchmarks/KVClientBench"),
     ],
     swiftLanguageModes: [.v6]
 )

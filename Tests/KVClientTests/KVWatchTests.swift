@@ -1,5 +1,6 @@
 import Testing
 import KVClient
+@testable import Replica
 
 /// Watch behaviour every `KVClient` must have (see ``KVBehaviourTests`` for the set-up).
 @Suite("KVClient watches", .serialized, .timeLimit(.minutes(1)), .sharedClusters)
@@ -115,23 +116,32 @@ struct KVWatchTests {
         let recorder = WatchRecorder()
         let slow: @Sendable (WatchUpdate) -> Void = { update in
             recorder.handler(update)
-            if case .events = update { usleepMicro(20_000) }
+            if case .events = update { usleepMicro(100_000) }
         }
-        let handle = try kv.watch(WatchQuery(.prefix(b(p)), startRevision: start), handler: slow)
-        defer { handle.cancel() }
-        // 6001 events, more than an in-process watch queues before the loop holds back (4096).
+        // 6001 events, more than an in-process watch queues before the loop holds back (4096); the
+        // watch starts after them, so the loop hands over its catch-up from history as fast as it can.
         let perTxn = 100, txns = 60
         for t in 0..<txns {
             let puts = (0..<perTxn).map { TxnOperation.put(PutCommand(key: b(p + "\($0)"), value: b("\(t)"))) }
             _ = try await kv.txn(TxnCommand(compares: [], success: puts))
         }
-        let total = perTxn * txns + 1
+        let handle = try kv.watch(WatchQuery(.prefix(b(p)), startRevision: start), handler: slow)
+        defer { handle.cancel() }
+        // And live writes while it catches up.
+        for t in 0..<3 {
+            let puts = (0..<perTxn).map { TxnOperation.put(PutCommand(key: b(p + "\($0)"), value: b("live\(t)"))) }
+            _ = try await kv.txn(TxnCommand(compares: [], success: puts))
+        }
+        let total = perTxn * (txns + 3) + 1
         #expect(await recorder.waitForEvents(total, seconds: 40))
         let revisions = recorder.events.map(\.pair.modRevision)
         #expect(revisions.count == total)
         #expect(revisions == revisions.sorted())
-        #expect(Set(revisions).count == txns + 1)
+        #expect(Set(revisions).count == txns + 3 + 1)
         #expect(!recorder.handlerOverlapped)
+        if let sink = handle as? LocalWatchSink {
+            #expect(sink.timesFull > 0, "the in-process sink never held the loop back")
+        }
     }
 
     @Test("a watch on a follower sees writes made through the leader")

@@ -71,16 +71,24 @@ final class BlockingWorkerPool: Sendable {
         }
     }
 
-    /// Queues `job`; it runs on one of the pool's threads.
-    func submit(_ job: @escaping @Sendable () -> Void) {
-        shared.queue.withLock { $0.jobs.append(job) }
-        shared.available.signal()
+    /// Queues `job` to run on one of the pool's threads; false (and `job` dropped) once stopped.
+    func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
+        let queued = shared.queue.withLock { q -> Bool in
+            if q.stopped { return false }
+            q.jobs.append(job)
+            return true
+        }
+        if queued { shared.available.signal() }
+        return queued
     }
 
-    /// Lets the threads finish the queued jobs and exit.
+    /// Lets the threads finish the queued jobs and exit (idempotent).
     func stop() {
-        shared.queue.withLock { $0.stopped = true }
-        for _ in 0..<threadCount { shared.available.signal() }
+        let first = shared.queue.withLock { q -> Bool in
+            defer { q.stopped = true }
+            return !q.stopped
+        }
+        if first { for _ in 0..<threadCount { shared.available.signal() } }
     }
 
     deinit { stop() }

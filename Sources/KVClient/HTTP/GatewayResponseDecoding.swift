@@ -111,7 +111,11 @@ enum GatewayResponseDecoding {
     static func error(status: Int, body: [UInt8]) -> KVError {
         guard let value = try? JSONParser.parse(body), case .string(let message)? = value["message"] ?? value["error"] else {
             let text = String(decoding: body.prefix(200), as: UTF8.self)
-            return status == 503 ? .unavailable("HTTP 503 \(text)") : .transport("HTTP \(status): \(text)")
+            switch status {
+            case 503: return .unavailable("HTTP 503: \(text)")
+            case 413: return .invalidRequest("etcdserver: request is too large (HTTP 413)")
+            default: return .transport("HTTP \(status): \(text)")
+            }
         }
         let code = (try? int64(value["code"], "code")) ?? 0
         return .fromGateway(httpStatus: status, grpcCode: Int(code), message: message)

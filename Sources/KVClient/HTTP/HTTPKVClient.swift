@@ -21,9 +21,8 @@ public final class HTTPKVClient: KVClient {
     /// The member that answered last: requests start there.
     private let preferred = Atomic<Int>(0)
 
-    /// A client of the members at `addresses` (at least one).
+    /// A client of the members at `addresses` (with none, every request fails `.unavailable`).
     public init(addresses: [SocketAddress], options: HTTPKVClientOptions = HTTPKVClientOptions()) {
-        precondition(!addresses.isEmpty, "HTTPKVClient needs at least one address")
         self.addresses = addresses
         self.options = options
         pool = GatewayConnectionPool(memberCount: addresses.count, options: options)
@@ -104,16 +103,11 @@ public final class HTTPKVClient: KVClient {
     /// error gets the member's compact revision from `/v3/maintenance/hashkv` (the error text does
     /// not carry it).
     private func call(_ path: String, _ body: [UInt8], idempotent: Bool) async throws(KVError) -> JSONValue {
-        let result: Result<JSONValue, KVError> = await withCheckedContinuation { c in
-            workers.submit { [self] in c.resume(returning: perform(path, body, idempotent: idempotent)) }
-        }
-        switch result {
+        switch await onWorker(path, body, idempotent: idempotent) {
         case .success(let value):
             return value
         case .failure(let error) where error.isCompacted:
-            let hash: Result<JSONValue, KVError> = await withCheckedContinuation { c in
-                workers.submit { [self] in c.resume(returning: perform("/v3/maintenance/hashkv", Array("{}".utf8), idempotent: true)) }
-            }
+            let hash = await onWorker("/v3/maintenance/hashkv", Array("{}".utf8), idempotent: true)
             let compactRevision = (try? hash.get()).flatMap { try? GatewayResponseDecoding.int64($0["compact_revision"], "compact_revision") }
             throw .compacted(compactRevision: compactRevision ?? 0)
         case .failure(let error):
@@ -121,8 +115,17 @@ public final class HTTPKVClient: KVClient {
         }
     }
 
+    /// Runs ``perform(_:_:idempotent:)`` on a worker thread and waits for it without blocking.
+    private func onWorker(_ path: String, _ body: [UInt8], idempotent: Bool) async -> Result<JSONValue, KVError> {
+        await withCheckedContinuation { c in
+            let queued = workers.submit { [self] in c.resume(returning: perform(path, body, idempotent: idempotent)) }
+            if !queued { c.resume(returning: .failure(.unavailable("the client is closed"))) }
+        }
+    }
+
     /// The blocking request (on a worker thread): tries the members from the preferred one on.
     func perform(_ path: String, _ body: [UInt8], idempotent: Bool) -> Result<JSONValue, KVError> {
+        guard !addresses.isEmpty else { return .failure(.unavailable("no member addresses")) }
         let start = preferred.load(ordering: .relaxed)
         var lastError = KVError.unavailable("no member reachable")
         for attempt in 0..<addresses.count {
@@ -164,7 +167,7 @@ public final class HTTPKVClient: KVClient {
         do {
             try connection.sendPost(path: path, body: body)
             let status = try connection.readHead()
-            return .success((status, try connection.readWholeBody()))
+            return .success((status, try connection.readWholeBody(maxBytes: options.maxResponseBytes)))
         } catch {
             return .failure(error)
         }

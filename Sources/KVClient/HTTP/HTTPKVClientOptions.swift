@@ -12,8 +12,11 @@ public struct HTTPKVClientOptions: Sendable {
     /// An idle connection older than this is closed rather than reused (the member closes idle
     /// connections after 60 s; reusing one it has just closed would make a write's outcome unknown).
     public var maxIdleNanoseconds: UInt64 = 20_000_000_000
+    /// Largest answer read (a range over many keys is one answer); a larger one fails `.transport`.
+    public var maxResponseBytes = 256 << 20
     /// How often a watch thread looks for `cancel()` while its stream is quiet.
     public var watchPollNanoseconds: UInt64 = 100_000_000
 
+    /// The defaults above.
     public init() {}
 }

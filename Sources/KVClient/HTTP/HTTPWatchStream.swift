@@ -97,6 +97,7 @@ final class HTTPWatchStream: WatchHandle {
             }
             buffer.removeFirst(lineStart)
             scanned = buffer.count
+            if buffer.count > options.maxResponseBytes { return "watch answer over \(options.maxResponseBytes) bytes" }
         }
         return nil
     }

@@ -39,6 +39,8 @@ final class LocalWatchSink: WatchSessionOutput, WatchHandle {
         /// The client called `cancel()`: nothing more is delivered.
         var canceled = false
         var onWritable: (@Sendable () -> Void)?
+        /// How many times the loop was told to hold back (tests check flow control with it).
+        var timesFull = 0
     }
 
     private let state = Mutex(State())
@@ -108,6 +110,7 @@ final class LocalWatchSink: WatchSessionOutput, WatchHandle {
             let schedule = !s.delivering && s.head < s.queue.count
             if schedule { s.delivering = true }
             if s.queuedEvents > Self.highWaterEvents {
+                if !s.full { s.timesFull += 1 }
                 s.full = true
                 return (.full, schedule)
             }
@@ -152,6 +155,9 @@ final class LocalWatchSink: WatchSessionOutput, WatchHandle {
             }
         }
     }
+
+    /// How many times the sink has told the loop to hold back.
+    var timesFull: Int { state.withLock { $0.timesFull } }
 
     // MARK: WatchHandle
 
