@@ -65,6 +65,7 @@ let package = Package(
         .executableTarget(name: "mvcc-bench", dependencies: ["MVCC"], path: "Benchmarks/MVCCBench"),
         .executableTarget(name: "wire-bench", dependencies: ["Wire", "CSystem"], path: "Benchmarks/WireBench"),
         .executableTarget(name: "tern-bench", dependencies: ["Wire", "JSON"], path: "Benchmarks/TernBench"),
+        .executableTarget(name: "patch-bench", dependencies: ["Patch", "JSON"], path: "Benchmarks/PatchBench"),
     ],
     swiftLanguageModes: [.v6]
 )

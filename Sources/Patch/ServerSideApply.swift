@@ -38,16 +38,26 @@ public enum ServerSideApply {
         let mine = entries.firstIndex { $0.manager == manager && $0.operation == .apply }
         let previous = mine.map { entries[$0].fields } ?? FieldSet()
 
+        let others = entries.indices.filter { $0 != mine }
+        func ownedElsewhere(_ path: [String]) -> Bool {
+            others.contains { entries[$0].fields.touches(path[...]) }
+        }
+
         // Conflicts: leaves this apply sets that another owner holds with a different value.
+        // (Ownership is checked first: it is cheap, and the values are read only when shared.)
         var conflicts: [ApplyConflict] = []
         var takeOver: [(entry: Int, path: [String])] = []
-        for path in applied.leafPaths where path.last != "." {
-            guard let liveValue = FieldSet.value(at: path[...], in: current) else { continue }
-            let wanted = FieldSet.value(at: path[...], in: configuration)
-            if let wanted, JSONEquivalence.equal(liveValue, wanted) { continue }
-            for (index, entry) in entries.enumerated() where index != mine && entry.fields.touches(path[...]) {
-                conflicts.append(ApplyConflict(manager: entry.manager, apiVersion: entry.apiVersion, path: FieldSet.describe(path)))
-                takeOver.append((entry: index, path: path))
+        if !others.isEmpty {
+            for path in applied.leafPaths where path.last != "." && ownedElsewhere(path) {
+                guard let liveValue = FieldSet.value(at: path[...], in: current) else { continue }
+                let wanted = FieldSet.value(at: path[...], in: configuration)
+                if let wanted, JSONEquivalence.equal(liveValue, wanted) { continue }
+                for index in others where entries[index].fields.touches(path[...]) {
+                    let entry = entries[index]
+                    conflicts.append(ApplyConflict(manager: entry.manager, apiVersion: entry.apiVersion,
+                                                   path: FieldSet.describe(path)))
+                    takeOver.append((entry: index, path: path))
+                }
             }
         }
         if !conflicts.isEmpty && !force {
@@ -60,28 +70,25 @@ public enum ServerSideApply {
 
         // Fields this manager dropped from its configuration, owned by nobody else: delete them.
         var object = stripManagedFields(current)
-        for path in previous.leafPaths {
-            if applied.touches(path[...]) { continue }
+        let dropped = previous.leafPaths.filter { path in
             let target = path.last == "." ? Array(path.dropLast()) : path
-            if applied.touches(target[...]) { continue }
-            let sharedElsewhere = entries.enumerated().contains { index, entry in
-                index != mine && entry.fields.touches(target[...])
-            }
-            if sharedElsewhere || isMergeKeyOfKeptElement(path) { continue }
+            return !applied.touches(target[...])
+        }
+        for path in dropped {
+            let target = path.last == "." ? Array(path.dropLast()) : path
+            if ownedElsewhere(target) || isMergeKeyOfKeptElement(path) { continue }
             FieldSet.delete(path[...], in: &object)
         }
 
-        // Objects and lists the manager's removals left empty go too (deepest first), unless
-        // someone still owns them.
-        for path in interiorPaths(of: previous) where !applied.touches(path[...]) {
-            let sharedElsewhere = entries.enumerated().contains { index, entry in
-                index != mine && entry.fields.touches(path[...])
-            }
-            if sharedElsewhere { continue }
-            switch FieldSet.value(at: path[...], in: object) {
-            case .object(let members)? where members.isEmpty: FieldSet.delete(path[...], in: &object)
-            case .array(let items)? where items.isEmpty: FieldSet.delete(path[...], in: &object)
-            default: break
+        // Objects and lists those removals left empty go too (deepest first), unless someone
+        // still owns them.
+        if !dropped.isEmpty {
+            for path in interiorPaths(of: dropped) where !applied.touches(path[...]) && !ownedElsewhere(path) {
+                switch FieldSet.value(at: path[...], in: object) {
+                case .object(let members)? where members.isEmpty: FieldSet.delete(path[...], in: &object)
+                case .array(let items)? where items.isEmpty: FieldSet.delete(path[...], in: &object)
+                default: break
+                }
             }
         }
 
@@ -145,10 +152,10 @@ public enum ServerSideApply {
         return Result(object: object, managedFields: entries)
     }
 
-    /// The proper prefixes of a set's leaf paths that end in a field (`f:`), longest first.
-    private static func interiorPaths(of set: FieldSet) -> [[String]] {
+    /// The proper prefixes of the given paths that end in a field (`f:`), longest first.
+    private static func interiorPaths(of paths: [[String]]) -> [[String]] {
         var seen: Set<[String]> = []
-        for path in set.leafPaths where path.count > 1 {
+        for path in paths where path.count > 1 {
             for length in 1..<path.count where path[length - 1].hasPrefix("f:") {
                 seen.insert(Array(path.prefix(length)))
             }

@@ -121,6 +121,14 @@ import Testing
         #expect(text(try #require(merged["spec"]?["selector"])) == #"{"matchLabels":{"app":"web","tier":"x"}}"#)
     }
 
+    @Test func elementReplaceDirective() throws {
+        let out = try apply(#"{"spec":{"template":{"spec":{"containers":[{"name":"nginx","$patch":"replace","image":"nginx:2"}]}}}}"#,
+                            Self.liveDeployment)
+        guard case .array(let list)? = out["spec"]?["template"]?["spec"]?["containers"] else { Issue.record("no list"); return }
+        #expect(text(list[0]) == #"{"name":"nginx","image":"nginx:2"}"#)
+        #expect(list[1]["name"] == .string("sidecar"))
+    }
+
     @Test func unknownDirectivesAreIgnored() throws {
         let out = try apply(#"{"spec":{"$futureDirective/x":[1],"replicas":4}}"#, #"{"spec":{"replicas":2}}"#)
         #expect(text(out) == #"{"spec":{"replicas":4}}"#)
