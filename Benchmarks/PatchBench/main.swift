@@ -1,5 +1,5 @@
 // patch-bench: cost of each patch type on a Deployment-sized object (release build).
-//   swift run -c release patch-bench [iterations]
+//   swift run -c release patch-bench [iterations] [row-name-prefix]
 // Prints, per patch type, applies/s and µs per apply, timed by this thread's CPU time (the
 // machine is shared with other builds, so wall time would mostly measure the scheduler).
 import Glibc
@@ -58,7 +58,10 @@ do {
     exit(1)
 }
 
+let only = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : ""
+
 func measure(_ name: String, _ body: () throws -> JSONValue) {
+    guard name.hasPrefix(only) else { return }
     var sink = 0
     let start = cpuSeconds()
     for _ in 0..<iterations {

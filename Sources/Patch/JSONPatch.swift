@@ -84,7 +84,11 @@ public struct JSONPatch: Equatable, Sendable {
         case .replace(let path, let value):
             do { try doc.replace(with: value, at: path) } catch { throw fail(path, error) }
         case .move(let from, let path):
-            if from == path { return }
+            if from == path {
+                // Still a failure when `from` does not exist.
+                do { _ = try doc.value(at: from) } catch { throw fail(from, error) }
+                return
+            }
             if from.isProperPrefix(of: path) {
                 throw .invalidOperation(index: index, op: op,
                                         reason: "cannot move \"\(from)\" into its own child \"\(path)\"")

@@ -69,7 +69,9 @@ public enum ServerSideApply {
         }
 
         // Fields this manager dropped from its configuration, owned by nobody else: delete them.
-        var object = stripManagedFields(current)
+        // managedFields stays in place (it is never an owned field) and is overwritten at the end,
+        // so its position among the metadata members does not change.
+        var object = current
         let dropped = previous.leafPaths.filter { path in
             let target = path.last == "." ? Array(path.dropLast()) : path
             return !applied.touches(target[...])
@@ -148,7 +150,7 @@ public enum ServerSideApply {
             }
         }
         entries.removeAll { $0.fields.isEmpty }
-        let object = ManagedFieldsEntry.setting(entries, on: stripManagedFields(new))
+        let object = ManagedFieldsEntry.setting(entries, on: new)
         return Result(object: object, managedFields: entries)
     }
 
@@ -161,11 +163,6 @@ public enum ServerSideApply {
             }
         }
         return seen.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
-    }
-
-    private static func stripManagedFields(_ object: JSONValue) -> JSONValue {
-        guard object["metadata"]?["managedFields"] != nil else { return object }
-        return ManagedFieldsEntry.setting([], on: object)
     }
 
     /// Whether `path` is `…/k:{"name":…}/f:name`: a merge key is removed only with its element

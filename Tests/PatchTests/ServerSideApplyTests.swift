@@ -38,6 +38,16 @@ import Testing
         #expect(second.managedFields == first.managedFields)
     }
 
+    @Test func managedFieldsKeepTheirPlaceInMetadata() throws {
+        // As a real server stores it: managedFields between other metadata members.
+        let live = try json(#"{"metadata":{"name":"web","managedFields":[{"manager":"kubectl","operation":"Apply","apiVersion":"apps/v1","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:replicas":{}}}}],"uid":"u1"},"spec":{"replicas":2}}"#)
+        let again = try apply(#"{"metadata":{"name":"web"},"spec":{"replicas":2}}"#, to: live)
+        guard case .object(let meta)? = again.object["metadata"] else { Issue.record("no metadata"); return }
+        #expect(meta.map(\.key) == ["name", "managedFields", "uid"])
+        let updated = try ServerSideApply.recordUpdate(from: live, to: live, manager: "x", apiVersion: "apps/v1", schema: schema)
+        #expect(updated.object == live)
+    }
+
     @Test func droppedFieldsAreRemoved() throws {
         let first = try apply(Self.config, to: nil)
         let sparse = #"""
