@@ -33,7 +33,8 @@ public enum ServerSideApply {
             throw .invalidPatch(reason: "an applied configuration must be an object, not a \(configuration.typeName)")
         }
         let current = live ?? .object([])
-        var entries = try ManagedFieldsEntry.entries(of: current)
+        let storedEntries = try ManagedFieldsEntry.entries(of: current)
+        var entries = storedEntries
         let applied = FieldSet.fields(of: configuration, schema: schema)
         let mine = entries.firstIndex { $0.manager == manager && $0.operation == .apply }
         let previous = mine.map { entries[$0].fields } ?? FieldSet()
@@ -97,9 +98,21 @@ public enum ServerSideApply {
         // Write what the configuration sets.
         object = try StrategicMergePatch.apply(configuration, to: object, schema: schema)
 
-        let entry = ManagedFieldsEntry(manager: manager, operation: .apply, apiVersion: apiVersion,
+        var entry = ManagedFieldsEntry(manager: manager, operation: .apply, apiVersion: apiVersion,
                                        time: time, fields: applied)
         if let mine {
+            // A no-op apply must not change the object at all (no write, no resourceVersion bump,
+            // no watch event): when nothing but the timestamp would differ, keep the old one.
+            var unchanged = entries
+            var kept = entry
+            kept.time = entries[mine].time
+            unchanged[mine] = kept
+            unchanged.removeAll { $0.fields.isEmpty }
+            if unchanged == storedEntries
+                && ManagedFieldsEntry.setting([], on: object) == ManagedFieldsEntry.setting([], on: current) {
+                return Result(object: current, managedFields: storedEntries)
+            }
+            entry.time = time
             entries[mine] = entry
         } else {
             entries.append(entry)

@@ -36,6 +36,15 @@ import Testing
         let second = try apply(Self.config, to: first.object)
         #expect(second.object == first.object)
         #expect(second.managedFields == first.managedFields)
+        // Even at a later time: only a real change moves the entry's timestamp.
+        let later = try ServerSideApply.apply(try json(Self.config), to: first.object, manager: "kubectl",
+                                              apiVersion: "apps/v1", schema: schema, time: "2026-11-24T00:00:00Z")
+        #expect(later.object == first.object)
+        let fourReplicas = MergePatch.apply(try json(#"{"spec":{"replicas":4}}"#), to: try json(Self.config))
+        let changed = try ServerSideApply.apply(fourReplicas, to: first.object, manager: "kubectl",
+                                                apiVersion: "apps/v1", schema: schema, time: "2026-11-24T00:00:00Z")
+        #expect(changed.managedFields.first?.time == "2026-11-24T00:00:00Z")
+        #expect(changed.object["spec"]?["replicas"] == .number("4"))
     }
 
     @Test func managedFieldsKeepTheirPlaceInMetadata() throws {
@@ -46,6 +55,11 @@ import Testing
         #expect(meta.map(\.key) == ["name", "managedFields", "uid"])
         let updated = try ServerSideApply.recordUpdate(from: live, to: live, manager: "x", apiVersion: "apps/v1", schema: schema)
         #expect(updated.object == live)
+        // Stored in another member order (as a Go server writes it), a no-op apply still returns
+        // the stored object untouched.
+        let goOrder = try json(#"{"metadata":{"name":"web","managedFields":[{"apiVersion":"apps/v1","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:replicas":{}}},"manager":"kubectl","operation":"Apply","time":"2026-01-01T00:00:00Z"}]},"spec":{"replicas":2}}"#)
+        let noOp = try apply(#"{"metadata":{"name":"web"},"spec":{"replicas":2}}"#, to: goOrder)
+        #expect(noOp.object == goOrder)
     }
 
     @Test func droppedFieldsAreRemoved() throws {
@@ -140,3 +154,4 @@ import Testing
         #expect(FieldSet.describe(["f:metadata", "f:finalizers", #"v:"a""#]) == #".metadata.finalizers[="a"]"#)
     }
 }
+
