@@ -32,6 +32,9 @@ public struct JSONPatch: Equatable, Sendable {
         }
     }
 
+    /// The most operations one patch may carry (the Kubernetes API server's limit).
+    public static let maxOperations = 10_000
+
     /// The operations, in the order they are applied.
     public var operations: [Operation]
 
@@ -41,11 +44,15 @@ public struct JSONPatch: Equatable, Sendable {
     }
 
     /// Reads a patch document: a JSON array of operation objects.
-    /// - Throws: `PatchError.invalidPatch` if the body is not an array, `.invalidOperation` or
+    /// - Throws: `PatchError.invalidPatch` if the body is not an array, `.tooManyOperations` past
+    ///   ``maxOperations``, `.invalidOperation` or
     ///   `.invalidPointer` (with the operation's index) for a malformed operation.
     public init(parsing document: JSONValue) throws(PatchError) {
         guard case .array(let items) = document else {
             throw .invalidPatch(reason: "a JSON patch must be a JSON array of operations, not a \(document.typeName)")
+        }
+        guard items.count <= Self.maxOperations else {
+            throw .tooManyOperations(count: items.count, limit: Self.maxOperations)
         }
         var operations: [Operation] = []
         operations.reserveCapacity(items.count)

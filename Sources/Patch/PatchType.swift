@@ -45,13 +45,14 @@ public enum PatchType: String, Sendable, CaseIterable {
 
 extension PatchError {
     /// The HTTP status Kubernetes answers with: 400 for a patch body of the wrong shape, 409 for
-    /// apply conflicts, 422 (with ``PatchError/statusMessage``) for a patch that does not apply
+    /// apply conflicts, 413 for an oversized JSON patch, 422 (with ``PatchError/statusMessage``) for a patch that does not apply
     /// or a bad directive, 500 for unreadable stored ownership.
     public var httpStatus: Int {
         switch self {
         case .invalidPatch, .invalidOperation, .invalidPointer: return 400
         case .pathNotFound, .testFailed, .invalidDirective, .missingMergeKey: return 422
         case .conflicts: return 409
+        case .tooManyOperations: return 413
         case .invalidManagedFields: return 500
         }
     }

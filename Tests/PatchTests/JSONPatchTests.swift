@@ -115,6 +115,17 @@ import Testing
         #expect(text(doc) == #"{"a":1,"l":[1,2]}"#)
     }
 
+    @Test func operationCountIsLimited() throws {
+        let op = try json(#"{"op":"test","path":"","value":{}}"#)
+        let atLimit = JSONValue.array(Array(repeating: op, count: JSONPatch.maxOperations))
+        #expect(try JSONPatch.apply(atLimit, to: .object([])) == .object([]))
+        let over = JSONValue.array(Array(repeating: op, count: JSONPatch.maxOperations + 1))
+        #expect(throws: PatchError.tooManyOperations(count: 10_001, limit: 10_000)) {
+            try JSONPatch.apply(over, to: .object([]))
+        }
+        #expect(PatchError.tooManyOperations(count: 10_001, limit: 10_000).httpStatus == 413)
+    }
+
     @Test func patchMustBeAnArray() throws {
         #expect(throws: PatchError.invalidPatch(reason: "a JSON patch must be a JSON array of operations, not a object")) {
             try apply(#"{"op":"add"}"#, #"{}"#)
