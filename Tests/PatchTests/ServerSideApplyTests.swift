@@ -131,6 +131,28 @@ import Testing
         #expect(text(containers) == #"[{"name":"nginx","image":"nginx:1.25"},{"name":"sidecar","image":"busybox"}]"#)
     }
 
+    @Test func primitiveSetMembersAreOwnedOneByOne() throws {
+        let first = try apply(#"{"metadata":{"name":"web","finalizers":["a","b"]}}"#, to: nil)
+        #expect(text(try #require(first.managedFields.first).fields.json()) == #"{"f:metadata":{"f:finalizers":{"v:\"a\"":{},"v:\"b\"":{}}}}"#)
+        let other = try apply(#"{"metadata":{"name":"web","finalizers":["c"]}}"#, to: first.object, manager: "gc")
+        #expect(text(try #require(other.object["metadata"]?["finalizers"])) == #"["a","b","c"]"#)
+        let dropped = try apply(#"{"metadata":{"name":"web","finalizers":["a"]}}"#, to: other.object)
+        #expect(text(try #require(dropped.object["metadata"]?["finalizers"])) == #"["a","c"]"#)
+    }
+
+    @Test func updateOfAListElementIsOwnedByKey() throws {
+        let created = try apply(Self.config, to: nil)
+        let patched = try StrategicMergePatch.apply(try json(#"{"spec":{"template":{"spec":{"containers":[{"name":"debug","image":"busybox"}]}}}}"#),
+                                                    to: created.object, schema: schema)
+        let result = try ServerSideApply.recordUpdate(from: created.object, to: patched, manager: "kubectl-edit",
+                                                      apiVersion: "apps/v1", schema: schema, time: "t")
+        let edit = try #require(result.managedFields.first { $0.manager == "kubectl-edit" })
+        #expect(edit.operation == .update && edit.time == "t")
+        #expect(text(edit.fields.json()) == #"{"f:spec":{"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"debug\"}":{".":{},"f:image":{},"f:name":{}}}}}}}"#)
+        // The applier keeps what it had.
+        #expect(result.managedFields.first { $0.manager == "kubectl" } == created.managedFields.first)
+    }
+
     @Test func badInputIsATypedError() throws {
         #expect(throws: PatchError.self) { try apply(#"[1]"#, to: nil) }
         let broken = try json(#"{"metadata":{"managedFields":[{"manager":"x","operation":"Smash"}]}}"#)
