@@ -56,4 +56,34 @@ import Testing
             #expect(try JSONPointer(parsing: fresh.description) == fresh, "seed \(seed) iteration \(iteration)")
         }
     }
+
+    @Test(arguments: seeds)
+    func strategicPatchesNeverLeakDirectivesOrCrash(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let live = try json(#"{"metadata":{"name":"web","finalizers":["a"]},"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"n","ports":[{"containerPort":80}]},{"name":"sidecar","image":"s"}],"volumes":[{"name":"v","emptyDir":{}}]}}}}"#)
+        let schema = StrategicMergeSchema.forKind("Deployment")
+        var applied = 0
+        for iteration in 0..<Self.iterations {
+            let patch = RandomStrategicPatches.patch(&rng)
+            do {
+                let out = try StrategicMergePatch.apply(patch, to: live, schema: schema)
+                applied += 1
+                #expect(!RandomStrategicPatches.containsDirective(out),
+                        "seed \(seed) iteration \(iteration): \(text(patch)) gave \(text(out))")
+                // Every container left has its merge key (unless the patch replaced the list
+                // literally: then validation, not the patch, rejects a nameless container).
+                let literal = text(patch).contains(#"{"$patch":"replace"}"#)
+                if !literal, case .array(let containers)? = out["spec"]?["template"]?["spec"]?["containers"] {
+                    #expect(containers.allSatisfy { $0["name"] != nil }, "seed \(seed) iteration \(iteration): \(text(patch))")
+                }
+            } catch {
+                // Rejected patches are fine; they must be typed errors about directives or keys.
+                switch error {
+                case .invalidDirective, .missingMergeKey: break
+                default: Issue.record("seed \(seed) iteration \(iteration): unexpected \(error) for \(text(patch))")
+                }
+            }
+        }
+        #expect(applied > Self.iterations / 10, "seed \(seed): almost every random patch was rejected")
+    }
 }
