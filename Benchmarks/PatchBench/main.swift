@@ -50,7 +50,11 @@ let merge = parse(#"{"metadata":{"labels":{"release":"canary"}},"spec":{"replica
 let jsonPatch = parse(#"[{"op":"test","path":"/spec/replicas","value":3},{"op":"replace","path":"/spec/template/spec/containers/1/image","value":"registry.local/app:2.0"},{"op":"add","path":"/metadata/labels/release","value":"canary"}]"#)
 let applied: ServerSideApply.Result
 let coOwned: ServerSideApply.Result
+let created: ServerSideApply.Result
+let scaledLive: JSONValue
 do {
+    created = try ServerSideApply.recordUpdate(from: nil, to: live, manager: "kubectl-create", apiVersion: "apps/v1", schema: schema)
+    scaledLive = MergePatch.apply(parse(#"{"spec":{"replicas":7},"status":{"replicas":7,"readyReplicas":3}}"#), to: created.object)
     applied = try ServerSideApply.apply(live, to: nil, manager: "kubectl", apiVersion: "apps/v1", schema: schema)
     coOwned = try ServerSideApply.apply(live, to: applied.object, manager: "other", apiVersion: "apps/v1", schema: schema)
 } catch {
@@ -86,4 +90,10 @@ measure("server-side apply (re-apply, no-op)") {
 }
 measure("server-side apply (every field co-owned)") {
     try ServerSideApply.apply(live, to: coOwned.object, manager: "kubectl", apiVersion: "apps/v1", schema: schema).object
+}
+measure("record update (create)") {
+    try ServerSideApply.recordUpdate(from: nil, to: live, manager: "kubectl-create", apiVersion: "apps/v1", schema: schema).object
+}
+measure("record update (scale + status)") {
+    try ServerSideApply.recordUpdate(from: created.object, to: scaledLive, manager: "controller", apiVersion: "apps/v1", schema: schema).object
 }

@@ -118,7 +118,8 @@ public enum ServerSideApply {
             entries.append(entry)
         }
         entries.removeAll { $0.fields.isEmpty }
-        return Result(object: ManagedFieldsEntry.setting(entries, on: object), managedFields: entries)
+        return Result(object: ManagedFieldsEntry.setting(entries, on: object, reusing: storedEntries, from: current),
+                      managedFields: entries)
     }
 
     /// Records ownership for a non-apply write (create, update, patch) by `manager`: the fields whose
@@ -129,29 +130,19 @@ public enum ServerSideApply {
                                     apiVersion: String, schema: StrategicMergeSchema,
                                     time: String? = nil) throws(PatchError) -> Result {
         let before = old ?? .object([])
-        var entries = try ManagedFieldsEntry.entries(of: before)
-        let newFields = FieldSet.fields(of: new, schema: schema)
-        var changed: [[String]] = []
-        for path in newFields.leafPaths {
-            let now = FieldSet.value(at: path[...], in: new)
-            let then = FieldSet.value(at: path[...], in: before)
-            if path.last == "." {
-                if then == nil { changed.append(path) }
-                continue
-            }
-            if let now, let then, JSONEquivalence.equal(now, then) { continue }
-            changed.append(path)
-        }
+        let storedEntries = try ManagedFieldsEntry.entries(of: before)
+        var entries = storedEntries
+        let (newFields, changed) = FieldSet.fieldsAndChanges(from: old, to: new, schema: schema)
+        let isMine = { (entry: ManagedFieldsEntry) in entry.manager == manager && entry.operation == .update }
         for index in entries.indices {
-            for path in entries[index].fields.leafPaths where !newFields.touches(path[...]) {
-                entries[index].fields.remove(path[...])
-            }
-            for path in changed where !(entries[index].manager == manager && entries[index].operation == .update) {
-                entries[index].fields.remove(path[...])
+            // Fields the write removed leave every owner; fields it changed leave the others.
+            entries[index].fields = entries[index].fields.pruned(to: newFields)
+            if !isMine(entries[index]) {
+                for path in changed { entries[index].fields.remove(path[...]) }
             }
         }
         if !changed.isEmpty {
-            if let mine = entries.firstIndex(where: { $0.manager == manager && $0.operation == .update }) {
+            if let mine = entries.firstIndex(where: isMine) {
                 for path in changed { entries[mine].fields.insert(path[...]) }
                 entries[mine].apiVersion = apiVersion
                 entries[mine].time = time
@@ -163,7 +154,7 @@ public enum ServerSideApply {
             }
         }
         entries.removeAll { $0.fields.isEmpty }
-        let object = ManagedFieldsEntry.setting(entries, on: new)
+        let object = ManagedFieldsEntry.setting(entries, on: new, reusing: storedEntries, from: before)
         return Result(object: object, managedFields: entries)
     }
 

@@ -1,0 +1,164 @@
+import JSON
+
+extension FieldSet {
+    /// The set of fields an object sets: every non-null leaf, list elements identified by merge
+    /// key (`k:`) or by value for set-like lists (`v:`), atomic lists as one leaf.
+    public static func fields(of object: JSONValue, schema: StrategicMergeSchema) -> FieldSet {
+        var walker = FieldWalker(trackChanges: false)
+        return walker.fields(of: object, old: nil, schema: schema)
+    }
+
+    /// In one walk: the fields `new` sets, and the leaf paths among them whose value is absent
+    /// from `old` or different there (a list element's `.` when the element is new), sorted.
+    static func fieldsAndChanges(from old: JSONValue?, to new: JSONValue,
+                                 schema: StrategicMergeSchema) -> (fields: FieldSet, changed: [[String]]) {
+        var walker = FieldWalker(trackChanges: true)
+        let fields = walker.fields(of: new, old: old, schema: schema)
+        return (fields, walker.changed.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
+    /// The part of this set that `other` still touches (see ``touches(_:)``): a path is kept when
+    /// `other` has it, something below it, or a leaf above it.
+    func pruned(to other: FieldSet) -> FieldSet {
+        var result = FieldSet()
+        for (key, child) in children {
+            guard let counterpart = other.children[key] else { continue }
+            if child.children.isEmpty || counterpart.children.isEmpty {
+                result.children[key] = child
+                continue
+            }
+            let kept = child.pruned(to: counterpart)
+            if !kept.children.isEmpty { result.children[key] = kept }
+        }
+        return result
+    }
+}
+
+/// Walks a new object (and, when tracking changes, the old one alongside) building its field set.
+private struct FieldWalker {
+    let trackChanges: Bool
+    var changed: [[String]] = []
+    private var prefix: [String] = []
+
+    init(trackChanges: Bool) {
+        self.trackChanges = trackChanges
+    }
+
+    mutating func fields(of object: JSONValue, old: JSONValue?, schema: StrategicMergeSchema) -> FieldSet {
+        var set = FieldSet()
+        guard case .object(let members) = object else { return set }
+        let oldMembers = Self.members(of: old)
+        for member in Self.lastWins(members) {
+            if FieldSet.untrackedTopLevel.contains(member.key) { continue }
+            if member.key == "metadata", case .object(let meta) = member.value {
+                let kept = meta.filter { !FieldSet.untrackedMetadata.contains($0.key) }
+                let oldMeta = Self.members(of: Self.value(member.key, in: oldMembers))
+                prefix.append("f:metadata")
+                let child = walkObject(kept, old: oldMeta, schema: schema.field("metadata"))
+                prefix.removeLast()
+                if !child.children.isEmpty { set.children["f:metadata"] = child }
+                continue
+            }
+            add(member, old: Self.value(member.key, in: oldMembers), schema: schema, to: &set)
+        }
+        return set
+    }
+
+    private mutating func walkObject(_ members: [ObjectMembers.Member], old: [ObjectMembers.Member]?,
+                                 schema: StrategicMergeSchema) -> FieldSet {
+        var set = FieldSet()
+        for member in Self.lastWins(members) {
+            add(member, old: Self.value(member.key, in: old), schema: schema, to: &set)
+        }
+        return set
+    }
+
+    private mutating func add(_ member: ObjectMembers.Member, old: JSONValue?, schema: StrategicMergeSchema,
+                              to set: inout FieldSet) {
+        if case .null = member.value { return }
+        let fieldSchema = schema.field(member.key)
+        let key = "f:" + member.key
+        prefix.append(key)
+        defer { prefix.removeLast() }
+        var node = FieldSet()
+        switch member.value {
+        case .object(let inner):
+            node = walkObject(inner, old: Self.members(of: old), schema: fieldSchema)
+        case .array(let items):
+            node = list(items, old: old, schema: fieldSchema)
+        default:
+            break
+        }
+        if node.children.isEmpty { leaf(member.value, old: old) }
+        set.children[key] = node
+    }
+
+    private mutating func list(_ items: [JSONValue], old: JSONValue?, schema: StrategicMergeSchema) -> FieldSet {
+        var node = FieldSet()
+        var oldItems: [JSONValue] = []
+        if case .array(let existing)? = old { oldItems = existing }
+        switch schema.list {
+        case .replace:
+            break
+        case .mergePrimitives:
+            for item in items {
+                let key = "v:" + FieldSet.text(item)
+                if node.children[key] != nil { continue }
+                node.children[key] = FieldSet()
+                if trackChanges && !oldItems.contains(where: { JSONEquivalence.equal($0, item) }) {
+                    changed.append(prefix + [key])
+                }
+            }
+        case .mergeByKey(let mergeKey):
+            var oldByKey: [String: [ObjectMembers.Member]] = [:]
+            if trackChanges {
+                for item in oldItems {
+                    guard case .object(let members) = item, let value = item[mergeKey] else { continue }
+                    let key = FieldSet.elementKey(mergeKey, value)
+                    if oldByKey[key] == nil { oldByKey[key] = members }
+                }
+            }
+            var elements: [String: FieldSet] = [:]
+            for item in items {
+                guard case .object(let inner) = item, let value = item[mergeKey] else {
+                    return FieldSet()  // an element without its key: the list is one atomic leaf
+                }
+                let key = FieldSet.elementKey(mergeKey, value)
+                let oldElement = oldByKey[key]
+                prefix.append(key)
+                var element = walkObject(inner, old: oldElement, schema: schema)
+                element.children["."] = FieldSet()
+                if trackChanges && oldElement == nil { changed.append(prefix + ["."]) }
+                prefix.removeLast()
+                elements[key] = element
+            }
+            node.children = elements
+        }
+        return node
+    }
+
+    private mutating func leaf(_ value: JSONValue, old: JSONValue?) {
+        guard trackChanges else { return }
+        if let old, JSONEquivalence.equal(old, value) { return }
+        changed.append(prefix)
+    }
+
+    private static func members(of value: JSONValue?) -> [ObjectMembers.Member]? {
+        if case .object(let members)? = value { return members }
+        return nil
+    }
+
+    private static func value(_ key: String, in members: [ObjectMembers.Member]?) -> JSONValue? {
+        guard let members, let i = ObjectMembers.lastIndex(of: key, in: members) else { return nil }
+        return members[i].value
+    }
+
+    private static func lastWins(_ members: [ObjectMembers.Member]) -> [ObjectMembers.Member] {
+        var out: [ObjectMembers.Member] = []
+        out.reserveCapacity(members.count)
+        for (i, member) in members.enumerated() where !members[(i + 1)...].contains(where: { $0.key == member.key }) {
+            out.append(member)
+        }
+        return out
+    }
+}
