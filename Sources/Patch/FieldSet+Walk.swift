@@ -20,17 +20,20 @@ extension FieldSet {
     /// The part of this set that `other` still touches (see ``touches(_:)``): a path is kept when
     /// `other` has it, something below it, or a leaf above it.
     func pruned(to other: FieldSet) -> FieldSet {
-        var result = FieldSet()
-        for (key, child) in children {
-            guard let counterpart = other.children[key] else { continue }
-            if child.children.isEmpty || counterpart.children.isEmpty {
-                result.children[key] = child
+        var kept: [Child] = []
+        var j = 0
+        for child in members {
+            while j < other.members.count && other.members[j].key < child.key { j += 1 }
+            guard j < other.members.count, other.members[j].key == child.key else { continue }
+            let counterpart = other.members[j].set
+            if child.set.isEmpty || counterpart.isEmpty {
+                kept.append(child)
                 continue
             }
-            let kept = child.pruned(to: counterpart)
-            if !kept.children.isEmpty { result.children[key] = kept }
+            let below = child.set.pruned(to: counterpart)
+            if !below.isEmpty { kept.append(Child(key: child.key, set: below)) }
         }
-        return result
+        return FieldSet(unsorted: kept)
     }
 }
 
@@ -45,8 +48,8 @@ private struct FieldWalker {
     }
 
     mutating func fields(of object: JSONValue, old: JSONValue?, schema: StrategicMergeSchema) -> FieldSet {
-        var set = FieldSet()
-        guard case .object(let members) = object else { return set }
+        guard case .object(let members) = object else { return FieldSet() }
+        var children: [FieldSet.Child] = []
         let oldMembers = Self.members(of: old)
         for member in Self.lastWins(members) {
             if FieldSet.untrackedTopLevel.contains(member.key) { continue }
@@ -56,25 +59,27 @@ private struct FieldWalker {
                 prefix.append("f:metadata")
                 let child = walkObject(kept, old: oldMeta, schema: schema.field("metadata"))
                 prefix.removeLast()
-                if !child.children.isEmpty { set.children["f:metadata"] = child }
+                if !child.isEmpty { children.append(FieldSet.Child(key: "f:metadata", set: child)) }
                 continue
             }
-            add(member, old: Self.value(member.key, in: oldMembers), schema: schema, to: &set)
+            add(member, old: Self.value(member.key, in: oldMembers), schema: schema, to: &children)
         }
-        return set
+        return FieldSet(unsorted: children)
     }
 
     private mutating func walkObject(_ members: [ObjectMembers.Member], old: [ObjectMembers.Member]?,
-                                 schema: StrategicMergeSchema) -> FieldSet {
-        var set = FieldSet()
+                                     schema: StrategicMergeSchema, extra: FieldSet.Child? = nil) -> FieldSet {
+        var children: [FieldSet.Child] = []
+        children.reserveCapacity(members.count + 1)
+        if let extra { children.append(extra) }
         for member in Self.lastWins(members) {
-            add(member, old: Self.value(member.key, in: old), schema: schema, to: &set)
+            add(member, old: Self.value(member.key, in: old), schema: schema, to: &children)
         }
-        return set
+        return FieldSet(unsorted: children)
     }
 
     private mutating func add(_ member: ObjectMembers.Member, old: JSONValue?, schema: StrategicMergeSchema,
-                              to set: inout FieldSet) {
+                              to children: inout [FieldSet.Child]) {
         if case .null = member.value { return }
         let fieldSchema = schema.field(member.key)
         let key = "f:" + member.key
@@ -89,22 +94,22 @@ private struct FieldWalker {
         default:
             break
         }
-        if node.children.isEmpty { leaf(member.value, old: old) }
-        set.children[key] = node
+        if node.isEmpty { leaf(member.value, old: old) }
+        children.append(FieldSet.Child(key: key, set: node))
     }
 
     private mutating func list(_ items: [JSONValue], old: JSONValue?, schema: StrategicMergeSchema) -> FieldSet {
-        var node = FieldSet()
         var oldItems: [JSONValue] = []
         if case .array(let existing)? = old { oldItems = existing }
+        var children: [FieldSet.Child] = []
+        children.reserveCapacity(items.count)
         switch schema.list {
         case .replace:
             break
         case .mergePrimitives:
             for item in items {
                 let key = "v:" + FieldSet.text(item)
-                if node.children[key] != nil { continue }
-                node.children[key] = FieldSet()
+                children.append(FieldSet.Child(key: key, set: FieldSet()))
                 if trackChanges && !oldItems.contains(where: { JSONEquivalence.equal($0, item) }) {
                     changed.append(prefix + [key])
                 }
@@ -118,23 +123,24 @@ private struct FieldWalker {
                     if oldByKey[key] == nil { oldByKey[key] = members }
                 }
             }
-            var elements: [String: FieldSet] = [:]
+            let changesBefore = changed.count
             for item in items {
                 guard case .object(let inner) = item, let value = item[mergeKey] else {
-                    return FieldSet()  // an element without its key: the list is one atomic leaf
+                    // An element without its key: the list is one atomic leaf (the caller records it).
+                    changed.removeSubrange(changesBefore...)
+                    return FieldSet()
                 }
                 let key = FieldSet.elementKey(mergeKey, value)
                 let oldElement = oldByKey[key]
                 prefix.append(key)
-                var element = walkObject(inner, old: oldElement, schema: schema)
-                element.children["."] = FieldSet()
+                let element = walkObject(inner, old: oldElement, schema: schema,
+                                         extra: FieldSet.Child(key: ".", set: FieldSet()))
                 if trackChanges && oldElement == nil { changed.append(prefix + ["."]) }
                 prefix.removeLast()
-                elements[key] = element
+                children.append(FieldSet.Child(key: key, set: element))
             }
-            node.children = elements
         }
-        return node
+        return FieldSet(unsorted: children)
     }
 
     private mutating func leaf(_ value: JSONValue, old: JSONValue?) {
