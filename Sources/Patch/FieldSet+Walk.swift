@@ -37,6 +37,26 @@ extension FieldSet {
     }
 }
 
+extension FieldSet {
+    /// The leaves of this set that `other` does not touch: no counterpart path, nothing below
+    /// it and no leaf above it in `other`. A list element's `.` counts as touched when `other`
+    /// has the element at all.
+    func notTouched(by other: FieldSet) -> FieldSet {
+        var kept: [Child] = []
+        for child in members {
+            guard let counterpart = other.child(child.key) else {
+                kept.append(child)
+                continue
+            }
+            if child.set.isEmpty || counterpart.isEmpty { continue }
+            var below = child.set.notTouched(by: counterpart)
+            below.setChild(".", nil)  // `other` has this element (counterpart is not empty)
+            if !below.isEmpty { kept.append(Child(key: child.key, set: below)) }
+        }
+        return FieldSet(unsorted: kept)
+    }
+}
+
 /// Walks a new object (and, when tracking changes, the old one alongside) building its field set.
 private struct FieldWalker {
     let trackChanges: Bool

@@ -35,7 +35,9 @@ public enum ServerSideApply {
         let current = live ?? .object([])
         let storedEntries = try ManagedFieldsEntry.entries(of: current)
         var entries = storedEntries
-        let applied = FieldSet.fields(of: configuration, schema: schema)
+        // One walk: the fields the configuration sets, and those whose value differs from the
+        // live object's (or that the live object lacks).
+        let (applied, differing) = FieldSet.fieldsAndChanges(from: current, to: configuration, schema: schema)
         let mine = entries.firstIndex { $0.manager == manager && $0.operation == .apply }
         let previous = mine.map { entries[$0].fields } ?? FieldSet()
 
@@ -49,10 +51,9 @@ public enum ServerSideApply {
         var conflicts: [ApplyConflict] = []
         var takeOver: [(entry: Int, path: [String])] = []
         if !others.isEmpty {
-            for path in applied.leafPaths where path.last != "." && ownedElsewhere(path) {
-                guard let liveValue = FieldSet.value(at: path[...], in: current) else { continue }
-                let wanted = FieldSet.value(at: path[...], in: configuration)
-                if let wanted, JSONEquivalence.equal(liveValue, wanted) { continue }
+            for path in differing where path.last != "." && ownedElsewhere(path) {
+                // A field the live object lacks cannot conflict.
+                guard FieldSet.value(at: path[...], in: current) != nil else { continue }
                 for index in others where entries[index].fields.touches(path[...]) {
                     let entry = entries[index]
                     conflicts.append(ApplyConflict(manager: entry.manager, apiVersion: entry.apiVersion,
@@ -73,10 +74,7 @@ public enum ServerSideApply {
         // managedFields stays in place (it is never an owned field) and is overwritten at the end,
         // so its position among the metadata members does not change.
         var object = current
-        let dropped = previous.leafPaths.filter { path in
-            let target = path.last == "." ? Array(path.dropLast()) : path
-            return !applied.touches(target[...])
-        }
+        let dropped = previous.notTouched(by: applied).leafPaths
         for path in dropped {
             let target = path.last == "." ? Array(path.dropLast()) : path
             if ownedElsewhere(target) || isMergeKeyOfKeptElement(path) { continue }

@@ -153,6 +153,34 @@ import Testing
         #expect(result.managedFields.first { $0.manager == "kubectl" } == created.managedFields.first)
     }
 
+    @Test func keyedListWithAKeylessElementIsOwnedWhole() throws {
+        let before = try json(#"{"spec":{"template":{"spec":{"containers":[{"name":"a","image":"x"}]}}}}"#)
+        let after = try json(#"{"spec":{"template":{"spec":{"containers":[{"name":"a","image":"y"},{"image":"nameless"}]}}}}"#)
+        let result = try ServerSideApply.recordUpdate(from: before, to: after, manager: "m", apiVersion: "v1", schema: schema)
+        #expect(text(try #require(result.managedFields.first).fields.json()) == #"{"f:spec":{"f:template":{"f:spec":{"f:containers":{}}}}}"#)
+    }
+
+    @Test func staleOwnershipOfAMissingFieldDoesNotConflict() throws {
+        // "bot" still owns .spec.paused in managedFields, but the field is gone from the object.
+        let live = try json(#"{"metadata":{"name":"web","managedFields":[{"manager":"bot","operation":"Update","apiVersion":"apps/v1","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:paused":{}}}}]},"spec":{}}"#)
+        let result = try apply(#"{"metadata":{"name":"web"},"spec":{"paused":true}}"#, to: live)
+        #expect(result.object["spec"]?["paused"] == .bool(true))
+        #expect(result.managedFields.map(\.manager) == ["bot", "kubectl"])
+    }
+
+    @Test func conflictsWithSeveralManagersAreSortedAndAllReported() throws {
+        let live = try json(#"{"metadata":{"name":"web","managedFields":[{"manager":"zeta","operation":"Update","apiVersion":"apps/v1","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:replicas":{}}}},{"manager":"alpha","operation":"Apply","apiVersion":"apps/v1","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:paused":{},"f:replicas":{}}}}]},"spec":{"replicas":1,"paused":false}}"#)
+        let error = #expect(throws: PatchError.self) {
+            try apply(#"{"metadata":{"name":"web"},"spec":{"replicas":2,"paused":true}}"#, to: live)
+        }
+        #expect(error == .conflicts([
+            ApplyConflict(manager: "alpha", apiVersion: "apps/v1", path: ".spec.paused"),
+            ApplyConflict(manager: "alpha", apiVersion: "apps/v1", path: ".spec.replicas"),
+            ApplyConflict(manager: "zeta", apiVersion: "apps/v1", path: ".spec.replicas"),
+        ]))
+        #expect(error?.description.hasPrefix("Apply failed with 3 conflicts: ") == true)
+    }
+
     @Test func badInputIsATypedError() throws {
         #expect(throws: PatchError.self) { try apply(#"[1]"#, to: nil) }
         let broken = try json(#"{"metadata":{"managedFields":[{"manager":"x","operation":"Smash"}]}}"#)
