@@ -88,19 +88,6 @@ extension FieldSet {
         return nil
     }
 
-    private static func lastWins(_ members: [ObjectMembers.Member]) -> [ObjectMembers.Member] {
-        var out: [ObjectMembers.Member] = []
-        for (i, member) in members.enumerated() where !members[(i + 1)...].contains(where: { $0.key == member.key }) {
-            out.append(member)
-        }
-        return out
-    }
-
-    private static func isNull(_ value: JSONValue) -> Bool {
-        if case .null = value { return true }
-        return false
-    }
-
     static func text(_ value: JSONValue) -> String {
         String(decoding: value.encoded(), as: UTF8.self)
     }

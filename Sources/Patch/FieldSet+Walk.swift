@@ -71,7 +71,7 @@ private struct FieldWalker {
         guard case .object(let members) = object else { return FieldSet() }
         var children: [FieldSet.Child] = []
         let oldMembers = Self.members(of: old)
-        for member in Self.lastWins(members) {
+        for member in ObjectMembers.lastWins(members) {
             if FieldSet.untrackedTopLevel.contains(member.key) { continue }
             if member.key == "metadata", case .object(let meta) = member.value {
                 let kept = meta.filter { !FieldSet.untrackedMetadata.contains($0.key) }
@@ -92,7 +92,7 @@ private struct FieldWalker {
         var children: [FieldSet.Child] = []
         children.reserveCapacity(members.count + 1)
         if let extra { children.append(extra) }
-        for member in Self.lastWins(members) {
+        for member in ObjectMembers.lastWins(members) {
             add(member, old: Self.value(member.key, in: old), schema: schema, to: &children)
         }
         return FieldSet(unsorted: children)
@@ -177,14 +177,5 @@ private struct FieldWalker {
     private static func value(_ key: String, in members: [ObjectMembers.Member]?) -> JSONValue? {
         guard let members, let i = ObjectMembers.lastIndex(of: key, in: members) else { return nil }
         return members[i].value
-    }
-
-    private static func lastWins(_ members: [ObjectMembers.Member]) -> [ObjectMembers.Member] {
-        var out: [ObjectMembers.Member] = []
-        out.reserveCapacity(members.count)
-        for (i, member) in members.enumerated() where !members[(i + 1)...].contains(where: { $0.key == member.key }) {
-            out.append(member)
-        }
-        return out
     }
 }
