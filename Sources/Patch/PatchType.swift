@@ -58,6 +58,21 @@ extension PatchError {
     }
 }
 
+extension PatchError {
+    /// The `Status.reason` that goes with ``httpStatus`` (`BadRequest`, `Invalid`, `Conflict`,
+    /// `RequestEntityTooLarge`, `InternalError`). For `.conflicts`, each ``ApplyConflict`` becomes a
+    /// `details.causes` entry `{type: "FieldManagerConflict", message: causeMessage, field: path}`.
+    public var statusReason: String {
+        switch httpStatus {
+        case 400: return "BadRequest"
+        case 409: return "Conflict"
+        case 413: return "RequestEntityTooLarge"
+        case 422: return "Invalid"
+        default: return "InternalError"
+        }
+    }
+}
+
 extension String {
     fileprivate func trimmingSpaces() -> String {
         var scalars = Substring(self)

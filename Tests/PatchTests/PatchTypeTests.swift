@@ -26,5 +26,9 @@ import Testing
         #expect(PatchError.invalidPatch(reason: "x").httpStatus == 400)
         #expect(PatchError.testFailed(index: 0, path: "/a").httpStatus == 422)
         #expect(PatchError.conflicts([]).httpStatus == 409)
+        #expect(PatchError.conflicts([]).statusReason == "Conflict")
+        #expect(PatchError.missingMergeKey(path: "spec.containers", mergeKey: "name").statusReason == "Invalid")
+        #expect(PatchError.invalidOperation(index: 0, op: "add", reason: "missing \"value\"").statusReason == "BadRequest")
+        #expect(PatchError.invalidManagedFields(reason: "x").statusReason == "InternalError")
     }
 }
