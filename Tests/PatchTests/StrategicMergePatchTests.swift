@@ -87,8 +87,29 @@ import Testing
         #expect(list.map { $0["name"] } == [.string("sidecar"), .string("nginx")])
         let finalizers = try apply(#"{"metadata":{"finalizers":["b"],"$setElementOrder/finalizers":["b","a"]}}"#,
                                    #"{"metadata":{"finalizers":["a","x"]}}"#)
-        // "x" is not named: it keeps its slot; "b" and "a" fill the named slots in order.
-        #expect(text(finalizers) == #"{"metadata":{"finalizers":["b","x","a"]}}"#)
+        // "x" is not named: it follows "a", which preceded it in the original list; "b" was not in
+        // the original, so it goes first.
+        #expect(text(finalizers) == #"{"metadata":{"finalizers":["b","a","x"]}}"#)
+    }
+
+    @Test(arguments: [
+        // (live, patch list, order, expected) — server-only elements interleave by their live position.
+        (["C", "B", "D", "A", "E"], ["A", "B"], ["A", "B"], ["C", "D", "A", "B", "E"]),
+        (["B", "A"], [String](), ["A", "B"], ["A", "B"]),
+        (["A", "B"], ["A", "B"], ["C", "A", "B"], ["A", "B"]),
+        (["ENV2", "ENV5", "ENV1", "ENV3", "ENV4"], ["ENV6"], ["ENV1", "ENV2", "ENV6"], ["ENV5", "ENV1", "ENV2", "ENV6", "ENV3", "ENV4"]),
+        (["a", "s", "b"], ["new"], ["a", "new", "b"], ["a", "new", "s", "b"]),
+    ])
+    func setElementOrderWithServerOnlyElements(live: [String], patchNames: [String], order: [String], expected: [String]) throws {
+        func env(_ names: [String]) -> String {
+            "[" + names.map { #"{"name":"\#($0)"}"# }.joined(separator: ",") + "]"
+        }
+        let doc = #"{"spec":{"template":{"spec":{"containers":[{"name":"c","env":\#(env(live))}]}}}}"#
+        let patch = #"{"spec":{"template":{"spec":{"containers":[{"name":"c","$setElementOrder/env":\#(env(order)),"env":\#(env(patchNames))}]}}}}"#
+        let out = try apply(patch, doc)
+        guard case .array(let containers)? = out["spec"]?["template"]?["spec"]?["containers"],
+              case .array(let result)? = containers.first?["env"] else { Issue.record("no env list"); return }
+        #expect(result.map { $0["name"] } == expected.map { JSONValue.string($0) }, "live \(live) order \(order)")
     }
 
     @Test func primitiveMergeListAndDeleteFromPrimitiveList() throws {
