@@ -95,6 +95,12 @@ public enum StrategicMergePatch {
         }
         var result = original
         if let keep = d.retainKeys {
+            // As Kubernetes checks: every field the patch sets must be one the directive keeps.
+            for field in d.fields where !keep.contains(field.key) {
+                if case .null = field.value { continue }
+                throw .invalidDirective(path: path, directive: retainKeysDirective,
+                                        reason: "the patch sets \"\(field.key)\", which is not in the list")
+            }
             result.removeAll { !keep.contains($0.key) }
         }
         for (field, items) in d.deleteFromPrimitiveList {

@@ -199,6 +199,7 @@ import Testing
         #"{"spec":{"template":{"spec":{"$setElementOrder/containers":{"name":"x"}}}}}"#,
         #"{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"image":"x"}]}}}}"#,
         #"{"metadata":{"$deleteFromPrimitiveList/finalizers":"a"}}"#,
+        #"{"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate","rollingUpdate":{"maxSurge":2}}}}"#,
         #"[{"op":"add","path":"/a","value":1}]"#,
     ])
     func badPatchesThrowAndChangeNothing(patch: String) throws {
