@@ -133,3 +133,30 @@ enum RandomStrategicPatches {
         }
     }
 }
+
+/// Random applied configurations for a Deployment, drawn from small pools so managers overlap.
+enum RandomConfigurations {
+    static func configuration(_ rng: inout SeededGenerator) -> JSONValue {
+        var metadata: [(key: String, value: JSONValue)] = [(key: "name", value: .string("web"))]
+        let labels = ["app", "tier", "team"].filter { _ in Bool.random(using: &rng) }
+        if !labels.isEmpty {
+            metadata.append((key: "labels", value: .object(labels.map { (key: $0, value: .string(["a", "b"].randomElement(using: &rng) ?? "a")) })))
+        }
+        let finalizers = ["f1", "f2", "f3"].filter { _ in Int.random(in: 0..<3, using: &rng) == 0 }
+        if !finalizers.isEmpty { metadata.append((key: "finalizers", value: .array(finalizers.map { .string($0) }))) }
+        var spec: [(key: String, value: JSONValue)] = []
+        if Bool.random(using: &rng) { spec.append((key: "replicas", value: .number(String(Int.random(in: 1...3, using: &rng))))) }
+        let containers = ["nginx", "sidecar", "log"].filter { _ in Bool.random(using: &rng) }.map { name -> JSONValue in
+            var members: [(key: String, value: JSONValue)] = [(key: "name", value: .string(name))]
+            if Bool.random(using: &rng) { members.append((key: "image", value: .string("\(name):\(Int.random(in: 1...2, using: &rng))"))) }
+            return .object(members)
+        }
+        if !containers.isEmpty {
+            spec.append((key: "template", value: .object([(key: "spec", value: .object([(key: "containers", value: .array(containers))]))])))
+        }
+        var config: [(key: String, value: JSONValue)] = [(key: "apiVersion", value: .string("apps/v1")), (key: "kind", value: .string("Deployment")),
+                                                        (key: "metadata", value: .object(metadata))]
+        if !spec.isEmpty { config.append((key: "spec", value: .object(spec))) }
+        return .object(config)
+    }
+}
