@@ -4,11 +4,17 @@ import JSON
 public struct JSONPatch: Equatable, Sendable {
     /// One operation of a JSON patch.
     public enum Operation: Equatable, Sendable {
+        /// Insert into an array, set an object member (creating or replacing it), or replace the root.
         case add(path: JSONPointer, value: JSONValue)
+        /// Remove an existing member or element.
         case remove(path: JSONPointer)
+        /// Replace an existing value.
         case replace(path: JSONPointer, value: JSONValue)
+        /// Remove the value at `from` and add it at `path` (not into its own child).
         case move(from: JSONPointer, path: JSONPointer)
+        /// Add a copy of the value at `from` at `path`.
         case copy(from: JSONPointer, path: JSONPointer)
+        /// Fail the whole patch unless the value at `path` equals `value` (``JSONEquivalence``).
         case test(path: JSONPointer, value: JSONValue)
 
         /// The RFC name of the operation (`add`, `remove`, ...).
