@@ -72,18 +72,25 @@ public struct JSONPatch: Equatable, Sendable {
     /// names the operation's index and path, and the caller's document is untouched (it is a value).
     public func apply(to document: JSONValue) throws(PatchError) -> JSONValue {
         var working = document
+        var copiedBytes = 0
         for (index, operation) in operations.enumerated() {
-            try Self.apply(operation, index: index, to: &working)
+            try Self.apply(operation, index: index, to: &working, copiedBytes: &copiedBytes)
         }
         return working
     }
+
+    /// The most JSON (in approximate encoded bytes) all `copy` operations of one patch may
+    /// duplicate: without it, a few dozen copies of the root would double the document each time
+    /// (Kubernetes bounds copies the same way).
+    public static let maxCopiedBytes = 3 * 1024 * 1024
 
     /// Parses `patch` (a JSON array) and applies it to `document`.
     public static func apply(_ patch: JSONValue, to document: JSONValue) throws(PatchError) -> JSONValue {
         try JSONPatch(parsing: patch).apply(to: document)
     }
 
-    private static func apply(_ operation: Operation, index: Int, to doc: inout JSONValue) throws(PatchError) {
+    private static func apply(_ operation: Operation, index: Int, to doc: inout JSONValue,
+                              copiedBytes: inout Int) throws(PatchError) {
         let op = operation.name
         func fail(_ path: JSONPointer, _ failure: PointerFailure) -> PatchError {
             guard case .missing(let reason) = failure else { return .pathNotFound(index: index, op: op, path: path.description, reason: "") }
@@ -112,6 +119,11 @@ public struct JSONPatch: Equatable, Sendable {
         case .copy(let from, let path):
             let value: JSONValue
             do { value = try doc.value(at: from) } catch { throw fail(from, error) }
+            copiedBytes += JSONEquivalence.approximateSize(value, limit: maxCopiedBytes - copiedBytes + 1)
+            if copiedBytes > maxCopiedBytes {
+                throw .invalidOperation(index: index, op: op,
+                                        reason: "copies would exceed the limit of \(maxCopiedBytes) bytes per patch")
+            }
             do { try doc.add(value, at: path) } catch { throw fail(path, error) }
         case .test(let path, let expected):
             let actual: JSONValue

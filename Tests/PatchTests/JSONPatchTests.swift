@@ -126,6 +126,21 @@ import Testing
         #expect(PatchError.tooManyOperations(count: 10_001, limit: 10_000).httpStatus == 413)
     }
 
+    @Test func repeatedCopiesAreBounded() throws {
+        // Each copy of the root doubles the document; 40 of them would need terabytes.
+        let ops = (0..<40).map { i in #"{"op":"copy","from":"","path":"/c\#(i)"}"# }.joined(separator: ",")
+        let doc = try json(#"{"seed":"0123456789012345678901234567890123456789"}"#)
+        let error = #expect(throws: PatchError.self) { try JSONPatch.apply(try json("[\(ops)]"), to: doc) }
+        guard case .invalidOperation(let index, "copy", _)? = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
+        #expect(index > 10 && index < 40)
+        // A few copies are fine.
+        let few = try JSONPatch.apply(try json(#"[{"op":"copy","from":"/seed","path":"/again"}]"#), to: doc)
+        #expect(few["again"] == doc["seed"])
+    }
+
     @Test func patchMustBeAnArray() throws {
         #expect(throws: PatchError.invalidPatch(reason: "a JSON patch must be a JSON array of operations, not a object")) {
             try apply(#"{"op":"add"}"#, #"{}"#)
