@@ -93,8 +93,10 @@ public struct JSONPatch: Equatable, Sendable {
                               copiedBytes: inout Int) throws(PatchError) {
         let op = operation.name
         func fail(_ path: JSONPointer, _ failure: PointerFailure) -> PatchError {
-            guard case .missing(let reason) = failure else { return .pathNotFound(index: index, op: op, path: path.description, reason: "") }
-            return .pathNotFound(index: index, op: op, path: path.description, reason: reason)
+            switch failure {
+            case .missing(let reason):
+                return .pathNotFound(index: index, op: op, path: path.description, reason: reason)
+            }
         }
         switch operation {
         case .add(let path, let value):
