@@ -70,6 +70,7 @@ let package = Package(
         .executableTarget(name: "wire-bench", dependencies: ["Wire", "CSystem"], path: "Benchmarks/WireBench"),
         .executableTarget(name: "tern-bench", dependencies: ["Wire", "JSON"], path: "Benchmarks/TernBench"),
         .executableTarget(name: "kvclient-bench", dependencies: ["KVClient", "Replica", "Wire", "JSON"], path: "Benchmarks/KVClientBench"),
+        .executableTarget(name: "patch-bench", dependencies: ["Patch", "JSON"], path: "Benchmarks/PatchBench"),
     ],
     swiftLanguageModes: [.v6]
 )
