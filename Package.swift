@@ -74,6 +74,7 @@ let package = Package(
         .executableTarget(name: "tern-bench", dependencies: ["Wire", "JSON"], path: "Benchmarks/TernBench"),
         .executableTarget(name: "yaml-bench", dependencies: ["YAML", "JSON"], path: "Benchmarks/YAMLBench"),
         .executableTarget(name: "kvclient-bench", dependencies: ["KVClient", "Replica", "Wire", "JSON"], path: "Benchmarks/KVClientBench"),
+        .executableTarget(name: "patch-bench", dependencies: ["Patch", "JSON"], path: "Benchmarks/PatchBench"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,69 +10,6 @@ extension FieldSet {
         "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink",
     ]
 
-    /// The set of fields an object sets: every non-null leaf, list elements identified by merge
-    /// key (`k:`) or by value for set-like lists (`v:`), atomic lists as one leaf.
-    public static func fields(of object: JSONValue, schema: StrategicMergeSchema) -> FieldSet {
-        var set = FieldSet()
-        guard case .object(let members) = object else { return set }
-        for member in lastWins(members) {
-            if untrackedTopLevel.contains(member.key) { continue }
-            if member.key == "metadata", case .object(let meta) = member.value {
-                let kept = lastWins(meta).filter { !untrackedMetadata.contains($0.key) && !isNull($0.value) }
-                if !kept.isEmpty {
-                    var child = FieldSet()
-                    child.collect(members: kept, schema: schema.field("metadata"))
-                    set.children["f:metadata"] = child
-                }
-                continue
-            }
-            set.add(member: member, schema: schema)
-        }
-        return set
-    }
-
-    private mutating func collect(members: [ObjectMembers.Member], schema: StrategicMergeSchema) {
-        for member in Self.lastWins(members) {
-            add(member: member, schema: schema)
-        }
-    }
-
-    private mutating func add(member: ObjectMembers.Member, schema: StrategicMergeSchema) {
-        if Self.isNull(member.value) { return }
-        let fieldSchema = schema.field(member.key)
-        var node = FieldSet()
-        switch member.value {
-        case .object(let inner):
-            node.collect(members: inner, schema: fieldSchema)
-        case .array(let items):
-            switch fieldSchema.list {
-            case .replace:
-                break
-            case .mergePrimitives:
-                for item in items {
-                    node.children["v:" + Self.text(item)] = FieldSet()
-                }
-            case .mergeByKey(let key):
-                var elements: [String: FieldSet] = [:]
-                var atomic = false
-                for item in items {
-                    guard case .object(let inner) = item, let keyValue = item[key] else {
-                        atomic = true
-                        break
-                    }
-                    var element = FieldSet()
-                    element.children["."] = FieldSet()
-                    element.collect(members: inner, schema: fieldSchema)
-                    elements[Self.elementKey(key, keyValue)] = element
-                }
-                if !atomic { node.children = elements }
-            }
-        default:
-            break
-        }
-        children["f:" + member.key] = node
-    }
-
     /// The `k:` element text for a merge key value, e.g. `k:{"name":"nginx"}`.
     static func elementKey(_ key: String, _ value: JSONValue) -> String {
         "k:" + text(.object([(key: key, value: value)]))
@@ -149,19 +86,6 @@ extension FieldSet {
             return items.firstIndex { JSONEquivalence.equal($0, wanted) }
         }
         return nil
-    }
-
-    private static func lastWins(_ members: [ObjectMembers.Member]) -> [ObjectMembers.Member] {
-        var out: [ObjectMembers.Member] = []
-        for (i, member) in members.enumerated() where !members[(i + 1)...].contains(where: { $0.key == member.key }) {
-            out.append(member)
-        }
-        return out
-    }
-
-    private static func isNull(_ value: JSONValue) -> Bool {
-        if case .null = value { return true }
-        return false
     }
 
     static func text(_ value: JSONValue) -> String {

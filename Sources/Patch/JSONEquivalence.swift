@@ -32,6 +32,31 @@ public enum JSONEquivalence {
         return false
     }
 
+    /// About how many bytes `value` takes as compact JSON (quotes and separators counted,
+    /// escapes not); stops counting once past `limit`.
+    static func approximateSize(_ value: JSONValue, limit: Int) -> Int {
+        switch value {
+        case .null: return 4
+        case .bool(let b): return b ? 4 : 5
+        case .number(let text): return text.utf8.count
+        case .string(let s): return s.utf8.count + 2
+        case .array(let items):
+            var total = 2
+            for item in items {
+                total += approximateSize(item, limit: limit - total) + 1
+                if total > limit { return total }
+            }
+            return total
+        case .object(let members):
+            var total = 2
+            for member in members {
+                total += member.key.utf8.count + 4 + approximateSize(member.value, limit: limit - total)
+                if total > limit { return total }
+            }
+            return total
+        }
+    }
+
     private static func lastWins(_ members: [(key: String, value: JSONValue)]) -> [String: JSONValue] {
         var map: [String: JSONValue] = [:]
         for member in members { map[member.key] = member.value }

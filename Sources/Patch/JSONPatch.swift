@@ -4,11 +4,17 @@ import JSON
 public struct JSONPatch: Equatable, Sendable {
     /// One operation of a JSON patch.
     public enum Operation: Equatable, Sendable {
+        /// Insert into an array, set an object member (creating or replacing it), or replace the root.
         case add(path: JSONPointer, value: JSONValue)
+        /// Remove an existing member or element.
         case remove(path: JSONPointer)
+        /// Replace an existing value.
         case replace(path: JSONPointer, value: JSONValue)
+        /// Remove the value at `from` and add it at `path` (not into its own child).
         case move(from: JSONPointer, path: JSONPointer)
+        /// Add a copy of the value at `from` at `path`.
         case copy(from: JSONPointer, path: JSONPointer)
+        /// Fail the whole patch unless the value at `path` equals `value` (``JSONEquivalence``).
         case test(path: JSONPointer, value: JSONValue)
 
         /// The RFC name of the operation (`add`, `remove`, ...).
@@ -32,6 +38,9 @@ public struct JSONPatch: Equatable, Sendable {
         }
     }
 
+    /// The most operations one patch may carry (the Kubernetes API server's limit).
+    public static let maxOperations = 10_000
+
     /// The operations, in the order they are applied.
     public var operations: [Operation]
 
@@ -41,11 +50,15 @@ public struct JSONPatch: Equatable, Sendable {
     }
 
     /// Reads a patch document: a JSON array of operation objects.
-    /// - Throws: `PatchError.invalidPatch` if the body is not an array, `.invalidOperation` or
+    /// - Throws: `PatchError.invalidPatch` if the body is not an array, `.tooManyOperations` past
+    ///   ``maxOperations``, `.invalidOperation` or
     ///   `.invalidPointer` (with the operation's index) for a malformed operation.
     public init(parsing document: JSONValue) throws(PatchError) {
         guard case .array(let items) = document else {
             throw .invalidPatch(reason: "a JSON patch must be a JSON array of operations, not a \(document.typeName)")
+        }
+        guard items.count <= Self.maxOperations else {
+            throw .tooManyOperations(count: items.count, limit: Self.maxOperations)
         }
         var operations: [Operation] = []
         operations.reserveCapacity(items.count)
@@ -59,22 +72,31 @@ public struct JSONPatch: Equatable, Sendable {
     /// names the operation's index and path, and the caller's document is untouched (it is a value).
     public func apply(to document: JSONValue) throws(PatchError) -> JSONValue {
         var working = document
+        var copiedBytes = 0
         for (index, operation) in operations.enumerated() {
-            try Self.apply(operation, index: index, to: &working)
+            try Self.apply(operation, index: index, to: &working, copiedBytes: &copiedBytes)
         }
         return working
     }
+
+    /// The most JSON (in approximate encoded bytes) all `copy` operations of one patch may
+    /// duplicate: without it, a few dozen copies of the root would double the document each time
+    /// (Kubernetes bounds copies the same way).
+    public static let maxCopiedBytes = 3 * 1024 * 1024
 
     /// Parses `patch` (a JSON array) and applies it to `document`.
     public static func apply(_ patch: JSONValue, to document: JSONValue) throws(PatchError) -> JSONValue {
         try JSONPatch(parsing: patch).apply(to: document)
     }
 
-    private static func apply(_ operation: Operation, index: Int, to doc: inout JSONValue) throws(PatchError) {
+    private static func apply(_ operation: Operation, index: Int, to doc: inout JSONValue,
+                              copiedBytes: inout Int) throws(PatchError) {
         let op = operation.name
         func fail(_ path: JSONPointer, _ failure: PointerFailure) -> PatchError {
-            guard case .missing(let reason) = failure else { return .pathNotFound(index: index, op: op, path: path.description, reason: "") }
-            return .pathNotFound(index: index, op: op, path: path.description, reason: reason)
+            switch failure {
+            case .missing(let reason):
+                return .pathNotFound(index: index, op: op, path: path.description, reason: reason)
+            }
         }
         switch operation {
         case .add(let path, let value):
@@ -84,7 +106,11 @@ public struct JSONPatch: Equatable, Sendable {
         case .replace(let path, let value):
             do { try doc.replace(with: value, at: path) } catch { throw fail(path, error) }
         case .move(let from, let path):
-            if from == path { return }
+            if from == path {
+                // Still a failure when `from` does not exist.
+                do { _ = try doc.value(at: from) } catch { throw fail(from, error) }
+                return
+            }
             if from.isProperPrefix(of: path) {
                 throw .invalidOperation(index: index, op: op,
                                         reason: "cannot move \"\(from)\" into its own child \"\(path)\"")
@@ -95,6 +121,11 @@ public struct JSONPatch: Equatable, Sendable {
         case .copy(let from, let path):
             let value: JSONValue
             do { value = try doc.value(at: from) } catch { throw fail(from, error) }
+            copiedBytes += JSONEquivalence.approximateSize(value, limit: maxCopiedBytes - copiedBytes + 1)
+            if copiedBytes > maxCopiedBytes {
+                throw .invalidOperation(index: index, op: op,
+                                        reason: "copies would exceed the limit of \(maxCopiedBytes) bytes per patch")
+            }
             do { try doc.add(value, at: path) } catch { throw fail(path, error) }
         case .test(let path, let expected):
             let actual: JSONValue

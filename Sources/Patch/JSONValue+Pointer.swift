@@ -185,6 +185,16 @@ enum ObjectMembers {
         }
     }
 
+    /// The members with repeated keys reduced to the last of each, in order.
+    static func lastWins(_ members: [Member]) -> [Member] {
+        var out: [Member] = []
+        out.reserveCapacity(members.count)
+        for (i, member) in members.enumerated() where !members[(i + 1)...].contains(where: { $0.key == member.key }) {
+            out.append(member)
+        }
+        return out
+    }
+
     /// Removes every member named `key`.
     static func remove(_ key: String, from members: inout [Member]) {
         members.removeAll { $0.key == key }

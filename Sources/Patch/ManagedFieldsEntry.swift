@@ -79,8 +79,27 @@ public struct ManagedFieldsEntry: Equatable, Sendable {
         return out
     }
 
+    /// `object` with `metadata.managedFields` set to `entries`, re-using the stored JSON of each
+    /// entry that is unchanged from `stored` (read from `source`'s `managedFields`), so an entry
+    /// nobody touched keeps its exact bytes and costs no re-encoding.
+    static func setting(_ entries: [ManagedFieldsEntry], on object: JSONValue,
+                        reusing stored: [ManagedFieldsEntry], from source: JSONValue) -> JSONValue {
+        guard case .array(let raw)? = source["metadata"]?["managedFields"], raw.count == stored.count else {
+            return setting(entries, on: object)
+        }
+        let items = entries.map { entry -> JSONValue in
+            if let i = stored.firstIndex(of: entry) { return raw[i] }
+            return entry.json()
+        }
+        return setting(items: items, on: object)
+    }
+
     /// `object` with `metadata.managedFields` set to `entries` (removed when empty).
     public static func setting(_ entries: [ManagedFieldsEntry], on object: JSONValue) -> JSONValue {
+        setting(items: entries.map { $0.json() }, on: object)
+    }
+
+    private static func setting(items entries: [JSONValue], on object: JSONValue) -> JSONValue {
         guard case .object(var members) = object else { return object }
         if entries.isEmpty && object["metadata"] == nil { return object }
         var meta: [ObjectMembers.Member] = []
@@ -90,7 +109,7 @@ public struct ManagedFieldsEntry: Equatable, Sendable {
         if entries.isEmpty {
             ObjectMembers.remove("managedFields", from: &meta)
         } else {
-            ObjectMembers.set("managedFields", to: .array(entries.map { $0.json() }), in: &meta)
+            ObjectMembers.set("managedFields", to: .array(entries), in: &meta)
         }
         ObjectMembers.set("metadata", to: .object(meta), in: &members)
         return .object(members)

@@ -5,6 +5,8 @@ import JSON
 public enum PatchError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The patch body has the wrong shape for its patch type (e.g. a JSON patch that is not an array).
     case invalidPatch(reason: String)
+    /// A JSON patch has more operations than the server accepts (``JSONPatch/maxOperations``).
+    case tooManyOperations(count: Int, limit: Int)
     /// JSON patch operation `index` is malformed: unknown `op`, or a missing `path`, `from` or `value`.
     case invalidOperation(index: Int, op: String, reason: String)
     /// A JSON pointer in operation `index` is not valid RFC 6901 text.
@@ -31,6 +33,8 @@ public enum PatchError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidPatch(let reason):
             return "invalid patch: \(reason)"
+        case .tooManyOperations(let count, let limit):
+            return "the allowed maximum operations in a JSON patch is \(limit), got \(count)"
         case .invalidOperation(let index, let op, let reason):
             return "json patch operation \(index) (\(op.isEmpty ? "?" : op)) is invalid: \(reason)"
         case .invalidPointer(let index, let pointer, let reason):

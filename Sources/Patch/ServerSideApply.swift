@@ -33,21 +33,33 @@ public enum ServerSideApply {
             throw .invalidPatch(reason: "an applied configuration must be an object, not a \(configuration.typeName)")
         }
         let current = live ?? .object([])
-        var entries = try ManagedFieldsEntry.entries(of: current)
-        let applied = FieldSet.fields(of: configuration, schema: schema)
+        let storedEntries = try ManagedFieldsEntry.entries(of: current)
+        var entries = storedEntries
+        // One walk: the fields the configuration sets, and those whose value differs from the
+        // live object's (or that the live object lacks).
+        let (applied, differing) = FieldSet.fieldsAndChanges(from: current, to: configuration, schema: schema)
         let mine = entries.firstIndex { $0.manager == manager && $0.operation == .apply }
         let previous = mine.map { entries[$0].fields } ?? FieldSet()
 
+        let others = entries.indices.filter { $0 != mine }
+        func ownedElsewhere(_ path: [String]) -> Bool {
+            others.contains { entries[$0].fields.touches(path[...]) }
+        }
+
         // Conflicts: leaves this apply sets that another owner holds with a different value.
+        // (Ownership is checked first: it is cheap, and the values are read only when shared.)
         var conflicts: [ApplyConflict] = []
         var takeOver: [(entry: Int, path: [String])] = []
-        for path in applied.leafPaths where path.last != "." {
-            guard let liveValue = FieldSet.value(at: path[...], in: current) else { continue }
-            let wanted = FieldSet.value(at: path[...], in: configuration)
-            if let wanted, JSONEquivalence.equal(liveValue, wanted) { continue }
-            for (index, entry) in entries.enumerated() where index != mine && entry.fields.touches(path[...]) {
-                conflicts.append(ApplyConflict(manager: entry.manager, apiVersion: entry.apiVersion, path: FieldSet.describe(path)))
-                takeOver.append((entry: index, path: path))
+        if !others.isEmpty {
+            for path in differing where path.last != "." && ownedElsewhere(path) {
+                // A field the live object lacks cannot conflict.
+                guard FieldSet.value(at: path[...], in: current) != nil else { continue }
+                for index in others where entries[index].fields.touches(path[...]) {
+                    let entry = entries[index]
+                    conflicts.append(ApplyConflict(manager: entry.manager, apiVersion: entry.apiVersion,
+                                                   path: FieldSet.describe(path)))
+                    takeOver.append((entry: index, path: path))
+                }
             }
         }
         if !conflicts.isEmpty && !force {
@@ -59,44 +71,53 @@ public enum ServerSideApply {
         }
 
         // Fields this manager dropped from its configuration, owned by nobody else: delete them.
-        var object = stripManagedFields(current)
-        for path in previous.leafPaths {
-            if applied.touches(path[...]) { continue }
+        // managedFields stays in place (it is never an owned field) and is overwritten at the end,
+        // so its position among the metadata members does not change.
+        var object = current
+        let dropped = previous.notTouched(by: applied).leafPaths
+        for path in dropped {
             let target = path.last == "." ? Array(path.dropLast()) : path
-            if applied.touches(target[...]) { continue }
-            let sharedElsewhere = entries.enumerated().contains { index, entry in
-                index != mine && entry.fields.touches(target[...])
-            }
-            if sharedElsewhere || isMergeKeyOfKeptElement(path) { continue }
+            if ownedElsewhere(target) || isMergeKeyOfKeptElement(path) { continue }
             FieldSet.delete(path[...], in: &object)
         }
 
-        // Objects and lists the manager's removals left empty go too (deepest first), unless
-        // someone still owns them.
-        for path in interiorPaths(of: previous) where !applied.touches(path[...]) {
-            let sharedElsewhere = entries.enumerated().contains { index, entry in
-                index != mine && entry.fields.touches(path[...])
-            }
-            if sharedElsewhere { continue }
-            switch FieldSet.value(at: path[...], in: object) {
-            case .object(let members)? where members.isEmpty: FieldSet.delete(path[...], in: &object)
-            case .array(let items)? where items.isEmpty: FieldSet.delete(path[...], in: &object)
-            default: break
+        // Objects and lists those removals left empty go too (deepest first), unless someone
+        // still owns them.
+        if !dropped.isEmpty {
+            for path in interiorPaths(of: dropped) where !applied.touches(path[...]) && !ownedElsewhere(path) {
+                switch FieldSet.value(at: path[...], in: object) {
+                case .object(let members)? where members.isEmpty: FieldSet.delete(path[...], in: &object)
+                case .array(let items)? where items.isEmpty: FieldSet.delete(path[...], in: &object)
+                default: break
+                }
             }
         }
 
         // Write what the configuration sets.
         object = try StrategicMergePatch.apply(configuration, to: object, schema: schema)
 
-        let entry = ManagedFieldsEntry(manager: manager, operation: .apply, apiVersion: apiVersion,
+        var entry = ManagedFieldsEntry(manager: manager, operation: .apply, apiVersion: apiVersion,
                                        time: time, fields: applied)
         if let mine {
+            // A no-op apply must not change the object at all (no write, no resourceVersion bump,
+            // no watch event): when nothing but the timestamp would differ, keep the old one.
+            var unchanged = entries
+            var kept = entry
+            kept.time = entries[mine].time
+            unchanged[mine] = kept
+            unchanged.removeAll { $0.fields.isEmpty }
+            if unchanged == storedEntries
+                && ManagedFieldsEntry.setting([], on: object) == ManagedFieldsEntry.setting([], on: current) {
+                return Result(object: current, managedFields: storedEntries)
+            }
+            entry.time = time
             entries[mine] = entry
         } else {
             entries.append(entry)
         }
         entries.removeAll { $0.fields.isEmpty }
-        return Result(object: ManagedFieldsEntry.setting(entries, on: object), managedFields: entries)
+        return Result(object: ManagedFieldsEntry.setting(entries, on: object, reusing: storedEntries, from: current),
+                      managedFields: entries)
     }
 
     /// Records ownership for a non-apply write (create, update, patch) by `manager`: the fields whose
@@ -107,29 +128,19 @@ public enum ServerSideApply {
                                     apiVersion: String, schema: StrategicMergeSchema,
                                     time: String? = nil) throws(PatchError) -> Result {
         let before = old ?? .object([])
-        var entries = try ManagedFieldsEntry.entries(of: before)
-        let newFields = FieldSet.fields(of: new, schema: schema)
-        var changed: [[String]] = []
-        for path in newFields.leafPaths {
-            let now = FieldSet.value(at: path[...], in: new)
-            let then = FieldSet.value(at: path[...], in: before)
-            if path.last == "." {
-                if then == nil { changed.append(path) }
-                continue
-            }
-            if let now, let then, JSONEquivalence.equal(now, then) { continue }
-            changed.append(path)
-        }
+        let storedEntries = try ManagedFieldsEntry.entries(of: before)
+        var entries = storedEntries
+        let (newFields, changed) = FieldSet.fieldsAndChanges(from: old, to: new, schema: schema)
+        let isMine = { (entry: ManagedFieldsEntry) in entry.manager == manager && entry.operation == .update }
         for index in entries.indices {
-            for path in entries[index].fields.leafPaths where !newFields.touches(path[...]) {
-                entries[index].fields.remove(path[...])
-            }
-            for path in changed where !(entries[index].manager == manager && entries[index].operation == .update) {
-                entries[index].fields.remove(path[...])
+            // Fields the write removed leave every owner; fields it changed leave the others.
+            entries[index].fields = entries[index].fields.pruned(to: newFields)
+            if !isMine(entries[index]) {
+                for path in changed { entries[index].fields.remove(path[...]) }
             }
         }
         if !changed.isEmpty {
-            if let mine = entries.firstIndex(where: { $0.manager == manager && $0.operation == .update }) {
+            if let mine = entries.firstIndex(where: isMine) {
                 for path in changed { entries[mine].fields.insert(path[...]) }
                 entries[mine].apiVersion = apiVersion
                 entries[mine].time = time
@@ -141,24 +152,19 @@ public enum ServerSideApply {
             }
         }
         entries.removeAll { $0.fields.isEmpty }
-        let object = ManagedFieldsEntry.setting(entries, on: stripManagedFields(new))
+        let object = ManagedFieldsEntry.setting(entries, on: new, reusing: storedEntries, from: before)
         return Result(object: object, managedFields: entries)
     }
 
-    /// The proper prefixes of a set's leaf paths that end in a field (`f:`), longest first.
-    private static func interiorPaths(of set: FieldSet) -> [[String]] {
+    /// The proper prefixes of the given paths that end in a field (`f:`), longest first.
+    private static func interiorPaths(of paths: [[String]]) -> [[String]] {
         var seen: Set<[String]> = []
-        for path in set.leafPaths where path.count > 1 {
+        for path in paths where path.count > 1 {
             for length in 1..<path.count where path[length - 1].hasPrefix("f:") {
                 seen.insert(Array(path.prefix(length)))
             }
         }
         return seen.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
-    }
-
-    private static func stripManagedFields(_ object: JSONValue) -> JSONValue {
-        guard object["metadata"]?["managedFields"] != nil else { return object }
-        return ManagedFieldsEntry.setting([], on: object)
     }
 
     /// Whether `path` is `…/k:{"name":…}/f:name`: a merge key is removed only with its element

@@ -95,6 +95,12 @@ public enum StrategicMergePatch {
         }
         var result = original
         if let keep = d.retainKeys {
+            // As Kubernetes checks: every field the patch sets must be one the directive keeps.
+            for field in d.fields where !keep.contains(field.key) {
+                if case .null = field.value { continue }
+                throw .invalidDirective(path: path, directive: retainKeysDirective,
+                                        reason: "the patch sets \"\(field.key)\", which is not in the list")
+            }
             result.removeAll { !keep.contains($0.key) }
         }
         for (field, items) in d.deleteFromPrimitiveList {
@@ -105,7 +111,12 @@ public enum StrategicMergePatch {
         result = try mergeFields(result, d.fields, schema: schema, path: path)
         for (field, order) in d.setElementOrder {
             guard let i = ObjectMembers.lastIndex(of: field, in: result), case .array(let list) = result[i].value else { continue }
-            let reordered = try applyElementOrder(list, order: order, schema: schema.field(field), path: join(path, field))
+            var before: [JSONValue] = []
+            if let j = ObjectMembers.lastIndex(of: field, in: original), case .array(let items) = original[j].value {
+                before = items
+            }
+            let reordered = try applyElementOrder(list, order: order, original: before, schema: schema.field(field),
+                                                  path: join(path, field))
             result[i].value = .array(reordered)
         }
         return result
@@ -228,36 +239,54 @@ public enum StrategicMergePatch {
         return result
     }
 
-    /// Reorders `list` so the elements named in `order` (merge-key objects, or primitives) appear
-    /// in that order. Elements not named keep their positions; named ones fill the positions that
-    /// named elements held, in the order given.
-    private static func applyElementOrder(_ list: [JSONValue], order: [JSONValue],
+    /// Reorders the merged `list` for a `$setElementOrder` directive, as Kubernetes does:
+    /// - the elements the directive names take the directive's order;
+    /// - the others ("server-only") keep their order;
+    /// - the two sequences are interleaved: a server-only element goes first only when both it
+    ///   and the next named element were in the `original` (pre-patch) list and it came earlier
+    ///   there; otherwise the named element goes first.
+    /// Named entries that match no element are ignored.
+    private static func applyElementOrder(_ list: [JSONValue], order: [JSONValue], original: [JSONValue],
                                           schema: StrategicMergeSchema, path: String) throws(PatchError) -> [JSONValue] {
-        func rank(_ element: JSONValue) -> Int? {
-            if let key = schema.mergeKey {
-                guard let value = element[key] else { return nil }
-                return order.firstIndex { entry in entry[key].map { JSONEquivalence.equal($0, value) } ?? false }
-            }
-            return order.firstIndex { JSONEquivalence.equal($0, element) }
-        }
-        if let key = schema.mergeKey {
+        let key = schema.mergeKey
+        if let key {
             for entry in order where entry[key] == nil {
                 throw .invalidDirective(path: path, directive: setElementOrderPrefix + lastComponent(path),
                                         reason: "every entry must carry the merge key \"\(key)\"")
             }
         }
-        var slots: [Int] = []
-        var named: [(rank: Int, position: Int, element: JSONValue)] = []
-        for (position, element) in list.enumerated() {
-            if let r = rank(element) {
-                slots.append(position)
-                named.append((rank: r, position: position, element: element))
+        // What identifies an element: its merge key's value, or itself for primitives.
+        func identity(_ element: JSONValue) -> JSONValue? {
+            guard let key else { return element }
+            return element[key]
+        }
+        func position(_ element: JSONValue, in items: [JSONValue]) -> Int? {
+            guard let id = identity(element) else { return nil }
+            return items.firstIndex { other in identity(other).map { JSONEquivalence.equal($0, id) } ?? false }
+        }
+        var named: [(rank: Int, offset: Int, element: JSONValue)] = []
+        var serverOnly: [JSONValue] = []
+        for (offset, element) in list.enumerated() {
+            if let rank = position(element, in: order) {
+                named.append((rank: rank, offset: offset, element: element))
+            } else {
+                serverOnly.append(element)
             }
         }
-        named.sort { ($0.rank, $0.position) < ($1.rank, $1.position) }
-        var result = list
-        for (slot, entry) in zip(slots, named) {
-            result[slot] = entry.element
+        named.sort { ($0.rank, $0.offset) < ($1.rank, $1.offset) }
+        var result: [JSONValue] = []
+        result.reserveCapacity(list.count)
+        var i = 0, j = 0
+        while i < serverOnly.count || j < named.count {
+            if j == named.count {
+                result.append(serverOnly[i]); i += 1
+            } else if i == serverOnly.count {
+                result.append(named[j].element); j += 1
+            } else if let a = position(serverOnly[i], in: original), let b = position(named[j].element, in: original), a < b {
+                result.append(serverOnly[i]); i += 1
+            } else {
+                result.append(named[j].element); j += 1
+            }
         }
         return result
     }

@@ -115,6 +115,32 @@ import Testing
         #expect(text(doc) == #"{"a":1,"l":[1,2]}"#)
     }
 
+    @Test func operationCountIsLimited() throws {
+        let op = try json(#"{"op":"test","path":"","value":{}}"#)
+        let atLimit = JSONValue.array(Array(repeating: op, count: JSONPatch.maxOperations))
+        #expect(try JSONPatch.apply(atLimit, to: .object([])) == .object([]))
+        let over = JSONValue.array(Array(repeating: op, count: JSONPatch.maxOperations + 1))
+        #expect(throws: PatchError.tooManyOperations(count: 10_001, limit: 10_000)) {
+            try JSONPatch.apply(over, to: .object([]))
+        }
+        #expect(PatchError.tooManyOperations(count: 10_001, limit: 10_000).httpStatus == 413)
+    }
+
+    @Test func repeatedCopiesAreBounded() throws {
+        // Each copy of the root doubles the document; 40 of them would need terabytes.
+        let ops = (0..<40).map { i in #"{"op":"copy","from":"","path":"/c\#(i)"}"# }.joined(separator: ",")
+        let doc = try json(#"{"seed":"0123456789012345678901234567890123456789"}"#)
+        let error = #expect(throws: PatchError.self) { try JSONPatch.apply(try json("[\(ops)]"), to: doc) }
+        guard case .invalidOperation(let index, "copy", _)? = error else {
+            Issue.record("unexpected \(String(describing: error))")
+            return
+        }
+        #expect(index > 10 && index < 40)
+        // A few copies are fine.
+        let few = try JSONPatch.apply(try json(#"[{"op":"copy","from":"/seed","path":"/again"}]"#), to: doc)
+        #expect(few["again"] == doc["seed"])
+    }
+
     @Test func patchMustBeAnArray() throws {
         #expect(throws: PatchError.invalidPatch(reason: "a JSON patch must be a JSON array of operations, not a object")) {
             try apply(#"{"op":"add"}"#, #"{}"#)

@@ -71,3 +71,92 @@ enum RandomDocuments {
         return out
     }
 }
+
+/// Random strategic merge patches mixing fields, keyed lists and (valid or broken) directives.
+enum RandomStrategicPatches {
+    static let names = ["nginx", "sidecar", "new"]
+    static let directiveValues: [JSONValue] = [.string("replace"), .string("merge"), .string("delete"), .string("bogus"), .number("1")]
+
+    static func container(_ rng: inout SeededGenerator, depth: Int) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = []
+        if Int.random(in: 0..<6, using: &rng) != 0 {
+            members.append((key: "name", value: .string(names.randomElement(using: &rng) ?? "x")))
+        }
+        if Bool.random(using: &rng) { members.append((key: "image", value: .string("img"))) }
+        if Int.random(in: 0..<4, using: &rng) == 0 {
+            members.append((key: "$patch", value: directiveValues.randomElement(using: &rng) ?? .null))
+        }
+        if depth > 0 && Bool.random(using: &rng) {
+            let env = (0..<Int.random(in: 0...2, using: &rng)).map { i in
+                JSONValue.object([(key: "name", value: .string("E\(i)")), (key: "value", value: .string("v"))])
+            }
+            members.append((key: "env", value: .array(env)))
+        }
+        if Int.random(in: 0..<5, using: &rng) == 0 { members.append((key: "ports", value: .null)) }
+        return .object(members)
+    }
+
+    /// A patch for a Deployment's pod spec or metadata.
+    static func patch(_ rng: inout SeededGenerator) -> JSONValue {
+        var spec: [(key: String, value: JSONValue)] = []
+        let containers = (0..<Int.random(in: 0...3, using: &rng)).map { _ in container(&rng, depth: 1) }
+        spec.append((key: "containers", value: .array(containers)))
+        switch Int.random(in: 0..<6, using: &rng) {
+        case 0:
+            spec.append((key: "$setElementOrder/containers",
+                         value: .array(names.shuffled(using: &rng).map { .object([(key: "name", value: .string($0))]) })))
+        case 1:
+            spec.append((key: "$retainKeys", value: .array([.string("containers"), .string("volumes")])))
+        case 2:
+            spec.append((key: "$patch", value: directiveValues.randomElement(using: &rng) ?? .null))
+        case 3:
+            spec.append((key: "tolerations", value: .array([.object([(key: "key", value: .string("k"))])])))
+        default:
+            break
+        }
+        var metadata: [(key: String, value: JSONValue)] = [(key: "finalizers", value: .array([.string("b")]))]
+        if Bool.random(using: &rng) {
+            metadata.append((key: "$deleteFromPrimitiveList/finalizers", value: .array([.string("a")])))
+        }
+        return .object([
+            (key: "metadata", value: .object(metadata)),
+            (key: "spec", value: .object([(key: "template", value: .object([(key: "spec", value: .object(spec))]))])),
+        ])
+    }
+
+    /// Whether any object member anywhere in `value` starts with `$`.
+    static func containsDirective(_ value: JSONValue) -> Bool {
+        switch value {
+        case .object(let members): return members.contains { $0.key.hasPrefix("$") || containsDirective($0.value) }
+        case .array(let items): return items.contains { containsDirective($0) }
+        default: return false
+        }
+    }
+}
+
+/// Random applied configurations for a Deployment, drawn from small pools so managers overlap.
+enum RandomConfigurations {
+    static func configuration(_ rng: inout SeededGenerator) -> JSONValue {
+        var metadata: [(key: String, value: JSONValue)] = [(key: "name", value: .string("web"))]
+        let labels = ["app", "tier", "team"].filter { _ in Bool.random(using: &rng) }
+        if !labels.isEmpty {
+            metadata.append((key: "labels", value: .object(labels.map { (key: $0, value: .string(["a", "b"].randomElement(using: &rng) ?? "a")) })))
+        }
+        let finalizers = ["f1", "f2", "f3"].filter { _ in Int.random(in: 0..<3, using: &rng) == 0 }
+        if !finalizers.isEmpty { metadata.append((key: "finalizers", value: .array(finalizers.map { .string($0) }))) }
+        var spec: [(key: String, value: JSONValue)] = []
+        if Bool.random(using: &rng) { spec.append((key: "replicas", value: .number(String(Int.random(in: 1...3, using: &rng))))) }
+        let containers = ["nginx", "sidecar", "log"].filter { _ in Bool.random(using: &rng) }.map { name -> JSONValue in
+            var members: [(key: String, value: JSONValue)] = [(key: "name", value: .string(name))]
+            if Bool.random(using: &rng) { members.append((key: "image", value: .string("\(name):\(Int.random(in: 1...2, using: &rng))"))) }
+            return .object(members)
+        }
+        if !containers.isEmpty {
+            spec.append((key: "template", value: .object([(key: "spec", value: .object([(key: "containers", value: .array(containers))]))])))
+        }
+        var config: [(key: String, value: JSONValue)] = [(key: "apiVersion", value: .string("apps/v1")), (key: "kind", value: .string("Deployment")),
+                                                        (key: "metadata", value: .object(metadata))]
+        if !spec.isEmpty { config.append((key: "spec", value: .object(spec))) }
+        return .object(config)
+    }
+}

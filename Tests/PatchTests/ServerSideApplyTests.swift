@@ -36,6 +36,30 @@ import Testing
         let second = try apply(Self.config, to: first.object)
         #expect(second.object == first.object)
         #expect(second.managedFields == first.managedFields)
+        // Even at a later time: only a real change moves the entry's timestamp.
+        let later = try ServerSideApply.apply(try json(Self.config), to: first.object, manager: "kubectl",
+                                              apiVersion: "apps/v1", schema: schema, time: "2026-11-24T00:00:00Z")
+        #expect(later.object == first.object)
+        let fourReplicas = MergePatch.apply(try json(#"{"spec":{"replicas":4}}"#), to: try json(Self.config))
+        let changed = try ServerSideApply.apply(fourReplicas, to: first.object, manager: "kubectl",
+                                                apiVersion: "apps/v1", schema: schema, time: "2026-11-24T00:00:00Z")
+        #expect(changed.managedFields.first?.time == "2026-11-24T00:00:00Z")
+        #expect(changed.object["spec"]?["replicas"] == .number("4"))
+    }
+
+    @Test func managedFieldsKeepTheirPlaceInMetadata() throws {
+        // As a real server stores it: managedFields between other metadata members.
+        let live = try json(#"{"metadata":{"name":"web","managedFields":[{"manager":"kubectl","operation":"Apply","apiVersion":"apps/v1","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:replicas":{}}}}],"uid":"u1"},"spec":{"replicas":2}}"#)
+        let again = try apply(#"{"metadata":{"name":"web"},"spec":{"replicas":2}}"#, to: live)
+        guard case .object(let meta)? = again.object["metadata"] else { Issue.record("no metadata"); return }
+        #expect(meta.map(\.key) == ["name", "managedFields", "uid"])
+        let updated = try ServerSideApply.recordUpdate(from: live, to: live, manager: "x", apiVersion: "apps/v1", schema: schema)
+        #expect(updated.object == live)
+        // Stored in another member order (as a Go server writes it), a no-op apply still returns
+        // the stored object untouched.
+        let goOrder = try json(#"{"metadata":{"name":"web","managedFields":[{"apiVersion":"apps/v1","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:replicas":{}}},"manager":"kubectl","operation":"Apply","time":"2026-01-01T00:00:00Z"}]},"spec":{"replicas":2}}"#)
+        let noOp = try apply(#"{"metadata":{"name":"web"},"spec":{"replicas":2}}"#, to: goOrder)
+        #expect(noOp.object == goOrder)
     }
 
     @Test func droppedFieldsAreRemoved() throws {
@@ -107,6 +131,56 @@ import Testing
         #expect(text(containers) == #"[{"name":"nginx","image":"nginx:1.25"},{"name":"sidecar","image":"busybox"}]"#)
     }
 
+    @Test func primitiveSetMembersAreOwnedOneByOne() throws {
+        let first = try apply(#"{"metadata":{"name":"web","finalizers":["a","b"]}}"#, to: nil)
+        #expect(text(try #require(first.managedFields.first).fields.json()) == #"{"f:metadata":{"f:finalizers":{"v:\"a\"":{},"v:\"b\"":{}}}}"#)
+        let other = try apply(#"{"metadata":{"name":"web","finalizers":["c"]}}"#, to: first.object, manager: "gc")
+        #expect(text(try #require(other.object["metadata"]?["finalizers"])) == #"["a","b","c"]"#)
+        let dropped = try apply(#"{"metadata":{"name":"web","finalizers":["a"]}}"#, to: other.object)
+        #expect(text(try #require(dropped.object["metadata"]?["finalizers"])) == #"["a","c"]"#)
+    }
+
+    @Test func updateOfAListElementIsOwnedByKey() throws {
+        let created = try apply(Self.config, to: nil)
+        let patched = try StrategicMergePatch.apply(try json(#"{"spec":{"template":{"spec":{"containers":[{"name":"debug","image":"busybox"}]}}}}"#),
+                                                    to: created.object, schema: schema)
+        let result = try ServerSideApply.recordUpdate(from: created.object, to: patched, manager: "kubectl-edit",
+                                                      apiVersion: "apps/v1", schema: schema, time: "t")
+        let edit = try #require(result.managedFields.first { $0.manager == "kubectl-edit" })
+        #expect(edit.operation == .update && edit.time == "t")
+        #expect(text(edit.fields.json()) == #"{"f:spec":{"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"debug\"}":{".":{},"f:image":{},"f:name":{}}}}}}}"#)
+        // The applier keeps what it had.
+        #expect(result.managedFields.first { $0.manager == "kubectl" } == created.managedFields.first)
+    }
+
+    @Test func keyedListWithAKeylessElementIsOwnedWhole() throws {
+        let before = try json(#"{"spec":{"template":{"spec":{"containers":[{"name":"a","image":"x"}]}}}}"#)
+        let after = try json(#"{"spec":{"template":{"spec":{"containers":[{"name":"a","image":"y"},{"image":"nameless"}]}}}}"#)
+        let result = try ServerSideApply.recordUpdate(from: before, to: after, manager: "m", apiVersion: "v1", schema: schema)
+        #expect(text(try #require(result.managedFields.first).fields.json()) == #"{"f:spec":{"f:template":{"f:spec":{"f:containers":{}}}}}"#)
+    }
+
+    @Test func staleOwnershipOfAMissingFieldDoesNotConflict() throws {
+        // "bot" still owns .spec.paused in managedFields, but the field is gone from the object.
+        let live = try json(#"{"metadata":{"name":"web","managedFields":[{"manager":"bot","operation":"Update","apiVersion":"apps/v1","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:paused":{}}}}]},"spec":{}}"#)
+        let result = try apply(#"{"metadata":{"name":"web"},"spec":{"paused":true}}"#, to: live)
+        #expect(result.object["spec"]?["paused"] == .bool(true))
+        #expect(result.managedFields.map(\.manager) == ["bot", "kubectl"])
+    }
+
+    @Test func conflictsWithSeveralManagersAreSortedAndAllReported() throws {
+        let live = try json(#"{"metadata":{"name":"web","managedFields":[{"manager":"zeta","operation":"Update","apiVersion":"apps/v1","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:replicas":{}}}},{"manager":"alpha","operation":"Apply","apiVersion":"apps/v1","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:paused":{},"f:replicas":{}}}}]},"spec":{"replicas":1,"paused":false}}"#)
+        let error = #expect(throws: PatchError.self) {
+            try apply(#"{"metadata":{"name":"web"},"spec":{"replicas":2,"paused":true}}"#, to: live)
+        }
+        #expect(error == .conflicts([
+            ApplyConflict(manager: "alpha", apiVersion: "apps/v1", path: ".spec.paused"),
+            ApplyConflict(manager: "alpha", apiVersion: "apps/v1", path: ".spec.replicas"),
+            ApplyConflict(manager: "zeta", apiVersion: "apps/v1", path: ".spec.replicas"),
+        ]))
+        #expect(error?.description.hasPrefix("Apply failed with 3 conflicts: ") == true)
+    }
+
     @Test func badInputIsATypedError() throws {
         #expect(throws: PatchError.self) { try apply(#"[1]"#, to: nil) }
         let broken = try json(#"{"metadata":{"managedFields":[{"manager":"x","operation":"Smash"}]}}"#)
@@ -130,3 +204,4 @@ import Testing
         #expect(FieldSet.describe(["f:metadata", "f:finalizers", #"v:"a""#]) == #".metadata.finalizers[="a"]"#)
     }
 }
+

@@ -87,8 +87,29 @@ import Testing
         #expect(list.map { $0["name"] } == [.string("sidecar"), .string("nginx")])
         let finalizers = try apply(#"{"metadata":{"finalizers":["b"],"$setElementOrder/finalizers":["b","a"]}}"#,
                                    #"{"metadata":{"finalizers":["a","x"]}}"#)
-        // "x" is not named: it keeps its slot; "b" and "a" fill the named slots in order.
-        #expect(text(finalizers) == #"{"metadata":{"finalizers":["b","x","a"]}}"#)
+        // "x" is not named: it follows "a", which preceded it in the original list; "b" was not in
+        // the original, so it goes first.
+        #expect(text(finalizers) == #"{"metadata":{"finalizers":["b","a","x"]}}"#)
+    }
+
+    @Test(arguments: [
+        // (live, patch list, order, expected) — server-only elements interleave by their live position.
+        (["C", "B", "D", "A", "E"], ["A", "B"], ["A", "B"], ["C", "D", "A", "B", "E"]),
+        (["B", "A"], [String](), ["A", "B"], ["A", "B"]),
+        (["A", "B"], ["A", "B"], ["C", "A", "B"], ["A", "B"]),
+        (["ENV2", "ENV5", "ENV1", "ENV3", "ENV4"], ["ENV6"], ["ENV1", "ENV2", "ENV6"], ["ENV5", "ENV1", "ENV2", "ENV6", "ENV3", "ENV4"]),
+        (["a", "s", "b"], ["new"], ["a", "new", "b"], ["a", "new", "s", "b"]),
+    ])
+    func setElementOrderWithServerOnlyElements(live: [String], patchNames: [String], order: [String], expected: [String]) throws {
+        func env(_ names: [String]) -> String {
+            "[" + names.map { #"{"name":"\#($0)"}"# }.joined(separator: ",") + "]"
+        }
+        let doc = #"{"spec":{"template":{"spec":{"containers":[{"name":"c","env":\#(env(live))}]}}}}"#
+        let patch = #"{"spec":{"template":{"spec":{"containers":[{"name":"c","$setElementOrder/env":\#(env(order)),"env":\#(env(patchNames))}]}}}}"#
+        let out = try apply(patch, doc)
+        guard case .array(let containers)? = out["spec"]?["template"]?["spec"]?["containers"],
+              case .array(let result)? = containers.first?["env"] else { Issue.record("no env list"); return }
+        #expect(result.map { $0["name"] } == expected.map { JSONValue.string($0) }, "live \(live) order \(order)")
     }
 
     @Test func primitiveMergeListAndDeleteFromPrimitiveList() throws {
@@ -119,6 +140,14 @@ import Testing
         #expect(deleted["spec"]?["replicas"] == .number("2"))
         let merged = try apply(#"{"spec":{"selector":{"$patch":"merge","matchLabels":{"tier":"x"}}}}"#, Self.liveDeployment)
         #expect(text(try #require(merged["spec"]?["selector"])) == #"{"matchLabels":{"app":"web","tier":"x"}}"#)
+    }
+
+    @Test func elementReplaceDirective() throws {
+        let out = try apply(#"{"spec":{"template":{"spec":{"containers":[{"name":"nginx","$patch":"replace","image":"nginx:2"}]}}}}"#,
+                            Self.liveDeployment)
+        guard case .array(let list)? = out["spec"]?["template"]?["spec"]?["containers"] else { Issue.record("no list"); return }
+        #expect(text(list[0]) == #"{"name":"nginx","image":"nginx:2"}"#)
+        #expect(list[1]["name"] == .string("sidecar"))
     }
 
     @Test func unknownDirectivesAreIgnored() throws {
@@ -170,6 +199,7 @@ import Testing
         #"{"spec":{"template":{"spec":{"$setElementOrder/containers":{"name":"x"}}}}}"#,
         #"{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"image":"x"}]}}}}"#,
         #"{"metadata":{"$deleteFromPrimitiveList/finalizers":"a"}}"#,
+        #"{"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate","rollingUpdate":{"maxSurge":2}}}}"#,
         #"[{"op":"add","path":"/a","value":1}]"#,
     ])
     func badPatchesThrowAndChangeNothing(patch: String) throws {
