@@ -1,5 +1,6 @@
 import JSON
 import Objects
+import Patch
 import Wire
 
 extension KubernetesAPI {
@@ -50,12 +51,12 @@ extension KubernetesAPI {
                     answerObject(responder, kind: kind, object: updated, status: code)
                 case ("PATCH", false, "") , ("PATCH", false, "status"):
                     let contentType = Self.mediaType(request.head.headers["Content-Type"])
-                    guard let type = PatchType(rawValue: contentType) else {
+                    guard let type = PatchType(contentType: contentType) else {
                         throw APIStatus.unsupportedMediaType(contentType, accepted: PatchType.allCases.map(\.rawValue))
                     }
                     var options = Self.writeParameters(query)
                     options.force = query.flag("force")
-                    if type == .apply && options.fieldManager.isEmpty {
+                    if type == .applyPatch && options.fieldManager.isEmpty {
                         throw APIStatus(code: 422, reason: "Invalid", message: "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")
                     }
                     let patched = try await handler.patch(namespace: target.namespace, name: target.name, subresource: target.subresource,

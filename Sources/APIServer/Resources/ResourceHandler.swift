@@ -1,5 +1,6 @@
 import JSON
 import Objects
+import Patch
 
 /// How the server treats fields it does not know in a request body (`?fieldValidation=`).
 public enum FieldValidation: String, Sendable {
@@ -60,14 +61,6 @@ public struct DeleteParameters: Equatable, Sendable {
     public var dryRun: Bool = false
 
     public init() {}
-}
-
-/// The four PATCH content types.
-public enum PatchType: String, Sendable, CaseIterable {
-    case json = "application/json-patch+json"
-    case merge = "application/merge-patch+json"
-    case strategic = "application/strategic-merge-patch+json"
-    case apply = "application/apply-patch+yaml"
 }
 
 /// An object as the API serves it: its JSON, encoded once.

@@ -15,20 +15,17 @@ extension APIStatus {
         }
     }
 
-    /// The Status for a patch that could not be applied: 409 for apply conflicts (kubectl then
-    /// suggests `--force-conflicts`), 422 for a patch that does not fit the object, else 400.
+    /// The Status for a patch that could not be applied: the Patch module says which code and
+    /// reason Kubernetes uses (409 for apply conflicts, 422 for a patch that does not fit, 400...).
     static func from(_ error: PatchError, kind: ResourceKind, name: String) -> APIStatus {
-        switch error {
-        case .conflicts:
-            var s = APIStatus(code: 409, reason: "Conflict", message: error.description)
+        var s = APIStatus(code: error.httpStatus, reason: error.statusReason,
+                          message: error.httpStatus == 409 ? error.description
+                              : "the server rejected our request due to an error in our request: \(error)")
+        if error.httpStatus == 409 {
             s.detailsName = name
             s.detailsGroup = kind.group
             s.detailsKind = kind.resource
-            return s
-        case .testFailed, .pathNotFound:
-            return APIStatus(code: 422, reason: "Invalid", message: "the server rejected our request due to an error in our request: \(error)")
-        default:
-            return .badRequest("the server rejected our request due to an error in our request: \(error)")
         }
+        return s
     }
 }

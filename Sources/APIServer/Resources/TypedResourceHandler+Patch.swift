@@ -16,7 +16,7 @@ extension TypedResourceHandler {
             let current: T?
             do {
                 current = try await store.get(namespace: namespace, name: name)
-            } catch .notFound(_, _) where type == .apply && subresource.isEmpty {
+            } catch .notFound(_, _) where type == .applyPatch && subresource.isEmpty {
                 current = nil
             } catch {
                 throw APIStatus.from(error, kind: kind)
@@ -53,7 +53,7 @@ extension TypedResourceHandler {
 
     /// The patch document: JSON for three types, YAML (of which JSON is a subset) for apply.
     static func parsePatch(_ body: [UInt8], type: PatchType) throws(APIStatus) -> JSONValue {
-        if type == .apply {
+        if type == .applyPatch {
             let documents: [JSONValue]
             do { documents = try YAMLReader.parseDocuments(body) } catch {
                 throw APIStatus.badRequest("the applied configuration is not valid YAML: \(error)")
@@ -76,10 +76,10 @@ extension TypedResourceHandler {
         let result: JSONValue
         do {
             switch type {
-            case .json: result = try JSONPatch.apply(patch, to: live ?? .object([]))
-            case .merge: result = MergePatch.apply(patch, to: live ?? .object([]))
-            case .strategic: result = try StrategicMergePatch.apply(patch, to: live ?? .object([]), schema: schema)
-            case .apply:
+            case .jsonPatch: result = try JSONPatch.apply(patch, to: live ?? .object([]))
+            case .mergePatch: result = MergePatch.apply(patch, to: live ?? .object([]))
+            case .strategicMergePatch: result = try StrategicMergePatch.apply(patch, to: live ?? .object([]), schema: schema)
+            case .applyPatch:
                 result = try ServerSideApply.apply(patch, to: live, manager: options.fieldManager, apiVersion: kind.apiVersion,
                                                    force: options.force, schema: schema, time: nowText()).object
             }
@@ -99,7 +99,7 @@ extension TypedResourceHandler {
         } else if current == nil {
             _ = try checkUnknownFields(next, options)
         }
-        if type != .apply, !options.fieldManager.isEmpty, let recorded = try? record(from: current, to: next, manager: options.fieldManager, operationIsApply: false) {
+        if type != .applyPatch, !options.fieldManager.isEmpty, let recorded = try? record(from: current, to: next, manager: options.fieldManager, operationIsApply: false) {
             next = recorded
         }
         return next

@@ -53,14 +53,14 @@ extension TypedResourceHandler {
                     throw APIStatus.conflict(kind.resource, group: kind.group, name: name)
                 }
             } else {
-                guard let type = PatchType(rawValue: contentType) else {
+                guard let type = PatchType(contentType: contentType) else {
                     throw APIStatus.unsupportedMediaType(contentType, accepted: PatchType.allCases.map(\.rawValue))
                 }
                 let patch = try Self.parsePatch(body, type: type)
                 do {
                     switch type {
-                    case .json: wanted = try JSONPatch.apply(patch, to: scale)
-                    case .strategic, .merge, .apply: wanted = MergePatch.apply(patch, to: scale)
+                    case .jsonPatch: wanted = try JSONPatch.apply(patch, to: scale)
+                    case .strategicMergePatch, .mergePatch, .applyPatch: wanted = MergePatch.apply(patch, to: scale)
                     }
                 } catch {
                     throw APIStatus.from(error, kind: kind, name: name)
