@@ -3,6 +3,7 @@ public struct YAMLMark: Equatable, Sendable, CustomStringConvertible {
     public var line: Int
     public var column: Int
 
+    /// A mark at 1-based `line` and `column`.
     public init(line: Int, column: Int) {
         self.line = line
         self.column = column

@@ -1,3 +1,5 @@
+import JSON
+
 extension Quantity {
     private static let decimalSuffixes: [String: Int] = [
         "n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18,
@@ -84,4 +86,17 @@ extension Quantity {
         }
         return big.value(atMost: cap) ?? cap
     }
+
+    /// A quantity from its JSON form: a string (`"500m"`) or a number (`2`, `0.5`; YAML manifests
+    /// often write `cpu: 2`), as Kubernetes' decoder accepts both.
+    /// - Throws: ``QuantityError/formatWrong(text:)`` for other JSON types, or the parse error.
+    public init(json: JSONValue) throws(QuantityError) {
+        switch json {
+        case .string(let text), .number(let text): try self.init(parsing: text)
+        default: throw .formatWrong(text: String(decoding: json.encoded(), as: UTF8.self))
+        }
+    }
+
+    /// The JSON form Kubernetes writes: the canonical string.
+    public var json: JSONValue { .string(description) }
 }

@@ -94,6 +94,15 @@ struct QuantityTests {
         #expect(try Quantity(parsing: "-1e40").nanos == -.max)
     }
 
+    @Test("JSON form: strings and numbers in, the canonical string out")
+    func jsonForm() throws {
+        #expect(try Quantity(json: .number("2")).description == "2")
+        #expect(try Quantity(json: .number("0.5")).description == "500m")
+        #expect(try Quantity(json: .string("1.5Gi")).json == .string("1536Mi"))
+        #expect(throws: QuantityError.formatWrong(text: "true")) { try Quantity(json: .bool(true)) }
+        #expect(throws: QuantityError.self) { try Quantity(json: .number("-1e99999999999")) }
+    }
+
     @Test("constructors")
     func constructors() {
         #expect(Quantity(value: 2).description == "2")
