@@ -124,6 +124,13 @@ struct ReaderConstructTests {
         #expect(try YAMLReader.parseDocument("- ? k\n  : v\n") == .array([.object([("k", .string("v"))])]))
     }
 
+    @Test("block scalars whose last line is only spaces, without a final line break")
+    func blockScalarTrailingSpaces() throws {
+        #expect(try YAMLReader.parseDocuments("|-\n\n\n  ") == [.string("")])
+        #expect(try YAMLReader.parseDocuments("|+\n\n\n  ") == [.string("\n\n")])
+        #expect(try YAMLReader.parseDocuments("k: |\n  a\n   ") == [.object([("k", .string("a\n "))])])
+    }
+
     @Test("anchors and tags on block mapping keys belong to the key")
     func keyProperties() throws {
         let v = try YAMLReader.parseDocument("ports:\n- !!str protocol: TCP\n  !!str port: 80\n  &k name: x\n&top top: *k\nuse: *top\n!!str 12: twelve\n")
