@@ -52,7 +52,7 @@ enum StringStyle: Equatable {
         let b = Array(s.utf8)
         guard let first = b.first, let last = b.last else { return .doubleQuoted }
         // Text that some reader would take for another type: double quotes, as go-yaml does.
-        if yaml11Words.contains(s) || ScalarResolver.resolvePlain(b) != .string(s) { return .doubleQuoted }
+        if (b.count <= 6 && yaml11Words.contains(s)) || !ScalarResolver.readsAsString(b) { return .doubleQuoted }
         // 1_000, 1:20, 0b101, 1.2.3-like texts that YAML 1.1 readers may turn into numbers.
         if (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "."),
            b.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
