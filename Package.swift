@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(name: "mvcc-bench", dependencies: ["MVCC"], path: "Benchmarks/MVCCBench"),
         .executableTarget(name: "wire-bench", dependencies: ["Wire", "CSystem"], path: "Benchmarks/WireBench"),
         .executableTarget(name: "tern-bench", dependencies: ["Wire", "JSON"], path: "Benchmarks/TernBench"),
-        .executableTarget(name: "yaml-bench", dependencies: ["YAML", "JSON"], path: "Benchmarks/YAMLBench"),
+        .executableTarget(name: "yaml-bench", dependencies: ["YAML", "JSON", "Objects"], path: "Benchmarks/YAMLBench"),
     ],
     swiftLanguageModes: [.v6]
 )
