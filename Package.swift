@@ -61,6 +61,8 @@ let package = Package(
         .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "Replica", "TestSupport"], path: "Tests/ObjectStoreTests"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests"),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Objects", "JSON"], path: "Tests/APIServerTests"),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests",
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "PatchTests", dependencies: ["Patch", "JSON"], path: "Tests/PatchTests"),
 
         // Benchmarks: release-build executables that print their figures.
@@ -71,6 +73,7 @@ let package = Package(
         .executableTarget(name: "tern-bench", dependencies: ["Wire", "JSON"], path: "Benchmarks/TernBench"),
         .executableTarget(name: "kvclient-bench", dependencies: ["KVClient", "Replica", "Wire", "JSON"], path: "Benchmarks/KVClientBench"),
         .executableTarget(name: "patch-bench", dependencies: ["Patch", "JSON"], path: "Benchmarks/PatchBench"),
+        .executableTarget(name: "yaml-bench", dependencies: ["YAML", "JSON", "Objects"], path: "Benchmarks/YAMLBench"),
     ],
     swiftLanguageModes: [.v6]
 )

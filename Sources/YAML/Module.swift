@@ -1,1 +1,0 @@
-// Placeholder: this module is being built; delete this file once real files exist.
