@@ -59,7 +59,6 @@ let package = Package(
         .testTarget(name: "ObjectsTests", dependencies: ["Objects", "YAML", "JSON"], path: "Tests/ObjectsTests"),
         // The typed store, watch cache and informer against in-process members.
         .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "Replica", "TestSupport"], path: "Tests/ObjectStoreTests"),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests"),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Objects", "JSON"], path: "Tests/APIServerTests"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests",
                     resources: [.copy("Fixtures")]),
