@@ -1,7 +1,9 @@
-// yaml-bench: how fast YAMLReader reads and YAMLWriter writes Kubernetes-shaped manifests.
+// yaml-bench: how fast YAMLReader reads and YAMLWriter writes Kubernetes-shaped manifests, and how
+// fast resource quantities and label selectors parse (the API types decode quantities per object).
 // Usage: swift run -c release yaml-bench [seconds-per-measurement]
 import Dispatch
 import JSON
+import Objects
 import YAML
 
 /// A Deployment manifest as people write them: block mappings, compact sequences, quoted
@@ -108,3 +110,23 @@ measure("write (block YAML)", seconds: seconds, bytesPerRound: written.utf8.coun
     _ = YAMLWriter.write(documents: values)
 }
 print("(the same documents as compact JSON: \(jsonBytes) bytes)")
+
+let quantityTexts = ["250m", "64Mi", "1", "128Mi", "500m", "2Gi", "0.5", "100k", "1.5Gi", "10Gi", "1e3", "750m"]
+var checksum: Int64 = 0
+try measure("quantity parse    ", seconds: seconds, bytesPerRound: quantityTexts.reduce(0) { $0 + $1.utf8.count }, docsPerRound: quantityTexts.count) {
+    for text in quantityTexts { checksum &+= try Quantity(parsing: text).milliValue }
+}
+let quantities = try quantityTexts.map { try Quantity(parsing: $0) }
+measure("quantity format   ", seconds: seconds, bytesPerRound: 0, docsPerRound: quantities.count) {
+    for q in quantities { checksum &+= Int64(q.description.utf8.count) }
+}
+let selectorText = "app=web,tier!=db,env in (prod,staging),!legacy"
+let labels = ["app": "web", "tier": "frontend", "env": "prod", "pod-template-hash": "5d8f7c9b6"]
+try measure("selector parse    ", seconds: seconds, bytesPerRound: 100 * selectorText.utf8.count, docsPerRound: 100) {
+    for _ in 0..<100 { checksum &+= Int64(try LabelSelector(parsing: selectorText).requirements.count) }
+}
+let selector = try LabelSelector(parsing: selectorText)
+measure("selector match    ", seconds: seconds, bytesPerRound: 0, docsPerRound: 1000) {
+    for _ in 0..<1000 where selector.matches(labels) { checksum &+= 1 }
+}
+print("(quantity and selector lines count items, not documents; checksum \(checksum % 10))")

@@ -30,6 +30,17 @@ enum ScalarResolver {
         return .string(String(decoding: text, as: UTF8.self))
     }
 
+    /// Whether an untagged plain scalar with this text reads as a string (without building it).
+    static func readsAsString(_ text: [UInt8]) -> Bool {
+        guard let c = text.first else { return false }
+        if isNull(text) || bool(text) != nil { return false }
+        if (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: "."),
+           number(text) != nil {
+            return false
+        }
+        return true
+    }
+
     private static let nullWords: [[UInt8]] = ["~", "null", "Null", "NULL"].map { Array($0.utf8) }
 
     static func isNull(_ t: [UInt8]) -> Bool {

@@ -1,10 +1,12 @@
 import JSON
 
-/// How ``YAMLWriter`` writes a string: plain when that reads back as the same string (in this
-/// reader and in YAML 1.1 readers such as go-yaml v2 and PyYAML), a `|` literal block for
-/// printable multi-line text, double-quoted otherwise.
+/// How ``YAMLWriter`` writes a string, choosing as go-yaml v2 (kubectl) does: plain when that reads
+/// back as the same string (in this reader and in YAML 1.1 readers such as go-yaml v2 and PyYAML);
+/// double-quoted when the plain text would read as another type (`"8080"`, `"true"`, `""`) or holds
+/// characters that need escapes; single-quoted when only the YAML syntax forbids plain (`'a: b'`,
+/// `'- x'`, `' lead'`); a `|` literal block for printable multi-line text.
 enum StringStyle: Equatable {
-    case plain, literal, doubleQuoted
+    case plain, literal, singleQuoted, doubleQuoted
 
     static func of(_ s: String) -> StringStyle {
         var hasBreak = false
@@ -16,7 +18,7 @@ enum StringStyle: Equatable {
             }
         }
         if hasBreak { return hasBreakAndLiteralSafe(s) ? .literal : .doubleQuoted }
-        return canBePlain(s) ? .plain : .doubleQuoted
+        return singleLineStyle(s)
     }
 
     /// Printable characters as YAML defines them, minus the line and paragraph separators and the
@@ -45,27 +47,28 @@ enum StringStyle: Equatable {
                                                    "+.inf", ".nan", ".NaN", ".NAN", "<<", "="]
     private static let numericLooking: Set<UInt8> = Set("0123456789abcdefABCDEFxXoO_:.+-".utf8)
 
-    /// Single-line text that no reader takes for another type or structure.
-    private static func canBePlain(_ s: String) -> Bool {
+    /// The style of printable single-line text (no tabs or breaks).
+    private static func singleLineStyle(_ s: String) -> StringStyle {
         let b = Array(s.utf8)
-        guard let first = b.first, let last = b.last else { return false }
-        if first == 0x20 || last == 0x20 || last == UInt8(ascii: ":") { return false }
+        guard let first = b.first, let last = b.last else { return .doubleQuoted }
+        // Text that some reader would take for another type: double quotes, as go-yaml does.
+        if (b.count <= 6 && yaml11Words.contains(s)) || !ScalarResolver.readsAsString(b) { return .doubleQuoted }
+        // 1_000, 1:20, 0b101, 1.2.3-like texts that YAML 1.1 readers may turn into numbers.
+        if (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "."),
+           b.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+           b.allSatisfy({ numericLooking.contains($0) }) { return .doubleQuoted }
+        // Text the YAML syntax does not allow plain: single quotes.
+        if first == 0x20 || last == 0x20 || last == UInt8(ascii: ":") { return .singleQuoted }
         if indicators.contains(first) {
             // `-x`, `?x` and `:x` are plain; `- x`, `-`, `---` are not.
             guard first == UInt8(ascii: "-") || first == UInt8(ascii: "?") || first == UInt8(ascii: ":"),
-                  b.count > 1, b[1] != 0x20, !s.hasPrefix("---") else { return false }
+                  b.count > 1, b[1] != 0x20, !s.hasPrefix("---") else { return .singleQuoted }
         }
-        if s.hasPrefix("...") { return false }
-        if yaml11Words.contains(s) { return false }
-        if ScalarResolver.resolvePlain(b) != .string(s) { return false }
-        // 1_000, 1:20, 0b101, 1.2e3-like texts that YAML 1.1 readers turn into numbers.
-        if let c = b.first, (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: "."),
-           b.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-           b.allSatisfy({ numericLooking.contains($0) }) { return false }
+        if s.hasPrefix("...") { return .singleQuoted }
         for i in 0..<(b.count - 1) {
-            if b[i] == UInt8(ascii: ":") && b[i + 1] == 0x20 { return false }
-            if b[i] == 0x20 && b[i + 1] == UInt8(ascii: "#") { return false }
+            if b[i] == UInt8(ascii: ":") && b[i + 1] == 0x20 { return .singleQuoted }
+            if b[i] == 0x20 && b[i + 1] == UInt8(ascii: "#") { return .singleQuoted }
         }
-        return true
+        return .plain
     }
 }

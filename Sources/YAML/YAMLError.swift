@@ -3,6 +3,7 @@ public struct YAMLMark: Equatable, Sendable, CustomStringConvertible {
     public var line: Int
     public var column: Int
 
+    /// A mark at 1-based `line` and `column`.
     public init(line: Int, column: Int) {
         self.line = line
         self.column = column
@@ -38,8 +39,6 @@ public enum YAMLError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidTaggedValue(tag: String, value: String, at: YAMLMark)
     /// A mapping key that is a collection (JSON keys must be strings).
     case nonScalarKey(at: YAMLMark)
-    /// A YAML feature this reader does not implement (an anchor or tag on a block mapping key).
-    case unsupported(String, at: YAMLMark)
 
     /// Where the problem was found (nil for encoding errors, which have a byte offset instead).
     public var mark: YAMLMark? {
@@ -47,7 +46,7 @@ public enum YAMLError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unexpected(_, _, let m), .unterminatedScalar(_, let m), .tabInIndentation(let m),
              .badIndentation(_, let m), .duplicateKey(_, let m), .undefinedAlias(_, let m),
              .aliasExpansionLimit(_, let m), .tooDeep(_, let m), .invalidEscape(_, let m),
-             .invalidTaggedValue(_, _, let m), .nonScalarKey(let m), .unsupported(_, let m):
+             .invalidTaggedValue(_, _, let m), .nonScalarKey(let m):
             return m
         case .invalidEncoding:
             return nil
@@ -80,8 +79,6 @@ public enum YAMLError: Error, Equatable, Sendable, CustomStringConvertible {
             return "yaml: \(m): cannot decode \"\(value)\" as \(tag)"
         case .nonScalarKey(let m):
             return "yaml: \(m): found a collection as a mapping key (expected a scalar key)"
-        case .unsupported(let what, let m):
-            return "yaml: \(m): \(what) is not supported"
         }
     }
 }

@@ -84,6 +84,7 @@ extension YAMLReader {
     /// below (more indented than `parentIndent`), or nothing (nil).
     mutating func parseBlockValue(parentIndent: Int, context: ValueContext) throws(YAMLError) -> JSONValue? {
         skipSpaces()
+        var propsColumn: Int? = current == UInt8(ascii: "!") || current == UInt8(ascii: "&") ? column : nil
         var props = try parseProperties(flow: false)
         let m = mark
         var value: JSONValue?
@@ -91,26 +92,31 @@ extension YAMLReader {
             if try moveToNextContent(), !isDocumentMarker(at: i) {
                 var c = column
                 if c > parentIndent, current == UInt8(ascii: "!") || current == UInt8(ascii: "&") {
-                    // Properties on a line of their own, before the node they describe.
+                    // Properties at the start of the node's line (they may belong to its first key).
+                    propsColumn = column
                     let more = try parseProperties(flow: false)
                     props.anchor = more.anchor ?? props.anchor
                     props.tag = more.tag ?? props.tag
                     if atEnd || Self.isBreak(current) || current == UInt8(ascii: "#") {
+                        // Properties on a line of their own, before the node they describe.
                         guard try moveToNextContent(), !isDocumentMarker(at: i), column > parentIndent else {
                             return try emptyNode(props, at: m)
                         }
                         c = column
+                        propsColumn = nil
                     }
+                } else {
+                    propsColumn = nil
                 }
                 if c > parentIndent {
-                    value = try parseNode(parentIndent: parentIndent, collectionsAllowed: true, tag: props.tag)
+                    value = try parseNode(parentIndent: parentIndent, collectionsAllowed: true, props: &props, propsColumn: propsColumn)
                 } else if c == parentIndent, context == .mappingValue || context == .explicitValue,
                           current == UInt8(ascii: "-"), Self.isBlank(byte(i + 1)) {
                     value = try parseBlockSequence(column: c)
                 }
             }
         } else {
-            value = try parseNode(parentIndent: parentIndent, collectionsAllowed: context != .mappingValue, tag: props.tag)
+            value = try parseNode(parentIndent: parentIndent, collectionsAllowed: context != .mappingValue, props: &props, propsColumn: propsColumn)
         }
         if value == nil, !props.isEmpty { return try emptyNode(props, at: m) }
         if let value { register(anchor: props.anchor, value) }
@@ -126,8 +132,12 @@ extension YAMLReader {
     }
 
     /// Reads the node that starts at the current position. `collectionsAllowed` is false on the
-    /// line of a mapping key (`a: b: c` and `a: - b` are errors there).
-    mutating func parseNode(parentIndent: Int, collectionsAllowed: Bool, tag: String?) throws(YAMLError) -> JSONValue {
+    /// line of a mapping key (`a: b: c` and `a: - b` are errors there). `propsColumn` is where the
+    /// node's properties started when they are on its line: if the node turns out to be a block
+    /// mapping, they belong to its first key, the mapping starts at their column, and `props` is
+    /// emptied so that the caller does not apply them to the mapping.
+    mutating func parseNode(parentIndent: Int, collectionsAllowed: Bool, props: inout Properties, propsColumn: Int?) throws(YAMLError) -> JSONValue {
+        let tag = props.tag
         let c = column
         let start = mark
         let next = byte(i + 1)
@@ -173,6 +183,7 @@ extension YAMLReader {
         } else {
             (text, endedByComment) = scanPlainLine(flow: false)
             plain = true
+            if text.isEmpty { throw .unexpected(found: found(at: i), expected: "a node (an empty key before ':' is not allowed)", at: start) }
         }
         let afterScalar = i
         skipSpaces()
@@ -181,9 +192,14 @@ extension YAMLReader {
             guard start.line == line + 1 else {
                 throw .unexpected(found: "a multi-line key", expected: "a mapping key on one line", at: start)
             }
-            let keyValue = plain ? ScalarResolver.resolvePlain(text) : .string(String(decoding: text, as: UTF8.self))
-            let isMerge = plain && text == [UInt8(ascii: "<"), UInt8(ascii: "<")]
-            return try parseBlockMapping(column: c, firstKey: (try Self.keyText(keyValue, at: start), start, isMerge))
+            let keyProps = propsColumn == nil ? Properties() : props
+            let keyValue = try ScalarResolver.resolve(text, plain: plain, tag: keyProps.tag, at: start)
+            register(anchor: keyProps.anchor, keyValue)
+            let mappingColumn = propsColumn ?? c
+            let keyTag = keyProps.tag
+            if propsColumn != nil { props = Properties() }
+            let isMerge = plain && keyTag == nil && text == [UInt8(ascii: "<"), UInt8(ascii: "<")]
+            return try parseBlockMapping(column: mappingColumn, firstKey: (try Self.keyText(keyValue, at: start), start, isMerge))
         }
         i = afterScalar
         if plain && !endedByComment {
@@ -246,28 +262,30 @@ extension YAMLReader {
     /// Reads a block mapping key at the current position and stops at its ':'.
     mutating func parseMappingKey() throws(YAMLError) -> (String, YAMLMark, Bool) {
         let m = mark
-        var key: String
+        let props = current == UInt8(ascii: "&") || current == UInt8(ascii: "!") ? try parseProperties(flow: false) : Properties()
+        var keyValue: JSONValue
         var isMerge = false
         switch current {
         case UInt8(ascii: "-") where Self.isBlank(byte(i + 1)):
             throw .unexpected(found: "'-'", expected: "a mapping key (a sequence entry cannot follow mapping entries at the same indentation)", at: m)
         case UInt8(ascii: "["), UInt8(ascii: "{"):
             throw .nonScalarKey(at: m)
-        case UInt8(ascii: "&"), UInt8(ascii: "!"):
-            throw .unsupported("an anchor or tag on a block mapping key", at: m)
         case UInt8(ascii: "*"):
-            key = try Self.keyText(try parseAlias(), at: m)
+            keyValue = try parseAlias()
         case UInt8(ascii: "\""):
-            key = String(decoding: try parseDoubleQuoted(), as: UTF8.self)
+            keyValue = try ScalarResolver.resolve(try parseDoubleQuoted(), plain: false, tag: props.tag, at: m)
         case UInt8(ascii: "'"):
-            key = String(decoding: try parseSingleQuoted(), as: UTF8.self)
+            keyValue = try ScalarResolver.resolve(try parseSingleQuoted(), plain: false, tag: props.tag, at: m)
         case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "@"), UInt8(ascii: "`"), UInt8(ascii: "%"):
             throw .unexpected(found: found(at: i), expected: "a mapping key", at: m)
         default:
             let (text, _) = scanPlainLine(flow: false)
-            isMerge = text == [UInt8(ascii: "<"), UInt8(ascii: "<")]
-            key = try Self.keyText(ScalarResolver.resolvePlain(text), at: m)
+            if text.isEmpty { throw .unexpected(found: found(at: i), expected: "a mapping key before ':'", at: m) }
+            isMerge = props.tag == nil && text == [UInt8(ascii: "<"), UInt8(ascii: "<")]
+            keyValue = try ScalarResolver.resolve(text, plain: true, tag: props.tag, at: m)
         }
+        register(anchor: props.anchor, keyValue)
+        let key = try Self.keyText(keyValue, at: m)
         guard line + 1 == m.line else {
             throw .unexpected(found: "a multi-line key", expected: "a mapping key on one line", at: m)
         }

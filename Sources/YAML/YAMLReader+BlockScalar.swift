@@ -50,7 +50,7 @@ extension YAMLReader {
                     continue
                 }
                 indent = max(minIndent, maxBlank, j - probeLineStart)
-                if j >= bytes.count { indent = max(minIndent, maxBlank) }
+                if j >= bytes.count { indent = max(minIndent, maxBlank, j - probeLineStart) }
                 break
             }
         }

@@ -22,15 +22,13 @@ public struct YAMLReader {
     public static func parseDocuments(_ bytes: [UInt8]) throws(YAMLError) -> [JSONValue] {
         var input = bytes
         if input.starts(with: [0xEF, 0xBB, 0xBF]) { input.removeFirst(3) }
-        var iterator = input.makeIterator()
-        var parser = Unicode.UTF8.ForwardParser()
-        var offset = 0
-        decoding: while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let scalar): offset += scalar.count
-            case .emptyInput: break decoding
-            case .error: throw .invalidEncoding(offset: offset)
-            }
+        if String(validating: input, as: UTF8.self) == nil {
+            // Not UTF-8: find where, for the error.
+            var iterator = input.makeIterator()
+            var parser = Unicode.UTF8.ForwardParser()
+            var offset = 0
+            while case .valid(let scalar) = parser.parseScalar(from: &iterator) { offset += scalar.count }
+            throw .invalidEncoding(offset: offset)
         }
         return try parseValidated(input)
     }

@@ -2,8 +2,8 @@ import JSON
 
 /// Writes JSON values as block-style YAML the way `kubectl get -o yaml` lays it out: two-space
 /// indentation, sequences at their key's indentation (`- name: x`), strings quoted only when
-/// they would otherwise read back as another type or could not be plain, multi-line strings as
-/// `|` literal blocks. Members keep their order (kubectl sorts them; JSONValue keeps the order it
+/// they would otherwise read back as another type (`"8080"`) or could not be plain (`'a: b'`),
+/// multi-line strings as `|` literal blocks. Members keep their order (kubectl sorts them; JSONValue keeps the order it
 /// was given). ``YAMLReader`` reads the output back to the same value.
 public enum YAMLWriter {
     /// One document (no `---`), ending with a line break.
@@ -42,7 +42,7 @@ public enum YAMLWriter {
     private static func writeMapping(_ members: [(key: String, value: JSONValue)], indent: Int, firstInline: Bool, to out: inout [UInt8]) {
         for (index, member) in members.enumerated() {
             if index > 0 || !firstInline { spaces(indent, to: &out) }
-            writeString(member.key, isKey: true, to: &out)
+            writeString(member.key, to: &out)
             out.append(UInt8(ascii: ":"))
             writeNested(member.value, indent: indent, childIndent: indent + 2, sequenceIndent: indent, to: &out)
         }
@@ -90,7 +90,7 @@ public enum YAMLWriter {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let text): out.append(contentsOf: text.utf8)
-        case .string(let s): writeString(s, isKey: false, to: &out)
+        case .string(let s): writeString(s, to: &out)
         case .array: out.append(contentsOf: "[]".utf8)
         case .object: out.append(contentsOf: "{}".utf8)
         }
@@ -121,10 +121,18 @@ public enum YAMLWriter {
         for _ in 1..<max(trailingBreaks, 1) { out.append(0x0A) }
     }
 
-    private static func writeString(_ s: String, isKey: Bool, to out: inout [UInt8]) {
-        if StringStyle.of(s) == .plain && !(isKey && s == "<<") {
+    private static func writeString(_ s: String, to out: inout [UInt8]) {
+        switch StringStyle.of(s) {
+        case .plain:
             out.append(contentsOf: s.utf8)
-        } else {
+        case .singleQuoted:
+            out.append(UInt8(ascii: "'"))
+            for byte in s.utf8 {
+                if byte == UInt8(ascii: "'") { out.append(byte) }
+                out.append(byte)
+            }
+            out.append(UInt8(ascii: "'"))
+        case .literal, .doubleQuoted:
             writeDoubleQuoted(s, to: &out)
         }
     }

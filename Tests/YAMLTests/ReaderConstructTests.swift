@@ -124,6 +124,24 @@ struct ReaderConstructTests {
         #expect(try YAMLReader.parseDocument("- ? k\n  : v\n") == .array([.object([("k", .string("v"))])]))
     }
 
+    @Test("block scalars whose last line is only spaces, without a final line break")
+    func blockScalarTrailingSpaces() throws {
+        #expect(try YAMLReader.parseDocuments("|-\n\n\n  ") == [.string("")])
+        #expect(try YAMLReader.parseDocuments("|+\n\n\n  ") == [.string("\n\n")])
+        #expect(try YAMLReader.parseDocuments("k: |\n  a\n   ") == [.object([("k", .string("a\n "))])])
+    }
+
+    @Test("anchors and tags on block mapping keys belong to the key")
+    func keyProperties() throws {
+        let v = try YAMLReader.parseDocument("ports:\n- !!str protocol: TCP\n  !!str port: 80\n  &k name: x\n&top top: *k\nuse: *top\n!!str 12: twelve\n")
+        #expect(v == .object([
+            ("ports", .array([.object([("protocol", .string("TCP")), ("port", .number("80")), ("name", .string("x"))])])),
+            ("top", .string("name")), ("use", .string("top")), ("12", .string("twelve")),
+        ]))
+        #expect(try YAMLReader.parseDocument("k: &v !!str 1\nl: *v\n") == .object([("k", .string("1")), ("l", .string("1"))]))
+        #expect(try YAMLReader.parseDocument("!!map\na: 1\n") == .object([("a", .number("1"))]))
+    }
+
     @Test("merge keys from a sequence of mappings; own keys win")
     func mergeSequence() throws {
         let v = try YAMLReader.parseDocument("a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nc:\n  <<: [*a, *b]\n  z: 3\n")

@@ -41,6 +41,7 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// Zero, printed `0`.
     public static let zero = Quantity(nanos: 0)
 
+    /// Whether the value is zero (in any format).
     public var isZero: Bool { nanos == 0 }
 
     /// The value in units, rounded up away from zero (`1500m` → 2, `-1500m` → -2), saturating at
@@ -77,7 +78,9 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
         return Quantity(nanos: result, format: a.isZero ? b.format : a.format)
     }
 
+    /// Adds in place (see ``+(_:_:)``); the scheduler sums requests this way.
     public static func += (a: inout Quantity, b: Quantity) { a = a + b }
+    /// Subtracts in place (see ``-(_:_:)``).
     public static func -= (a: inout Quantity, b: Quantity) { a = a - b }
 
     /// The negated quantity (same format).

@@ -11,6 +11,7 @@ public struct FieldSelector: Hashable, Sendable, CustomStringConvertible {
         /// True for `!=`, false for `=` and `==`.
         public var negated: Bool
 
+        /// A term `field=value`, or `field!=value` when `negated`.
         public init(field: String, value: String, negated: Bool = false) {
             self.field = field
             self.value = value

@@ -19,6 +19,8 @@ struct QuantityTests {
         ("9223372036854775807", "9223372036854775807"), ("9223372036854775808", "9223372036854775808"),
         ("1e28", "10e27"), ("100Ei", "9223372036854775807"), ("8Ei", "9223372036854775807"), ("7Ei", "7Ei"),
         ("1.", "1"), (".5", "500m"),
+        ("1.0000000000000000000000001", "1000000001n"), ("0.0000000000000000000000001Ei", "116n"), ("123456789012345678.9", "123456789012345678900m"),
+        ("1234567890123456789", "1234567890123456789"), ("0.000000000000000000000000000000000000001", "1n"),
     ])
     func canonical(text: String, printed: String) throws {
         let q = try Quantity(parsing: text)
@@ -94,6 +96,15 @@ struct QuantityTests {
         #expect(try Quantity(parsing: "-1e40").nanos == -.max)
     }
 
+    @Test("JSON form: strings and numbers in, the canonical string out")
+    func jsonForm() throws {
+        #expect(try Quantity(json: .number("2")).description == "2")
+        #expect(try Quantity(json: .number("0.5")).description == "500m")
+        #expect(try Quantity(json: .string("1.5Gi")).json == .string("1536Mi"))
+        #expect(throws: QuantityError.formatWrong(text: "true")) { try Quantity(json: .bool(true)) }
+        #expect(throws: QuantityError.self) { try Quantity(json: .number("-1e99999999999")) }
+    }
+
     @Test("constructors")
     func constructors() {
         #expect(Quantity(value: 2).description == "2")
@@ -119,6 +130,11 @@ struct QuantityTests {
             let q = Quantity(nanos: nanos, format: formats[Int(next() % 3)])
             let parsed = try Quantity(parsing: q.description)
             #expect(parsed == q, "seed \(seed): \(q.nanos) printed \(q.description)")
+            // The same text padded past 18 significant digits takes the big-integer path.
+            let text = q.description
+            let split = text.firstIndex(where: { !($0.isNumber || $0 == "-") }) ?? text.endIndex
+            let padded = String(text[..<split]) + ".000000000000000000000" + String(text[split...])
+            #expect(try Quantity(parsing: padded) == q, "seed \(seed): \(padded)")
         }
     }
 }
