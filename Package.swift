@@ -65,6 +65,7 @@ let package = Package(
         .executableTarget(name: "mvcc-bench", dependencies: ["MVCC"], path: "Benchmarks/MVCCBench"),
         .executableTarget(name: "wire-bench", dependencies: ["Wire", "CSystem"], path: "Benchmarks/WireBench"),
         .executableTarget(name: "tern-bench", dependencies: ["Wire", "JSON"], path: "Benchmarks/TernBench"),
+        .executableTarget(name: "objectstore-bench", dependencies: ["Objects", "KVClient", "JSON"], path: "Benchmarks/ObjectStoreBench"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -35,8 +35,9 @@ public final class WatchCache<T: APIObject>: Sendable {
         var window: [CacheChange<T>] = []
         var windowHead = 0
         var watchers: [Int: CacheWatcher<T>] = [:]
-        /// Watchers in id order (the fan-out order; ids ascend).
-        var watcherOrder: [CacheWatcher<T>] = []
+        /// The watchers' buffers in id order (the fan-out order; ids ascend), not generic so the
+        /// fan-out loop runs without generic metadata lookups.
+        var buffers: [WatcherBuffer] = []
         var nextWatcherID = 1
         var ready = false
         var stopped = false
@@ -80,12 +81,12 @@ public final class WatchCache<T: APIObject>: Sendable {
 
     /// Stops following the store and closes every watcher.
     public func stop() {
-        let (handle, watchers) = state.withLock { s -> ((any WatchHandle)?, [CacheWatcher<T>]) in
+        let (handle, watchers) = state.withLock { s -> ((any WatchHandle)?, [WatcherBuffer]) in
             s.stopped = true
             s.ready = false
-            let w = s.watcherOrder
+            let w = s.buffers
             s.watchers.removeAll()
-            s.watcherOrder.removeAll()
+            s.buffers.removeAll()
             let h = s.storeWatch
             s.storeWatch = nil
             return (h, w)
@@ -98,7 +99,7 @@ public final class WatchCache<T: APIObject>: Sendable {
     /// the previous state are closed (they watch again and, if too old, list again).
     private func install(_ list: ObjectList<T>) throws(StoreError) {
         let listRevision = Int64(list.resourceVersion) ?? 0
-        let (closing, generation) = state.withLock { s -> ([CacheWatcher<T>], Int) in
+        let (closing, generation) = state.withLock { s -> ([WatcherBuffer], Int) in
             s.objects.removeAll(keepingCapacity: true)
             for object in list.items {
                 let cached = CachedObject(object)
@@ -108,9 +109,9 @@ public final class WatchCache<T: APIObject>: Sendable {
             s.floor = listRevision
             s.window.removeAll()
             s.windowHead = 0
-            let closing = s.watcherOrder
+            let closing = s.buffers
             s.watchers.removeAll()
-            s.watcherOrder.removeAll()
+            s.buffers.removeAll()
             s.generation += 1
             s.ready = true
             return (closing, s.generation)
@@ -171,7 +172,7 @@ public final class WatchCache<T: APIObject>: Sendable {
 
     /// Applies store events (whole revisions, in order) and fans them out.
     private func apply(_ events: [KVEvent], generation: Int) {
-        var toWake: [CacheWatcher<T>] = []
+        var toWake: [WatcherBuffer] = []
         state.withLock { s in
             guard s.generation == generation, s.ready else { return }
             for event in events {
@@ -190,8 +191,14 @@ public final class WatchCache<T: APIObject>: Sendable {
                 let change = CacheChange(revision: revision, current: current, previous: previous)
                 s.window.append(change)
                 s.revision = max(s.revision, revision)
-                for watcher in s.watcherOrder where watcher.covers(namespace: change.namespace) {
-                    if let e = change.event(filter: watcher.filter), watcher.enqueue(e) { toWake.append(watcher) }
+                // Watchers without a filter all get the same event: derive it once.
+                let unfiltered = change.event(filter: nil).map(CacheWatcher<T>.erase)
+                let changeNamespace = change.namespace
+                for buffer in s.buffers where buffer.covers(namespace: changeNamespace) {
+                    let e = buffer.hasFilter
+                        ? s.watchers[buffer.id].flatMap { change.event(filter: $0.filter) }.map(CacheWatcher<T>.erase)
+                        : unfiltered
+                    if let e, buffer.enqueue(e) { toWake.append(buffer) }
                 }
             }
             trimWindow(&s)
@@ -216,12 +223,12 @@ public final class WatchCache<T: APIObject>: Sendable {
     /// A progress notice: nothing for this resource up to `revision`; bookmarks go to the watchers
     /// that asked for them.
     private func advance(to revision: Int64, generation: Int) {
-        var toWake: [CacheWatcher<T>] = []
+        var toWake: [WatcherBuffer] = []
         state.withLock { s in
             guard s.generation == generation, s.ready, revision > s.revision else { return }
             s.revision = revision
-            for watcher in s.watcherOrder where watcher.allowBookmarks {
-                if watcher.enqueue(.bookmark(revision: revision)) { toWake.append(watcher) }
+            for buffer in s.buffers where buffer.allowBookmarks {
+                if buffer.enqueue(.bookmark(revision)) { toWake.append(buffer) }
             }
         }
         for watcher in toWake { watcher.wake() }
@@ -239,25 +246,26 @@ public final class WatchCache<T: APIObject>: Sendable {
             guard s.ready else { return .failure(.unavailable(message: "watch cache of \(store.kind.qualifiedResource) is initializing")) }
             let id = s.nextWatcherID
             s.nextWatcherID += 1
-            let watcher = CacheWatcher<T>(id: id, namespace: namespace, filter: filter, allowBookmarks: options.allowBookmarks,
-                                          capacity: capacity, onCancel: { [weak self] id in self?.remove(id) })
+            let buffer = WatcherBuffer(id: id, namespace: namespace, hasFilter: filter != nil,
+                                       allowBookmarks: options.allowBookmarks, capacity: capacity)
+            let watcher = CacheWatcher<T>(buffer: buffer, filter: filter, onCancel: { [weak self] id in self?.remove(id) })
             if let after = startAfter {
                 if after < s.floor {
-                    _ = watcher.enqueue(.closed(.gone(message: "too old resource version: \(after) (\(s.floor))")))
+                    _ = buffer.enqueue(.closed(.gone(message: "too old resource version: \(after) (\(s.floor))")))
                     return .success(watcher)
                 }
-                for change in s.window[s.windowHead...] where change.revision > after && watcher.covers(namespace: change.namespace) {
-                    if let e = change.event(filter: filter) { _ = watcher.enqueue(e, force: true) }
+                for change in s.window[s.windowHead...] where change.revision > after && buffer.covers(namespace: change.namespace) {
+                    if let e = change.event(filter: filter) { _ = buffer.enqueue(CacheWatcher<T>.erase(e), force: true) }
                 }
             } else {
                 for key in s.objects.keys.sorted() {
                     let cached = s.objects[key]!
-                    guard watcher.covers(namespace: cached.object.metadata.namespace), filter?(cached.object) ?? true else { continue }
-                    _ = watcher.enqueue(.added(cached), force: true)
+                    guard buffer.covers(namespace: cached.object.metadata.namespace), filter?(cached.object) ?? true else { continue }
+                    _ = buffer.enqueue(.added(cached), force: true)
                 }
             }
             s.watchers[id] = watcher
-            s.watcherOrder.append(watcher)
+            s.buffers.append(buffer)
             return .success(watcher)
         }
         switch result {
@@ -272,7 +280,7 @@ public final class WatchCache<T: APIObject>: Sendable {
     private func remove(_ id: Int) {
         state.withLock { s in
             guard s.watchers.removeValue(forKey: id) != nil else { return }
-            s.watcherOrder.removeAll { $0.id == id }
+            s.buffers.removeAll { $0.id == id }
         }
     }
 
