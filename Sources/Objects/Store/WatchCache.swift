@@ -99,7 +99,8 @@ public final class WatchCache<T: APIObject>: Sendable {
     /// the previous state are closed (they watch again and, if too old, list again).
     private func install(_ list: ObjectList<T>) throws(StoreError) {
         let listRevision = Int64(list.resourceVersion) ?? 0
-        let (closing, generation) = state.withLock { s -> ([WatcherBuffer], Int) in
+        let installed = state.withLock { s -> ([WatcherBuffer], Int)? in
+            if s.stopped { return nil }
             s.objects.removeAll(keepingCapacity: true)
             for object in list.items {
                 let cached = CachedObject(object)
@@ -116,6 +117,7 @@ public final class WatchCache<T: APIObject>: Sendable {
             s.ready = true
             return (closing, s.generation)
         }
+        guard let (closing, generation) = installed else { return }
         for watcher in closing where watcher.enqueue(.closed(.unavailable(message: "watch cache reinitialized"))) { watcher.wake() }
         let prefix = RegistryKey.prefix(store.kind, namespace: "")
         let query = WatchQuery(KeyRange.prefix(prefix), startRevision: listRevision + 1, prevKV: false, progressNotify: true)
