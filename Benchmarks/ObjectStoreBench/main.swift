@@ -110,8 +110,15 @@ func makeEvents(count: Int) -> [KVEvent] {
     return events
 }
 
-/// One run: W watchers, `eventCount` events; returns (seconds, deliveries, bytes, encodes).
-func run(watchers: Int, eventCount: Int) async throws -> (Double, Int, Int, Int) {
+/// The process's user + system CPU time so far.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// One run: W watchers, `eventCount` events; returns (wall seconds, CPU seconds, deliveries, bytes, encodes).
+func run(watchers: Int, eventCount: Int) async throws -> (Double, Double, Int, Int, Int) {
     let client = FeedClient()
     let cache = WatchCache(store: ObjectStore<BenchObject>(client: client), windowCapacity: 1_000, watcherBufferCapacity: 4_096)
     try await cache.start()
@@ -124,9 +131,11 @@ func run(watchers: Int, eventCount: Int) async throws -> (Double, Int, Int, Int)
     let feed = client.handler.withLock { $0 }!
     encodeCount.store(0, ordering: .relaxed)
     let delivered = Atomic<Int>(0)
+    let produced = Atomic<Bool>(false)
     let expected = watchers * eventCount
     let batch = 50
     let start = ContinuousClock.now
+    let cpuStart = cpuSeconds()
     let bytes: Int = await withCheckedContinuation { (done: CheckedContinuation<Int, Never>) in
         // The consumer: one thread that drains the watchers whose wake-up fired (as a stream
         // writer's event loop would: the cache calls the wake-up when an empty buffer gets events).
@@ -134,7 +143,7 @@ func run(watchers: Int, eventCount: Int) async throws -> (Double, Int, Int, Int)
             var total = 0
             var bytes = 0
             var local: [Int] = []
-            while total < expected {
+            while total < expected || !produced.load(ordering: .acquiring) {
                 ready.withLock { swap(&$0, &local) }
                 if local.isEmpty { usleep(20); continue }
                 var round = 0
@@ -160,24 +169,27 @@ func run(watchers: Int, eventCount: Int) async throws -> (Double, Int, Int, Int)
                 let end = min(fed + batch, eventCount)
                 feed(.events(Array(events[fed..<end])))
                 fed = end
-                while (fed - delivered.load(ordering: .relaxed) / watchers) > 1_000 { usleep(20) }
+                if fed == eventCount { produced.store(true, ordering: .releasing) }
+                while watchers > 0 && (fed - delivered.load(ordering: .relaxed) / watchers) > 1_000 { usleep(20) }
             }
         }
     }
     let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
+    let cpu = cpuSeconds() - cpuStart
     let encodes = encodeCount.load(ordering: .relaxed)
     cache.stop()
-    return (seconds, expected, bytes, encodes)
+    return (seconds, cpu, expected, bytes, encodes)
 }
 
 let scale = CommandLine.arguments.count > 1 ? max(1, Int(CommandLine.arguments[1]) ?? 1) : 1
 print("objectstore-bench: watch-cache fan-out (1 producer thread, 1 consumer thread draining woken watchers, no filter)")
-print("watchers  events  seconds  events/s  deliveries/s  ns/delivery  encodes/event  MB/s-to-writers")
-for (watchers, events) in [(100, 20_000 * scale), (1_000, 4_000 * scale), (10_000, 800 * scale)] {
-    let (seconds, deliveries, bytes, encodes) = try await run(watchers: watchers, eventCount: events)
-    let line = [String(watchers), String(events), String(format3(seconds)), String(Int(Double(events) / seconds)),
-                String(Int(Double(deliveries) / seconds)), String(format3(seconds * 1e9 / Double(deliveries))),
-                String(format3(Double(encodes) / Double(events))), String(format3(Double(bytes) / seconds / 1e6))]
+print("watchers  events  wall-s  cpu-s  events/s  deliveries/s  cpu-ns/event  cpu-ns/delivery  encodes/event  MB/s-to-writers")
+for (watchers, events) in [(0, 20_000 * scale), (100, 20_000 * scale), (1_000, 4_000 * scale), (10_000, 800 * scale)] {
+    let (seconds, cpu, deliveries, bytes, encodes) = try await run(watchers: watchers, eventCount: events)
+    let line = [String(watchers), String(events), format3(seconds), format3(cpu), String(Int(Double(events) / seconds)),
+                String(Int(Double(deliveries) / seconds)), format3(cpu * 1e9 / Double(events)),
+                deliveries == 0 ? "-" : format3(cpu * 1e9 / Double(deliveries)),
+                format3(Double(encodes) / Double(events)), format3(Double(bytes) / seconds / 1e6)]
     print(line.joined(separator: "  "))
 }
 
