@@ -4,6 +4,7 @@ import Synchronization
 
 /// What an informer tells its handlers.
 public struct InformerHandler<T: APIObject>: Sendable {
+    /// A new object (or one the informer had not seen).
     public var onAdd: @Sendable (T) -> Void
     /// Old and new state; on resync both are the cached object.
     public var onUpdate: @Sendable (_ old: T, _ new: T) -> Void

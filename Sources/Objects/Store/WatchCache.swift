@@ -47,9 +47,13 @@ public final class WatchCache<T: APIObject>: Sendable {
 
     /// How lists were answered (for tests and metrics).
     public struct Counters: Equatable, Sendable {
+        /// Lists answered from memory.
         public var listsFromCache = 0
+        /// Lists passed to the store (pages, exact versions, or the cache not caught up in time).
         public var listsFromStore = 0
+        /// Store events received.
         public var changesApplied = 0
+        /// Times the store watch ended and the cache listed again.
         public var reinitializations = 0
     }
 
@@ -174,20 +178,21 @@ public final class WatchCache<T: APIObject>: Sendable {
 
     /// Applies store events (whole revisions, in order) and fans them out.
     private func apply(_ events: [KVEvent], generation: Int) {
+        // Decode before taking the lock (lists and new watchers do not wait for the decoder). A value
+        // that does not decode is not an object of this kind: it counts as absent.
+        var decoded: [(key: String, revision: Int64, current: CachedObject<T>?)] = []
+        decoded.reserveCapacity(events.count)
+        for event in events {
+            guard let (namespace, name) = RegistryKey.parse(event.pair.key, kind: store.kind) else { continue }
+            let current = event.kind == .put ? (try? store.decode(event.pair)).map { CachedObject($0) } : nil
+            decoded.append((CachedObject<T>.cacheKey(namespace: namespace, name: name), event.pair.modRevision, current))
+        }
         var toWake: [WatcherBuffer] = []
         state.withLock { s in
             guard s.generation == generation, s.ready else { return }
-            for event in events {
-                let revision = event.pair.modRevision
-                // The store delivers each revision once, in order (KVClient's contract).
-                guard let (namespace, name) = RegistryKey.parse(event.pair.key, kind: store.kind) else { continue }
-                let key = CachedObject<T>.cacheKey(namespace: namespace, name: name)
+            // The store delivers each revision once, in order (KVClient's contract).
+            for (key, revision, current) in decoded {
                 let previous = s.objects[key]
-                var current: CachedObject<T>? = nil
-                if event.kind == .put {
-                    // A value that does not decode is not an object of this kind: treat as absent.
-                    current = (try? store.decode(event.pair)).map { CachedObject($0) }
-                }
                 if current == nil && previous == nil { continue }
                 s.objects[key] = current
                 let change = CacheChange(revision: revision, current: current, previous: previous)
