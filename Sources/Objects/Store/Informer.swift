@@ -65,11 +65,13 @@ public final class Informer<T: APIObject>: Sendable {
 
     /// Adds handlers; an informer already started first replays its cache to them as adds.
     public func addHandler(_ handler: InformerHandler<T>) {
-        let existing = state.withLock { s -> [T] in
+        // Notifications are queued while the state lock is held, so the queue's order is the
+        // order of the cache's changes (this replay included).
+        state.withLock { s in
             s.handlers.append(handler)
-            return s.running == nil ? [] : s.store.all()
+            let existing = s.running == nil ? [] : s.store.all()
+            if !existing.isEmpty { handlerQueue.async { for object in existing { handler.onAdd(object) } } }
         }
-        if !existing.isEmpty { handlerQueue.async { for object in existing { handler.onAdd(object) } } }
     }
 
     /// Whether the first list has been delivered to the handlers.
@@ -180,7 +182,7 @@ public final class Informer<T: APIObject>: Sendable {
     /// Installs a (re-)list: the cache becomes exactly the list; handlers get the difference.
     private func replace(with list: ObjectList<T>) {
         var notifications: [Notification] = []
-        let handlers = state.withLock { s -> [InformerHandler<T>] in
+        state.withLock { s in
             s.lists += 1
             var fresh = Set<String>()
             for object in list.items {
@@ -200,44 +202,46 @@ public final class Informer<T: APIObject>: Sendable {
                 if let old = s.store.remove(key: key) { notifications.append(.delete(old)) }
             }
             s.lastResourceVersion = list.resourceVersion
-            return s.handlers
-        }
-        let batch = notifications
-        handlerQueue.async { [self] in
-            for notification in batch { for handler in handlers { notification.deliver(to: handler) } }
-            self.synced.store(true, ordering: .releasing)
+            let handlers = s.handlers
+            let batch = notifications
+            handlerQueue.async { [self] in
+                for notification in batch { for handler in handlers { notification.deliver(to: handler) } }
+                self.synced.store(true, ordering: .releasing)
+            }
         }
     }
 
     /// Applies one watch event to the cache and queues the notification.
     private func apply(_ event: ObjectWatchEvent<T>) {
-        let (notification, handlers) = state.withLock { s -> (Notification?, [InformerHandler<T>]) in
+        state.withLock { s in
+            let notification: Notification
             switch event {
             case .added(let object), .modified(let object):
                 s.lastResourceVersion = object.metadata.resourceVersion
-                if let old = s.store.upsert(object) { return (.update(old, object), s.handlers) }
-                return (.add(object), s.handlers)
+                if let old = s.store.upsert(object) { notification = .update(old, object) } else { notification = .add(object) }
             case .deleted(let object):
                 s.lastResourceVersion = object.metadata.resourceVersion
                 let old = s.store.remove(key: InformerStore<T>.key(object)) ?? object
-                return (.delete(old), s.handlers)
+                notification = .delete(old)
             case .bookmark(let version):
                 s.lastResourceVersion = version
-                return (nil, [])
+                return
             case .closed:
-                return (nil, [])
+                return
             }
+            let handlers = s.handlers
+            handlerQueue.async { for handler in handlers { notification.deliver(to: handler) } }
         }
-        guard let notification else { return }
-        handlerQueue.async { for handler in handlers { notification.deliver(to: handler) } }
     }
 
     private func resyncLoop() async {
         while !isStopped {
             try? await Task.sleep(nanoseconds: resyncNanoseconds)
             if isStopped { return }
-            let (objects, handlers) = state.withLock { ($0.store.all(), $0.handlers) }
-            handlerQueue.async { for object in objects { for handler in handlers { handler.onUpdate(object, object) } } }
+            state.withLock { s in
+                let (objects, handlers) = (s.store.all(), s.handlers)
+                handlerQueue.async { for object in objects { for handler in handlers { handler.onUpdate(object, object) } } }
+            }
         }
     }
 }
