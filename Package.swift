@@ -19,10 +19,10 @@ let package = Package(
         // CRC-32C (slicing-by-16), shared by the WAL's records and MVCC's snapshots and hashes.
         .target(name: "Checksum", path: "Sources/Checksum"),
         .target(name: "WAL", dependencies: ["Raft", "Checksum"], path: "Sources/WAL"),
-        .target(name: "MVCC", dependencies: ["Checksum"], path: "Sources/MVCC"),
+        .target(name: "MVCC", dependencies: ["Checksum", "JSON"], path: "Sources/MVCC"),
         .target(name: "JSON", path: "Sources/JSON"),
         .target(name: "Wire", dependencies: ["CSystem"], path: "Sources/Wire"),
-        .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire", "JSON"], path: "Sources/Replica"),
+        .target(name: "Replica", dependencies: ["Raft", "WAL", "MVCC", "Wire", "JSON", "KVClient"], path: "Sources/Replica"),
         .target(name: "Checker", path: "Sources/Checker"),
 
         // The orchestration layer: clients of the store (see docs/architecture.md).
@@ -35,18 +35,21 @@ let package = Package(
         // JSON patch, merge patch and strategic merge patch over JSON values.
         .target(name: "Patch", dependencies: ["JSON"], path: "Sources/Patch"),
 
+        // The Kubernetes REST API over the typed object store.
+        .target(name: "APIServer", dependencies: ["Objects", "KVClient", "Patch", "YAML", "JSON", "Wire"], path: "Sources/APIServer"),
+
         // The one binary.
         .executableTarget(name: "tern", dependencies: ["Replica", "Wire", "JSON", "MVCC"], path: "Sources/tern"),
 
         // Tests, one target per module.
         .testTarget(name: "RaftTests", dependencies: ["Raft", "WAL"], path: "Tests/RaftTests"),
         .testTarget(name: "WALTests", dependencies: ["WAL", "Raft", "Checksum"], path: "Tests/WALTests"),
-        .testTarget(name: "MVCCTests", dependencies: ["MVCC", "Raft", "Checksum"], path: "Tests/MVCCTests"),
+        .testTarget(name: "MVCCTests", dependencies: ["MVCC", "Raft", "Checksum", "JSON"], path: "Tests/MVCCTests"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "CSystem", "Raft"], path: "Tests/WireTests"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "Raft"], path: "Tests/CheckerTests"),
         // Helpers shared by the test targets that start members and processes.
-        .target(name: "TestSupport", dependencies: ["MVCC"], path: "Tests/Support"),
+        .target(name: "TestSupport", dependencies: ["MVCC", "JSON"], path: "Tests/Support"),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Raft", "TestSupport"], path: "Tests/ReplicaTests"),
         // Starts real `tern` processes (the dependency makes `swift test` build the executable).
         .testTarget(name: "ProcessTests", dependencies: ["tern", "Wire", "JSON", "Replica", "TestSupport"], path: "Tests/ProcessTests",
@@ -57,6 +60,7 @@ let package = Package(
         // The typed store, watch cache and informer against in-process members.
         .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "JSON", "MVCC", "Replica", "TestSupport"], path: "Tests/ObjectStoreTests"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests"),
+        .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Objects", "JSON"], path: "Tests/APIServerTests"),
         .testTarget(name: "PatchTests", dependencies: ["Patch", "JSON"], path: "Tests/PatchTests"),
 
         // Benchmarks: release-build executables that print their figures.
@@ -65,6 +69,7 @@ let package = Package(
         .executableTarget(name: "mvcc-bench", dependencies: ["MVCC"], path: "Benchmarks/MVCCBench"),
         .executableTarget(name: "wire-bench", dependencies: ["Wire", "CSystem"], path: "Benchmarks/WireBench"),
         .executableTarget(name: "tern-bench", dependencies: ["Wire", "JSON"], path: "Benchmarks/TernBench"),
+        .executableTarget(name: "kvclient-bench", dependencies: ["KVClient", "Replica", "Wire", "JSON"], path: "Benchmarks/KVClientBench"),
         .executableTarget(name: "objectstore-bench", dependencies: ["Objects", "KVClient", "JSON"], path: "Benchmarks/ObjectStoreBench"),
     ],
     swiftLanguageModes: [.v6]

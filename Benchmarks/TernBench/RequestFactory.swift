@@ -1,3 +1,4 @@
+import JSON
 import Wire
 
 /// Builds the HTTP/1.1 requests of the etcd v3 JSON gateway: keys and values base64, values

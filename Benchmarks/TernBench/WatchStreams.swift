@@ -1,3 +1,4 @@
+import JSON
 import Wire
 
 /// W watchers on one prefix spread over N HTTP streams (`POST /v3/watch`, every create request of

@@ -1,3 +1,5 @@
+import JSON
+
 /// Hand-written JSON in the shape of etcd 3.4's gateway (jsonpb with snake_case names, int64 as JSON
 /// strings, zero fields omitted, bytes as base64), written straight into `[UInt8]`.
 public enum GatewayJSON {

@@ -1,5 +1,6 @@
 // Helpers shared by the test targets that start members or processes: free ports, temporary
 // folders, a monotonic clock, base64 for request bodies, reading files. No Foundation.
+import JSON
 import Synchronization
 import MVCC
 #if canImport(Glibc)

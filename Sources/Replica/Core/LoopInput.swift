@@ -27,6 +27,9 @@ enum LoopInput: Sendable {
     case leaseTimeToLive(leaseID: Int64, keys: Bool, @Sendable (Result<LeaseTimeToLiveResponse, GatewayError>, HeaderContext) -> Void)
     /// Runs on the loop thread with read access to the state (serializable reads, status, leases).
     case query(@Sendable (LoopView) -> Void)
+    /// Like ``query(_:)``, but called with nil (on the submitting thread) when the loop has stopped,
+    /// so a waiting in-process caller is always answered.
+    case queryOrStopped(@Sendable (LoopView?) -> Void)
     /// A membership change (add, remove, promote), answered once applied.
     case memberChange(MemberChange, @Sendable (Result<MembershipView, GatewayError>, HeaderContext) -> Void)
     /// Watch stream commands.

@@ -5,13 +5,13 @@ extension RaftLoop {
     func handleWatch(_ command: WatchCommand) {
         switch command {
         case .open(let id, let responder):
-            watchSessions[id] = WatchSession(id: id, responder: responder)
-            // Whenever a write finds the stream full, the responder calls this once it drains.
-            responder.setOnWritable { [weak self] in self?.submit(.watch(.writable(session: id))) }
+            openSession(id, output: HTTPWatchOutput(responder))
+        case .openLocal(let id, let output):
+            openSession(id, output: output)
         case .create(let id, var request):
             guard let session = watchSessions[id] else { return }
             guard let watchID = session.assignID(requested: request.watchID) else {
-                _ = session.write(notice(.rejected(reason: WatchNotice.duplicateIDReason)))
+                _ = session.send(.rejected(reason: WatchNotice.duplicateIDReason), header: currentHeader)
                 return
             }
             request.watchID = watchID
@@ -20,10 +20,10 @@ extension RaftLoop {
                 session.watchers[watchID] = handle
                 if request.progressNotify { session.progressNotify.insert(watchID) }
                 watchHandles[handle] = (id, watchID)
-                if !session.write(notice(.created(watchID: watchID))) { closeSession(id) }
+                if !session.send(.created(watchID: watchID), header: currentHeader) { closeSession(id) }
             } catch {
                 session.releaseID(watchID)
-                _ = session.write(notice(.rejected(reason: WatchNotice.emptyRangeReason)))
+                _ = session.send(.rejected(reason: WatchNotice.emptyRangeReason), header: currentHeader)
             }
         case .cancel(let id, let watchID):
             guard let session = watchSessions[id] else { return }
@@ -32,7 +32,7 @@ extension RaftLoop {
                 watchHandles.removeValue(forKey: handle)
                 session.deferred.remove(handle)
                 session.progressNotify.remove(watchID)
-                if !session.write(notice(.canceled(watchID: watchID))) { closeSession(id) }
+                if !session.send(.canceled(watchID: watchID), header: currentHeader) { closeSession(id) }
             }
         case .progress(let id):
             watchSessions[id]?.progressRequested = true
@@ -48,24 +48,26 @@ extension RaftLoop {
         }
     }
 
+    private func openSession(_ id: Int, output: any WatchSessionOutput) {
+        watchSessions[id] = WatchSession(id: id, output: output)
+        // Whenever a send finds the stream full, the output calls this once it drains.
+        output.setOnWritable { [weak self] in self?.submit(.watch(.writable(session: id))) }
+    }
+
     func closeSession(_ id: Int) {
         guard let session = watchSessions.removeValue(forKey: id) else { return }
         for (_, handle) in session.watchers.sorted(by: { $0.key < $1.key }) {
             keyspace.cancelWatcher(handle)
             watchHandles.removeValue(forKey: handle)
         }
-        session.responder.end()
+        session.output.end()
     }
 
     private func watchHeader(revision: Int64) -> ResponseHeader {
         ResponseHeader(revision: revision, clusterID: cluster.clusterID, memberID: member.id, raftTerm: node.term)
     }
 
-    private func notice(_ n: WatchNotice) -> [UInt8] {
-        var out: [UInt8] = []
-        n.appendJSON(header: watchHeader(revision: keyspace.currentRevision), to: &out)
-        return out
-    }
+    private var currentHeader: ResponseHeader { watchHeader(revision: keyspace.currentRevision) }
 
     /// Sends every watcher's pending events (whole revisions per message), catching up slow watchers
     /// from history a bounded amount per turn, and answers progress requests once a stream is caught up.
@@ -92,20 +94,17 @@ extension RaftLoop {
             let revisions = session.watchers.values.map { keyspace.progressRevision($0) }
             guard !revisions.contains(where: { $0 == nil }) else { continue }  // not caught up yet
             session.progressRequested = false
-            if !session.write(notice(.progress(watchID: -1))) { closeSession(id) }
+            if !session.send(.progress(watchID: -1), header: currentHeader) { closeSession(id) }
         }
     }
 
     func drainWatcher(_ handle: Int, session: WatchSession) {
         while !session.blocked, let batch = keyspace.drain(handle, maxEvents: 1000) {
-            var out: [UInt8] = []
-            out.reserveCapacity(256 * batch.events.count + 128)
-            batch.appendJSON(header: watchHeader(revision: keyspace.currentRevision), to: &out)
             if case .canceled = batch.kind {
                 session.watchers.removeValue(forKey: batch.watchID)
                 watchHandles.removeValue(forKey: handle)
             }
-            if !session.write(out) {
+            if !session.send(batch, header: currentHeader) {
                 closeSession(session.id)
                 return
             }
@@ -122,9 +121,7 @@ extension RaftLoop {
         for (id, session) in watchSessions.sorted(by: { $0.key < $1.key }) where !session.blocked {
             for watchID in session.progressNotify.sorted() {
                 guard let handle = session.watchers[watchID], let revision = keyspace.progressRevision(handle) else { continue }
-                var out: [UInt8] = []
-                WatchNotice.progress(watchID: nil).appendJSON(header: watchHeader(revision: revision), to: &out)
-                if !session.write(out) {
+                if !session.send(.progress(watchID: nil), header: watchHeader(revision: revision)) {
                     closeSession(id)
                     break
                 }

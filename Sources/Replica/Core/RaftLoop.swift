@@ -19,6 +19,8 @@ final class RaftLoop: @unchecked Sendable {
     struct InboxState {
         var inputs: [LoopInput] = []
         var sleeping = false
+        /// The loop has ended: inputs are refused at once (see ``refuseAfterStop(_:)``).
+        var closed = false
     }
 
     let member: MemberConfig
@@ -158,12 +160,14 @@ final class RaftLoop: @unchecked Sendable {
 
     /// Hands work to the loop; callable from any thread.
     func submit(_ input: LoopInput) {
-        let wake = inbox.withLock { state -> Bool in
+        let wake = inbox.withLock { state -> Bool? in
+            if state.closed { return nil }
             state.inputs.append(input)
             let wasSleeping = state.sleeping
             state.sleeping = false
             return wasSleeping
         }
+        guard let wake else { return refuseAfterStop(input) }
         if wake { wakeup.signal() }
     }
 
@@ -230,6 +234,9 @@ final class RaftLoop: @unchecked Sendable {
         case .memberChange(let change, let completion):
             proposeMemberChange(change, completion: completion)
         case .query(let body):
+            body(LoopView(keyspace: keyspace, node: node, header: headerContext,
+                          nowNanoseconds: Int64(bitPattern: now()), membership: membershipView()))
+        case .queryOrStopped(let body):
             body(LoopView(keyspace: keyspace, node: node, header: headerContext,
                           nowNanoseconds: Int64(bitPattern: now()), membership: membershipView()))
         case .watch(let command):
@@ -319,6 +326,12 @@ final class RaftLoop: @unchecked Sendable {
     }
 
     private func shutdown() {
+        let leftovers = inbox.withLock { state -> [LoopInput] in
+            state.closed = true
+            defer { state.inputs.removeAll() }
+            return state.inputs
+        }
+        for input in leftovers { refuseAfterStop(input) }
         for (_, pending) in pendingWrites { pending.completion(.failure(.stopping), headerContext) }
         pendingWrites.removeAll()
         reads.failAll(.stopping, header: headerContext)
@@ -326,7 +339,7 @@ final class RaftLoop: @unchecked Sendable {
         keepAlives.removeAll()
         for (_, pending) in pendingMemberChanges { pending.completion(.failure(.stopping), headerContext) }
         pendingMemberChanges.removeAll()
-        for (_, session) in watchSessions { session.responder.end() }
+        for (_, session) in watchSessions { session.output.end() }
         watchSessions.removeAll()
         snapshotQueue.sync {}
         wal.close()

@@ -1,9 +1,11 @@
 import MVCC
 import Wire
 
-/// Commands of a watch stream, sent by its HTTP connection to the Raft loop.
+/// Commands of a watch stream, sent by its HTTP connection (or an in-process watch) to the Raft loop.
 enum WatchCommand: Sendable {
     case open(session: Int, responder: HTTPResponder)
+    /// An in-process stream (``LocalKVClient``): same commands, responses go to `output`.
+    case openLocal(session: Int, output: any WatchSessionOutput)
     case create(session: Int, WatchCreateRequest)
     case cancel(session: Int, watchID: Int64)
     case progress(session: Int)
@@ -11,11 +13,12 @@ enum WatchCommand: Sendable {
     case close(session: Int)
 }
 
-/// One `POST /v3/watch` stream: its watchers (by the stream's watch ids) and its output.
+/// One watch stream (`POST /v3/watch`, or an in-process watch): its watchers (by the stream's watch
+/// ids) and its output.
 /// - Warning: owned by the Raft loop thread.
 final class WatchSession {
     let id: Int
-    let responder: HTTPResponder
+    let output: any WatchSessionOutput
     /// watch_id → keyspace watcher handle.
     var watchers: [Int64: Int] = [:]
     var progressNotify: Set<Int64> = []
@@ -23,13 +26,12 @@ final class WatchSession {
     var blocked = false
     /// Watchers with events that could not be sent while blocked.
     var deferred: Set<Int> = []
-    var headSent = false
     var progressRequested = false
     private var nextAutoID: Int64 = 0
 
-    init(id: Int, responder: HTTPResponder) {
+    init(id: Int, output: any WatchSessionOutput) {
         self.id = id
-        self.responder = responder
+        self.output = output
     }
 
     /// The watch id for a create request: the client's choice, or the next free automatic one.
@@ -45,13 +47,18 @@ final class WatchSession {
         if id == nextAutoID - 1 && watchers[id] == nil { nextAutoID -= 1 }
     }
 
-    /// Writes one watch response as one chunk (`json` + newline). Returns false if the stream is gone.
-    func write(_ json: [UInt8]) -> Bool {
-        if !headSent {
-            headSent = true
-            _ = responder.writeHead(status: 200, headers: GatewayHeaders.streaming)
-        }
-        switch responder.writeBody(json + [0x0a]) {
+    /// Sends a response without events. Returns false if the stream is gone.
+    func send(_ notice: WatchNotice, header: ResponseHeader) -> Bool {
+        record(output.send(notice, header: header))
+    }
+
+    /// Sends a batch of events (or a compaction cancel). Returns false if the stream is gone.
+    func send(_ batch: WatchBatch, header: ResponseHeader) -> Bool {
+        record(output.send(batch, header: header))
+    }
+
+    private func record(_ result: HTTPWriteResult) -> Bool {
+        switch result {
         case .accepted: return true
         case .full:
             blocked = true

@@ -1,4 +1,5 @@
-/// Standard base64 (RFC 4648, with padding) on byte arrays, as etcd's JSON gateway writes bytes fields.
+/// Standard base64 (RFC 4648, with padding) on byte arrays: how JSON carries bytes (etcd's gateway
+/// keys and values, Kubernetes' `[]byte` fields such as Secret data).
 public enum Base64 {
     @usableFromInline
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
