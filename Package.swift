@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "KVClientTests", dependencies: ["KVClient", "Replica", "TestSupport"], path: "Tests/KVClientTests"),
         .testTarget(name: "ObjectsTests", dependencies: ["Objects", "YAML", "JSON"], path: "Tests/ObjectsTests"),
         // The typed store, watch cache and informer against in-process members.
-        .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "JSON", "MVCC", "Replica", "TestSupport"], path: "Tests/ObjectStoreTests"),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "JSON", "MVCC", "Replica", "Wire", "TestSupport"], path: "Tests/ObjectStoreTests"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests"),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Objects", "JSON"], path: "Tests/APIServerTests"),
         .testTarget(name: "PatchTests", dependencies: ["Patch", "JSON"], path: "Tests/PatchTests"),
