@@ -33,13 +33,27 @@ import TestSupport
         return (ok, failed)
     }
 
-    @Test(arguments: [UInt64(31)])
-    func informersConvergeThroughALeaderStop(seed: UInt64) async throws {
+    /// How the store reaches the cluster.
+    enum Access: String, CaseIterable, Sendable {
+        /// A follower's in-process KVClient.
+        case local
+        /// HTTPKVClient over every member's client address (fails over when one stops).
+        case http
+    }
+
+    @Test(arguments: [(UInt64(31), Access.local), (32, .http)])
+    func informersConvergeThroughALeaderStop(seed: UInt64, access: Access) async throws {
         let cluster = try await offPool { try MemberCluster(size: 3) }
         defer { cluster.shutdown() }
         let leader = try await offPool { try MemberCluster.leader(cluster.config) }
         let follower = cluster.config.members.map(\.name).first { $0 != leader }!
-        let store = ObjectStore<TestWidget>(client: cluster.member(follower).kv, environment: .seeded(seed))
+        let client: any KVClient
+        switch access {
+        case .local: client = cluster.member(follower).kv
+        case .http: client = HTTPKVClient(addresses: cluster.members.map { $0.config.client.socketAddress })
+        }
+        defer { (client as? HTTPKVClient)?.close() }
+        let store = ObjectStore<TestWidget>(client: client, environment: .seeded(seed))
         var rng = SplitMix(seed)
         _ = await Self.tolerantWrites(store, rng: &rng, count: 20)
 
@@ -62,7 +76,7 @@ import TestSupport
         try await stopping.value
         let newLeader = try await offPool { try MemberCluster.leader(cluster.config, excluding: [leader]) }
         let after = await Self.tolerantWrites(store, rng: &rng, count: 20)
-        print("seed \(seed): leader \(leader) stopped, new leader \(newLeader); writes during the stop \(during), after \(after)")
+        print("\(access) seed \(seed): leader \(leader) stopped, new leader \(newLeader); writes during the stop \(during), after \(after)")
         #expect(after.ok > 0, "writes recovered after the leader stop")
 
         let final = try await store.list().items
