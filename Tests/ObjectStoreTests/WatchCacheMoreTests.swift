@@ -29,7 +29,7 @@ import Testing
 
     @Test func bookmarksFromProgressNotices() async throws {
         let (client, store) = makeWidgetStore()
-        let cache = WatchCache(store: store)
+        let cache = WatchCache(store: store, followWholeRegistry: false)
         try await cache.start()
         defer { cache.stop() }
         let with = try cache.watch(options: WatchOptions(resourceVersion: "1", allowBookmarks: true))

@@ -22,6 +22,10 @@ public final class WatchCache<T: APIObject>: Sendable {
     public let watcherBufferCapacity: Int
     /// How long a list waits for the cache to catch up with the store before going to the store.
     public let catchUpWaitNanoseconds: UInt64
+    /// Watch every key under `/registry/` (not just this resource's): other resources' changes are
+    /// dropped after a key comparison, but their revisions tell the cache it is caught up, so
+    /// consistent lists are answered from memory without waiting for a progress notice.
+    public let followWholeRegistry: Bool
 
     let state = Mutex(CacheState())
     private let counterState = Mutex(Counters())
@@ -59,7 +63,8 @@ public final class WatchCache<T: APIObject>: Sendable {
 
     /// A cache over `store`; call ``start()`` before use.
     public init(store: ObjectStore<T>, windowCapacity: Int = 1_000, watcherBufferCapacity: Int = 1_000,
-                catchUpWaitNanoseconds: UInt64 = 200_000_000) {
+                catchUpWaitNanoseconds: UInt64 = 200_000_000, followWholeRegistry: Bool = true) {
+        self.followWholeRegistry = followWholeRegistry
         self.store = store
         self.windowCapacity = max(1, windowCapacity)
         self.watcherBufferCapacity = max(1, watcherBufferCapacity)
@@ -123,7 +128,7 @@ public final class WatchCache<T: APIObject>: Sendable {
         }
         guard let (closing, generation) = installed else { return }
         for watcher in closing where watcher.enqueue(.closed(.unavailable(message: "watch cache reinitialized"))) { watcher.wake() }
-        let prefix = RegistryKey.prefix(store.kind, namespace: "")
+        let prefix = followWholeRegistry ? Array(RegistryKey.root.utf8) : RegistryKey.prefix(store.kind, namespace: "")
         let query = WatchQuery(KeyRange.prefix(prefix), startRevision: listRevision + 1, prevKV: false, progressNotify: true)
         let handle: any WatchHandle
         do {
@@ -182,7 +187,9 @@ public final class WatchCache<T: APIObject>: Sendable {
         // that does not decode is not an object of this kind: it counts as absent.
         var decoded: [(key: String, revision: Int64, current: CachedObject<T>?)] = []
         decoded.reserveCapacity(events.count)
+        var lastRevision: Int64 = 0
         for event in events {
+            lastRevision = max(lastRevision, event.pair.modRevision)
             guard let (namespace, name) = RegistryKey.parse(event.pair.key, kind: store.kind) else { continue }
             let current = event.kind == .put ? (try? store.decode(event.pair)).map { CachedObject($0) } : nil
             decoded.append((CachedObject<T>.cacheKey(namespace: namespace, name: name), event.pair.modRevision, current))
@@ -209,6 +216,8 @@ public final class WatchCache<T: APIObject>: Sendable {
                 }
             }
             trimWindow(&s)
+            // Other resources' revisions (whole-registry watch) move the cache forward too.
+            s.revision = max(s.revision, lastRevision)
         }
         counterState.withLock { $0.changesApplied += events.count }
         for watcher in toWake { watcher.wake() }
