@@ -62,6 +62,32 @@ import Testing
         await #expect(throws: StoreError.badRequest(message: "invalid resource version: \"x\"")) { _ = try await cache.list(options: ListOptions(resourceVersion: "x")) }
     }
 
+    @Test func namespaceRangesAndClusterScopedKindsMatchTheStore() async throws {
+        let (client, store) = makeWidgetStore()
+        for namespace in ["ab", "a", "a-b", "b", "a.b"] {
+            for name in ["y", "x"] { _ = try await store.create(TestWidget(namespace: namespace, name: name)) }
+        }
+        let cache = WatchCache(store: store)
+        try await cache.start()
+        defer { cache.stop() }
+        for namespace in ["", "a", "a-b", "ab", "zz"] {
+            let fromCache = try await cache.list(namespace: namespace, options: ListOptions(resourceVersion: "0")).items
+            let fromStore = try await store.list(namespace: namespace).items
+            #expect(fromCache == fromStore, "namespace \(namespace)")
+            let watcher = try cache.watch(namespace: namespace)
+            #expect(watcher.take().map { $0.objectEvent.object! } == fromStore)
+        }
+        // A cluster-scoped kind ignores the namespace, as the store does.
+        let gadgets = ObjectStore<TestGadget>(client: client, environment: .seeded(4))
+        _ = try await gadgets.create(TestGadget(name: "g1"))
+        let gadgetCache = WatchCache(store: gadgets)
+        try await gadgetCache.start()
+        defer { gadgetCache.stop() }
+        #expect(try await gadgetCache.list(namespace: "stray", options: ListOptions(resourceVersion: "0")).items.map(\.metadata.name) == ["g1"])
+        #expect(try await gadgets.list(namespace: "stray").items.map(\.metadata.name) == ["g1"])
+        #expect(try gadgetCache.watch(namespace: "stray").take().count == 1)
+    }
+
     @Test func handlerAddedAfterStartGetsTheCacheAsAdds() async throws {
         let (_, store) = makeWidgetStore()
         _ = try await store.create(TestWidget(name: "a"))

@@ -51,12 +51,9 @@ extension WatchCache {
         guard await waitUntilCaughtUp(to: needed) else { return nil }
         let answer: CachedList<T>? = state.withLock { s in
             guard s.ready, s.revision >= needed else { return nil }
-            var items: [CachedObject<T>] = []
-            for key in s.objects.keys.sorted() {
-                let cached = s.objects[key]!
-                if !namespace.isEmpty && cached.object.metadata.namespace != namespace { continue }
-                if filter?(cached.object) ?? true { items.append(cached) }
-            }
+            let scope = store.kind.namespaced ? namespace : ""
+            var items = Self.objects(in: &s, namespace: scope)
+            if let filter { items.removeAll { !filter($0.object) } }
             return CachedList(items: items, resourceVersion: String(s.revision))
         }
         if answer != nil { count(fromCache: true) }

@@ -32,6 +32,9 @@ public final class WatchCache<T: APIObject>: Sendable {
 
     struct CacheState {
         var objects: [String: CachedObject<T>] = [:]
+        /// The keys of `objects` in order, rebuilt only after a key is added or removed (most changes
+        /// modify existing objects).
+        var sortedKeysCache: [String]? = nil
         /// The revision up to which the cache has seen everything (0 before the first list).
         var revision: Int64 = 0
         /// Changes with revision > `floor` are all in the window.
@@ -115,6 +118,7 @@ public final class WatchCache<T: APIObject>: Sendable {
                 let cached = CachedObject(object)
                 s.objects[cached.cacheKey] = cached
             }
+            s.sortedKeysCache = nil
             s.revision = listRevision
             s.floor = listRevision
             s.window.removeAll()
@@ -201,6 +205,7 @@ public final class WatchCache<T: APIObject>: Sendable {
             for (key, revision, current) in decoded {
                 let previous = s.objects[key]
                 if current == nil && previous == nil { continue }
+                if (previous == nil) != (current == nil) { s.sortedKeysCache = nil }
                 s.objects[key] = current
                 let change = CacheChange(revision: revision, current: current, previous: previous)
                 s.window.append(change)
@@ -257,6 +262,7 @@ public final class WatchCache<T: APIObject>: Sendable {
     public func watch(namespace: String = "", options: WatchOptions = WatchOptions(),
                       filter: (@Sendable (T) -> Bool)? = nil, bufferCapacity: Int? = nil) throws(StoreError) -> CacheWatcher<T> {
         let startAfter = try options.startAfter()
+        let namespace = store.kind.namespaced ? namespace : ""
         let capacity = bufferCapacity ?? watcherBufferCapacity
         let result: Result<CacheWatcher<T>, StoreError> = state.withLock { s in
             guard s.ready else { return .failure(.unavailable(message: "watch cache of \(store.kind.qualifiedResource) is initializing")) }
@@ -274,9 +280,7 @@ public final class WatchCache<T: APIObject>: Sendable {
                     if let e = change.event(filter: filter) { _ = buffer.enqueue(CacheWatcher<T>.erase(e), force: true) }
                 }
             } else {
-                for key in s.objects.keys.sorted() {
-                    let cached = s.objects[key]!
-                    guard buffer.covers(namespace: cached.object.metadata.namespace), filter?(cached.object) ?? true else { continue }
+                for cached in Self.objects(in: &s, namespace: namespace) where filter?(cached.object) ?? true {
                     _ = buffer.enqueue(.added(cached), force: true)
                 }
             }
@@ -288,6 +292,27 @@ public final class WatchCache<T: APIObject>: Sendable {
         case .success(let watcher): return watcher
         case .failure(let error): throw error
         }
+    }
+
+    /// The cached objects of one namespace (or all with ""), in key order: a binary search of the
+    /// sorted keys for the namespace's range.
+    static func objects(in s: inout CacheState, namespace: String) -> [CachedObject<T>] {
+        if s.sortedKeysCache == nil { s.sortedKeysCache = s.objects.keys.sorted() }
+        let keys = s.sortedKeysCache!
+        var lower = 0, upper = keys.count
+        if !namespace.isEmpty {
+            let prefix = namespace + "/"
+            // First key ≥ prefix; the namespace's keys follow until one does not start with it.
+            var low = 0, high = keys.count
+            while low < high {
+                let mid = (low + high) / 2
+                if keys[mid] < prefix { low = mid + 1 } else { high = mid }
+            }
+            lower = low
+            upper = low
+            while upper < keys.count && keys[upper].hasPrefix(prefix) { upper += 1 }
+        }
+        return keys[lower..<upper].map { s.objects[$0]! }
     }
 
     /// The number of live watchers.
