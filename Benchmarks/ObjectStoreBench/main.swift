@@ -118,11 +118,14 @@ func cpuSeconds() -> Double {
 }
 
 /// One run: W watchers, `eventCount` events; returns (wall seconds, CPU seconds, deliveries, bytes, encodes).
-func run(watchers: Int, eventCount: Int) async throws -> (Double, Double, Int, Int, Int) {
+/// `scoped`: watcher i watches namespace `ns(i % 10)` only, so each event reaches a tenth of them.
+func run(watchers: Int, eventCount: Int, scoped: Bool = false) async throws -> (Double, Double, Int, Int, Int) {
     let client = FeedClient()
     let cache = WatchCache(store: ObjectStore<BenchObject>(client: client), windowCapacity: 1_000, watcherBufferCapacity: 4_096)
     try await cache.start()
-    let cacheWatchers = try (0..<watchers).map { _ in try cache.watch(options: WatchOptions(resourceVersion: "1")) }
+    let cacheWatchers = try (0..<watchers).map { i in
+        try cache.watch(namespace: scoped ? "ns\(i % 10)" : "", options: WatchOptions(resourceVersion: "1"))
+    }
     let ready = Mutex<[Int]>([])
     for (index, watcher) in cacheWatchers.enumerated() {
         watcher.setWakeup { ready.withLock { $0.append(index) } }
@@ -132,7 +135,8 @@ func run(watchers: Int, eventCount: Int) async throws -> (Double, Double, Int, I
     encodeCount.store(0, ordering: .relaxed)
     let delivered = Atomic<Int>(0)
     let produced = Atomic<Bool>(false)
-    let expected = watchers * eventCount
+    // Events go to namespaces round-robin, so a scoped watcher gets a tenth of them.
+    let expected = scoped ? watchers * eventCount / 10 : watchers * eventCount
     let batch = 50
     let start = ContinuousClock.now
     let cpuStart = cpuSeconds()
@@ -170,7 +174,7 @@ func run(watchers: Int, eventCount: Int) async throws -> (Double, Double, Int, I
                 feed(.events(Array(events[fed..<end])))
                 fed = end
                 if fed == eventCount { produced.store(true, ordering: .releasing) }
-                while watchers > 0 && (fed - delivered.load(ordering: .relaxed) / watchers) > 1_000 { usleep(20) }
+                while watchers > 0 && (fed - delivered.load(ordering: .relaxed) * eventCount / max(1, expected)) > 1_000 { usleep(20) }
             }
         }
     }
@@ -184,9 +188,10 @@ func run(watchers: Int, eventCount: Int) async throws -> (Double, Double, Int, I
 let scale = CommandLine.arguments.count > 1 ? max(1, Int(CommandLine.arguments[1]) ?? 1) : 1
 print("objectstore-bench: watch-cache fan-out (1 producer thread, 1 consumer thread draining woken watchers, no filter)")
 print("watchers  events  wall-s  cpu-s  events/s  deliveries/s  cpu-ns/event  cpu-ns/delivery  encodes/event  MB/s-to-writers")
-for (watchers, events) in [(0, 20_000 * scale), (100, 20_000 * scale), (1_000, 4_000 * scale), (10_000, 800 * scale)] {
-    let (seconds, cpu, deliveries, bytes, encodes) = try await run(watchers: watchers, eventCount: events)
-    let line = [String(watchers), String(events), format3(seconds), format3(cpu), String(Int(Double(events) / seconds)),
+for (watchers, events, scoped) in [(0, 20_000 * scale, false), (100, 20_000 * scale, false), (1_000, 4_000 * scale, false),
+                                   (10_000, 800 * scale, false), (10_000, 4_000 * scale, true)] {
+    let (seconds, cpu, deliveries, bytes, encodes) = try await run(watchers: watchers, eventCount: events, scoped: scoped)
+    let line = [String(watchers) + (scoped ? " (1 ns each)" : ""), String(events), format3(seconds), format3(cpu), String(Int(Double(events) / seconds)),
                 String(Int(Double(deliveries) / seconds)), format3(cpu * 1e9 / Double(events)),
                 deliveries == 0 ? "-" : format3(cpu * 1e9 / Double(deliveries)),
                 format3(Double(encodes) / Double(events)), format3(Double(bytes) / seconds / 1e6)]
