@@ -45,6 +45,9 @@ public final class WatchCache<T: APIObject>: Sendable {
         /// The watchers' buffers in id order (the fan-out order; ids ascend), not generic so the
         /// fan-out loop runs without generic metadata lookups.
         var buffers: [WatcherBuffer] = []
+        /// The same buffers by scope: all namespaces (""), or one namespace; the fan-out of a change
+        /// in namespace N visits `byNamespace[""]` and `byNamespace[N]` only.
+        var byNamespace: [String: [WatcherBuffer]] = [:]
         var nextWatcherID = 1
         var ready = false
         var stopped = false
@@ -99,6 +102,7 @@ public final class WatchCache<T: APIObject>: Sendable {
             let w = s.buffers
             s.watchers.removeAll()
             s.buffers.removeAll()
+            s.byNamespace.removeAll()
             let h = s.storeWatch
             s.storeWatch = nil
             return (h, w)
@@ -126,6 +130,7 @@ public final class WatchCache<T: APIObject>: Sendable {
             let closing = s.buffers
             s.watchers.removeAll()
             s.buffers.removeAll()
+            s.byNamespace.removeAll()
             s.generation += 1
             s.ready = true
             return (closing, s.generation)
@@ -213,11 +218,14 @@ public final class WatchCache<T: APIObject>: Sendable {
                 // Watchers without a filter all get the same event: derive it once.
                 let unfiltered = change.event(filter: nil).map(CacheWatcher<T>.erase)
                 let changeNamespace = change.namespace
-                for buffer in s.buffers where buffer.covers(namespace: changeNamespace) {
-                    let e = buffer.hasFilter
-                        ? s.watchers[buffer.id].flatMap { change.event(filter: $0.filter) }.map(CacheWatcher<T>.erase)
-                        : unfiltered
-                    if let e, buffer.enqueue(e) { toWake.append(buffer) }
+                for scope in changeNamespace.isEmpty ? [""] : ["", changeNamespace] {
+                    guard let scoped = s.byNamespace[scope] else { continue }
+                    for buffer in scoped {
+                        let e = buffer.hasFilter
+                            ? s.watchers[buffer.id].flatMap { change.event(filter: $0.filter) }.map(CacheWatcher<T>.erase)
+                            : unfiltered
+                        if let e, buffer.enqueue(e) { toWake.append(buffer) }
+                    }
                 }
             }
             trimWindow(&s)
@@ -286,6 +294,7 @@ public final class WatchCache<T: APIObject>: Sendable {
             }
             s.watchers[id] = watcher
             s.buffers.append(buffer)
+            s.byNamespace[namespace, default: []].append(buffer)
             return .success(watcher)
         }
         switch result {
@@ -320,8 +329,11 @@ public final class WatchCache<T: APIObject>: Sendable {
 
     private func remove(_ id: Int) {
         state.withLock { s in
-            guard s.watchers.removeValue(forKey: id) != nil else { return }
+            guard let watcher = s.watchers.removeValue(forKey: id) else { return }
             s.buffers.removeAll { $0.id == id }
+            let scope = watcher.buffer.namespace
+            s.byNamespace[scope]?.removeAll { $0.id == id }
+            if s.byNamespace[scope]?.isEmpty == true { s.byNamespace[scope] = nil }
         }
     }
 
