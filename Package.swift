@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "KVClientTests", dependencies: ["KVClient", "Replica", "TestSupport"], path: "Tests/KVClientTests"),
         .testTarget(name: "ObjectsTests", dependencies: ["Objects", "YAML", "JSON"], path: "Tests/ObjectsTests"),
         // The typed store, watch cache and informer against in-process members.
-        .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "Replica", "TestSupport"], path: "Tests/ObjectStoreTests"),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "JSON", "MVCC", "Replica", "Wire", "TestSupport"], path: "Tests/ObjectStoreTests"),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Objects", "JSON"], path: "Tests/APIServerTests"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests",
                     resources: [.copy("Fixtures")]),
@@ -73,6 +73,7 @@ let package = Package(
         .executableTarget(name: "kvclient-bench", dependencies: ["KVClient", "Replica", "Wire", "JSON"], path: "Benchmarks/KVClientBench"),
         .executableTarget(name: "patch-bench", dependencies: ["Patch", "JSON"], path: "Benchmarks/PatchBench"),
         .executableTarget(name: "yaml-bench", dependencies: ["YAML", "JSON", "Objects"], path: "Benchmarks/YAMLBench"),
+        .executableTarget(name: "objectstore-bench", dependencies: ["Objects", "KVClient", "JSON"], path: "Benchmarks/ObjectStoreBench"),
     ],
     swiftLanguageModes: [.v6]
 )
