@@ -59,10 +59,10 @@ let package = Package(
         .testTarget(name: "ObjectsTests", dependencies: ["Objects", "YAML", "JSON"], path: "Tests/ObjectsTests",
                     exclude: ["Codegen", "Fixtures"]),
         // The typed store, watch cache and informer against in-process members.
-        .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "JSON", "MVCC", "Replica", "TestSupport"], path: "Tests/ObjectStoreTests"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON"], path: "Tests/YAMLTests",
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Objects", "JSON", "Replica", "Wire", "TestSupport"], path: "Tests/APIServerTests"),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["Objects", "KVClient", "JSON", "MVCC", "Replica", "Wire", "TestSupport"], path: "Tests/ObjectStoreTests"),
         .testTarget(name: "PatchTests", dependencies: ["Patch", "JSON"], path: "Tests/PatchTests"),
 
         // Benchmarks: release-build executables that print their figures.
@@ -75,6 +75,7 @@ let package = Package(
         .executableTarget(name: "kvclient-bench", dependencies: ["KVClient", "Replica", "Wire", "JSON"], path: "Benchmarks/KVClientBench"),
         .executableTarget(name: "patch-bench", dependencies: ["Patch", "JSON"], path: "Benchmarks/PatchBench"),
         .executableTarget(name: "yaml-bench", dependencies: ["YAML", "JSON", "Objects"], path: "Benchmarks/YAMLBench"),
+        .executableTarget(name: "objectstore-bench", dependencies: ["Objects", "KVClient", "JSON"], path: "Benchmarks/ObjectStoreBench"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -154,15 +154,15 @@ struct SplitMix {
 
     @Test func consistentListWaitsForTheCacheOrGoesToTheStore() async throws {
         let (client, store) = makeWidgetStore()
-        let cache = WatchCache(store: store, catchUpWaitNanoseconds: 30_000_000)
+        let cache = WatchCache(store: store, catchUpWaitNanoseconds: 30_000_000, followWholeRegistry: false)
         try await cache.start()
         defer { cache.stop() }
         _ = try await store.create(TestWidget(name: "a"))
         let list = try await cache.list()
         #expect(list.items.map(\.metadata.name) == ["a"])
         #expect(cache.counters.listsFromCache == 1)
-        // A write to another resource moves the store's revision; the cache cannot know it has
-        // nothing to catch up on, so the store answers...
+        // A write to another resource moves the store's revision; a cache following only its own
+        // prefix cannot know it has nothing to catch up on, so the store answers...
         let gadgets = ObjectStore<TestGadget>(client: client, environment: .seeded(9))
         _ = try await gadgets.create(TestGadget(name: "g"))
         let fallback = try await cache.list()
@@ -179,6 +179,23 @@ struct SplitMix {
         #expect(cache.counters.listsFromCache == 3)
         let page = try await cache.list(options: ListOptions(limit: 1))
         #expect(page.items.count == 1 && cache.counters.listsFromStore == 2)
+    }
+
+    @Test func followingTheWholeRegistryAnswersConsistentListsFromMemory() async throws {
+        let (client, store) = makeWidgetStore()
+        let cache = WatchCache(store: store, catchUpWaitNanoseconds: 2_000_000_000)
+        try await cache.start()
+        defer { cache.stop() }
+        _ = try await store.create(TestWidget(name: "a"))
+        let gadgets = ObjectStore<TestGadget>(client: client, environment: .seeded(9))
+        _ = try await gadgets.create(TestGadget(name: "g"))
+        let list = try await cache.list()
+        #expect(list.items.map(\.metadata.name) == ["a"])
+        #expect(list.resourceVersion == String(client.currentRevision))
+        #expect(cache.counters.listsFromCache == 1 && cache.counters.listsFromStore == 0)
+        // Other resources' changes are not events of this cache.
+        let watcher = try cache.watch(options: WatchOptions(resourceVersion: "1"))
+        #expect(summary(watcher.take().map(\.objectEvent)) == ["ADDED a"])
     }
 
     @Test func cacheRestartsWhenItsStoreWatchEnds() async throws {

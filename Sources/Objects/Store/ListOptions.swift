@@ -12,6 +12,7 @@ public struct ListOptions: Equatable, Sendable {
     /// "" = the most recent state (a consistent read); "0" = any state (a cache is fine); "N" = see
     /// ``resourceVersionMatch``.
     public var resourceVersion: String
+    /// How a numeric ``resourceVersion`` is matched (nil = NotOlderThan).
     public var resourceVersionMatch: ResourceVersionMatch?
     /// At most this many items per page (0 = all).
     public var limit: Int

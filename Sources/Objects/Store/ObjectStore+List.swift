@@ -50,8 +50,11 @@ extension ObjectStore {
         }
         let limit = max(0, options.limit)
         var items: [T] = []
+        // With a filter, a page may need many more keys than `limit`: read batches that double
+        // (up to 1,024 keys, or `limit` if larger) while they yield too little.
+        var batch = limit
         while true {
-            let query = RangeQuery(KeyRange(key: cursor, end: end), limit: Int64(limit), revision: pinned,
+            let query = RangeQuery(KeyRange(key: cursor, end: end), limit: Int64(batch), revision: pinned,
                                    serializable: serializable && pinned == 0)
             let result: RangeResult
             do {
@@ -79,6 +82,7 @@ extension ObjectStore {
             }
             guard result.more, let last = result.pairs.last else { break }
             cursor = last.key + [0]
+            batch = min(batch * 2, max(limit, 1_024))
         }
         return ObjectList(items: items, resourceVersion: String(pinned))
     }

@@ -11,7 +11,7 @@ public struct CachedList<T: APIObject>: Sendable {
 extension WatchCache {
     /// Lists from memory when the cache can answer the request as the store would, else from the
     /// store. `resourceVersion` "0": the cache as it is. "": a consistent read — the store's current
-    /// revision is read with a cheap count-only range, and the cache answers once it has caught up
+    /// revision is read with a one-key range (the resource's prefix itself, never an object), and the cache answers once it has caught up
     /// with that revision (waiting at most ``catchUpWaitNanoseconds``; it only learns of revisions
     /// through its own resource's changes and progress notices, so on a timeout the store answers).
     /// "N" (not older than): the same wait for N. `limit`, `continue` and `Exact` go to the store.
@@ -37,7 +37,8 @@ extension WatchCache {
         case "":
             let prefix = RegistryKey.prefix(store.kind, namespace: "")
             do {
-                needed = try await store.client.range(RangeQuery(KeyRange.prefix(prefix), limit: 1, countOnly: true)).revision
+                // One key that never holds an object: the answer carries the revision and nothing else.
+                needed = try await store.client.range(RangeQuery(KeyRange(key: prefix))).revision
             } catch {
                 throw StoreError.from(error, compactedMessage: error.description)
             }
@@ -50,12 +51,9 @@ extension WatchCache {
         guard await waitUntilCaughtUp(to: needed) else { return nil }
         let answer: CachedList<T>? = state.withLock { s in
             guard s.ready, s.revision >= needed else { return nil }
-            var items: [CachedObject<T>] = []
-            for key in s.objects.keys.sorted() {
-                let cached = s.objects[key]!
-                if !namespace.isEmpty && cached.object.metadata.namespace != namespace { continue }
-                if filter?(cached.object) ?? true { items.append(cached) }
-            }
+            let scope = store.kind.namespaced ? namespace : ""
+            var items = Self.objects(in: &s, namespace: scope)
+            if let filter { items.removeAll { !filter($0.object) } }
             return CachedList(items: items, resourceVersion: String(s.revision))
         }
         if answer != nil { count(fromCache: true) }
