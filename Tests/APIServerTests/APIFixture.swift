@@ -44,7 +44,7 @@ final class APIFixture: @unchecked Sendable {
             await resources.start(retryMilliseconds: 50) { false }
             done.signal()
         }
-        guard done.wait(timeout: .now() + 20) == .success else { throw TestFailure("the watch caches did not load within 20 s") }
+        guard done.wait(timeout: .now() + 60) == .success else { throw TestFailure("the watch caches did not load within 60 s") }
     }
 
     func shutdown() {
