@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "Raft"], path: "Tests/CheckerTests"),
         // Helpers shared by the test targets that start members and processes.
-        .target(name: "TestSupport", dependencies: ["MVCC", "JSON"], path: "Tests/Support"),
+        .target(name: "TestSupport", dependencies: ["MVCC", "JSON", "Replica", "Wire"], path: "Tests/Support"),
         .testTarget(name: "ReplicaTests", dependencies: ["Replica", "Raft", "TestSupport"], path: "Tests/ReplicaTests"),
         // Starts real `tern` processes (the dependency makes `swift test` build the executable).
         .testTarget(name: "ProcessTests", dependencies: ["tern", "Wire", "JSON", "Replica", "TestSupport"], path: "Tests/ProcessTests",

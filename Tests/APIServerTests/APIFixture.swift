@@ -13,28 +13,21 @@ import Glibc
 /// Requests are blocking HTTP calls: run tests off the cooperative pool (`offPool`).
 final class APIFixture: @unchecked Sendable {
     // @unchecked: every stored property is immutable after init and itself thread-safe.
-    let member: Member
+    let cluster: MemberCluster
     let resources: StandardResources
     let server: HTTPServer
     let group: EventLoopGroup
-    let directory: String
     let port: UInt16
 
     init(tokens: StaticTokens? = nil) throws {
-        directory = temporaryDirectory("tern-api")
-        let text = "[cluster]\nname = apitest\ndata-dir = data\n[member n1]\nclient = 127.0.0.1:\(freePort())\npeer = 127.0.0.1:\(freePort())\napi = 127.0.0.1:\(freePort())\n"
-        let config = try ClusterConfig.parse(text, baseDirectory: directory)
-        var options = ReplicaOptions()
-        options.tickNanoseconds = 20_000_000
-        options.electionTicks = 10
-        member = try Member(cluster: config, name: "n1", options: options, logLevel: .warning)
-        try member.start()
+        cluster = try MemberCluster(size: 1)
+        let member = cluster.members[0]
         resources = StandardResources(client: member.kv)
         let resources = self.resources
         let api = KubernetesAPI(handlers: resources.handlers, tokens: tokens, serverAddress: "127.0.0.1",
                                 now: { StoreEnvironment.wallClock().seconds }, ready: { resources.isReady })
         group = try EventLoopGroup(threadCount: 1, name: "api-test")
-        var http = HTTPServerConfiguration(address: config.members[0].api.socketAddress)
+        var http = HTTPServerConfiguration(address: member.config.api.socketAddress)
         http.maxBodyBytes = KubernetesAPI.maxBodyBytes
         server = HTTPServer(configuration: http, group: group) { request in api.handle(request) }
         try server.start()
@@ -51,8 +44,7 @@ final class APIFixture: @unchecked Sendable {
         server.shutdown(gracePeriodNanoseconds: 100_000_000)
         resources.stop()
         group.shutdown()
-        member.stop()
-        removeTree(directory)
+        cluster.shutdown()
     }
 
     /// One request; the body parsed as JSON when it is JSON.
@@ -97,13 +89,6 @@ final class WatchReader {
     }
 
     func close() { client.close() }
-}
-
-/// Runs blocking `work` on a Dispatch thread and waits for it without holding a pool thread.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-    }
 }
 
 extension JSONValue {

@@ -10,7 +10,7 @@ import Wire
 struct KVFailureTests {
     enum Kind: String, CaseIterable, Sendable { case local, http }
 
-    private static func client(_ kind: Kind, _ cluster: KVCluster, _ name: String) -> any KVClient {
+    private static func client(_ kind: Kind, _ cluster: MemberCluster, _ name: String) -> any KVClient {
         switch kind {
         case .local: return cluster.member(name).kv
         case .http: return HTTPKVClient(addresses: [cluster.address(name)])
@@ -20,10 +20,10 @@ struct KVFailureTests {
     @Test("the leader stops while a client writes and watches through a follower", arguments: Kind.allCases)
     func leaderStops(_ kind: Kind) async throws {
         // A write caught in the hand-over can wait out the request timeout: keep it short here.
-        var options = KVCluster.options
+        var options = MemberCluster.options
         options.requestTimeoutNanoseconds = 3_000_000_000
         let fastTimeout = options
-        let cluster = try await offPool { try KVCluster(size: 3, options: fastTimeout) }
+        let cluster = try await offPool { try MemberCluster(size: 3, options: fastTimeout) }
         defer { cluster.shutdown() }
         let kv = Self.client(kind, cluster, cluster.follower)
         defer { (kv as? HTTPKVClient)?.close() }
@@ -84,7 +84,7 @@ struct KVFailureTests {
 
     @Test("a stopped member answers at once: requests fail with .unavailable, its watches end with .canceled")
     func stoppedMember() async throws {
-        let cluster = try await offPool { try KVCluster(size: 1) }
+        let cluster = try await offPool { try MemberCluster(size: 1) }
         defer { cluster.shutdown() }
         let member = cluster.member(cluster.leader)
         let kv = member.kv
@@ -132,7 +132,7 @@ struct KVFailureTests {
 
     @Test("the HTTP client fails over to the next member when one cannot be reached")
     func failover() async throws {
-        let cluster = try await offPool { try KVCluster(size: 3) }
+        let cluster = try await offPool { try MemberCluster(size: 3) }
         defer { cluster.shutdown() }
         let down = cluster.follower
         let up = cluster.config.members.map(\.name).first { $0 != down }!

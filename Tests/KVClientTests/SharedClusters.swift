@@ -1,4 +1,5 @@
 import Testing
+@_exported import TestSupport
 import KVClient
 import Replica
 import Wire
@@ -21,16 +22,16 @@ enum Target: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
 /// A one-member and a three-member cluster shared by the tests of a suite (``SharedClustersTrait``).
 final class SharedClusters: Sendable {
-    let single: KVCluster
-    let three: KVCluster
+    let single: MemberCluster
+    let three: MemberCluster
     let singleHTTP: HTTPKVClient
     let followerHTTP: HTTPKVClient
     let leaderHTTP: HTTPKVClient
 
     init() throws {
-        single = try KVCluster(size: 1)
+        single = try MemberCluster(size: 1)
         do {
-            three = try KVCluster(size: 3)
+            three = try MemberCluster(size: 3)
         } catch {
             single.shutdown()
             throw error
@@ -47,7 +48,7 @@ final class SharedClusters: Sendable {
     }
 
     /// The cluster a target runs on.
-    func cluster(_ target: Target) -> KVCluster {
+    func cluster(_ target: Target) -> MemberCluster {
         target.isThreeMembers ? three : single
     }
 

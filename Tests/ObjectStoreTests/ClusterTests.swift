@@ -45,7 +45,7 @@ import TestSupport
     func informersConvergeThroughALeaderStop(seed: UInt64, access: Access) async throws {
         let cluster = try await offPool { try MemberCluster(size: 3) }
         defer { cluster.shutdown() }
-        let leader = try await offPool { try MemberCluster.leader(cluster.config) }
+        let leader = try await offPool { try MemberCluster.waitForLeader(cluster.config) }
         let follower = cluster.config.members.map(\.name).first { $0 != leader }!
         let client: any KVClient
         switch access {
@@ -74,7 +74,7 @@ import TestSupport
         let stopping = Task { try await offPool { cluster.member(leader).stop() } }
         let during = await Self.tolerantWrites(store, rng: &rng, count: 30)
         try await stopping.value
-        let newLeader = try await offPool { try MemberCluster.leader(cluster.config, excluding: [leader]) }
+        let newLeader = try await offPool { try MemberCluster.waitForLeader(cluster.config, excluding: [leader]) }
         let after = await Self.tolerantWrites(store, rng: &rng, count: 20)
         print("\(access) seed \(seed): leader \(leader) stopped, new leader \(newLeader); writes during the stop \(during), after \(after)")
         #expect(after.ok > 0, "writes recovered after the leader stop")

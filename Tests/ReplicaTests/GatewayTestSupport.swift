@@ -134,21 +134,6 @@ struct SharedClusterTrait: SuiteTrait, TestScoping {
     }
 }
 
-/// Runs blocking `work` on a Dispatch thread and waits for it without holding a pool thread.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-    }
-}
-
-func offPool(_ work: @escaping @Sendable () -> Void) async {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
-            work()
-            continuation.resume()
-        }
-    }
-}
 
 extension Trait where Self == SharedClusterTrait {
     /// One three-member cluster for all tests of the suite (read it with ``GatewayFixture/shared()``).

@@ -76,3 +76,14 @@ public func readFileBytes(_ path: String) -> [UInt8]? {
     }
     return out
 }
+
+/// Sleeps without blocking a pool thread.
+public func pause(milliseconds: UInt64) async {
+    try? await Task.sleep(nanoseconds: milliseconds * 1_000_000)
+}
+
+/// Bytes of a string.
+public func b(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+/// Blocks the calling (non-pool) thread for `microseconds`.
+public func usleepMicro(_ microseconds: UInt32) { usleep(microseconds) }

@@ -1,27 +1,25 @@
-import Testing
 import Dispatch
 import Synchronization
-import KVClient
 import Replica
 import Wire
 import JSON
-@_exported import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Members started in this process on loopback, each with its own data folder, for client tests.
-final class KVCluster: Sendable {
-    let config: ClusterConfig
-    let directory: String
+/// Members started in this process on loopback, each with its own data folder (the clients, the
+/// object store and the API server test against them).
+public final class MemberCluster: Sendable {
+    public let config: ClusterConfig
+    public let directory: String
     /// The members in configuration order (never changes after init; a stopped member stays listed).
-    let members: [Member]
-    let leader: String
+    public let members: [Member]
+    public let leader: String
     /// A member that is not the leader (the leader itself in a one-member cluster).
-    let follower: String
+    public let follower: String
 
     /// Fast ticks (elections after 0.6–1.2 s), 10 s per request, progress notices every 0.2 s.
-    static var options: ReplicaOptions {
+    public static var options: ReplicaOptions {
         var o = ReplicaOptions()
         o.tickNanoseconds = 20_000_000
         o.electionTicks = 30
@@ -31,7 +29,7 @@ final class KVCluster: Sendable {
     }
 
     /// Starts `size` members and waits for a leader (blocking: call it off the cooperative pool).
-    init(size: Int, options: ReplicaOptions = KVCluster.options) throws {
+    public init(size: Int, options: ReplicaOptions = MemberCluster.options) throws {
         var attempt = 0
         while true {
             attempt += 1
@@ -67,17 +65,17 @@ final class KVCluster: Sendable {
         }
     }
 
-    func member(_ name: String) -> Member {
+    public func member(_ name: String) -> Member {
         members.first { $0.config.name == name }!
     }
 
     /// The client address of a member.
-    func address(_ name: String) -> SocketAddress {
+    public func address(_ name: String) -> SocketAddress {
         member(name).config.client.socketAddress
     }
 
     /// Polls the members' status until one names a leader that is running.
-    static func waitForLeader(_ config: ClusterConfig, excluding stopped: Set<String> = [], timeoutSeconds: Double = 15) throws -> String {
+    public static func waitForLeader(_ config: ClusterConfig, excluding stopped: Set<String> = [], timeoutSeconds: Double = 15) throws -> String {
         let deadline = monotonicSeconds() + timeoutSeconds
         while monotonicSeconds() < deadline {
             for m in config.members where !stopped.contains(m.name) {
@@ -93,20 +91,20 @@ final class KVCluster: Sendable {
         throw TestFailure("no leader within \(timeoutSeconds) s")
     }
 
-    func shutdown() {
+    public func shutdown() {
         for m in members { m.stop() }
         removeTree(directory)
     }
 }
 
 /// Runs blocking `work` on a Dispatch thread and waits for it without holding a pool thread.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
 }
 
-func offPool(_ work: @escaping @Sendable () -> Void) async {
+public func offPool(_ work: @escaping @Sendable () -> Void) async {
     await withCheckedContinuation { continuation in
         DispatchQueue.global().async {
             work()
@@ -115,13 +113,3 @@ func offPool(_ work: @escaping @Sendable () -> Void) async {
     }
 }
 
-/// Sleeps without blocking a pool thread.
-func pause(milliseconds: UInt64) async {
-    try? await Task.sleep(nanoseconds: milliseconds * 1_000_000)
-}
-
-/// Bytes of a string.
-func b(_ s: String) -> [UInt8] { Array(s.utf8) }
-
-/// Blocks the calling (non-pool) thread for `microseconds`.
-func usleepMicro(_ microseconds: UInt32) { usleep(microseconds) }
