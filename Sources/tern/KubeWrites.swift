@@ -1,0 +1,191 @@
+import JSON
+import Objects
+
+/// The writing verbs of the kubectl-style client: create, apply, delete, scale, label.
+/// Each goes on after a failed object (reporting it) and exits 1 when any failed.
+enum KubeWrites {
+    /// `tern create -f`: POSTs every manifest object to its collection.
+    static func create(_ client: KubeClient, _ options: KubeOptions) throws(KubeError) -> Int32 {
+        guard !options.files.isEmpty else { throw .usage("create needs -f FILE|DIR|-") }
+        guard options.positional.isEmpty else { throw .usage("create takes only -f, not \(options.positional.joined(separator: " "))") }
+        let objects = try KubeManifests.read(options.files)
+        var failed = false
+        for object in objects {
+            do throws(KubeError) {
+                let (kind, namespace, _) = try KubeManifests.locate(object, options: options, needName: false)
+                let created = try client.json("POST", KubeResources.path(kind, namespace: namespace) + "?fieldManager=tern",
+                                              body: object.value.encoded(), contentType: "application/json")
+                print("\(KubeResources.qualifiedKind(kind))/\(created["metadata"]?["name"]?.stringValue ?? "") created")
+            } catch {
+                KubeCommand.report(error)
+                failed = true
+            }
+        }
+        return failed ? 1 : 0
+    }
+
+    /// `tern apply -f`: server-side apply of every manifest object (creating missing ones);
+    /// `unchanged` when the object's resourceVersion did not move.
+    static func apply(_ client: KubeClient, _ options: KubeOptions) throws(KubeError) -> Int32 {
+        guard !options.files.isEmpty else { throw .usage("apply needs -f FILE|DIR|-") }
+        guard options.positional.isEmpty else { throw .usage("apply takes only -f, not \(options.positional.joined(separator: " "))") }
+        let objects = try KubeManifests.read(options.files)
+        var failed = false
+        for object in objects {
+            do throws(KubeError) {
+                let (kind, namespace, name) = try KubeManifests.locate(object, options: options, needName: true)
+                let path = KubeResources.path(kind, namespace: namespace, name: name)
+                let before = try client.send("GET", path)
+                guard before.status == 200 || before.status == 404 else { throw KubeClient.statusError(before) }
+                let oldVersion = before.status == 200 ? (try? JSONParser.parse(before.body))?["metadata"]?["resourceVersion"]?.stringValue : nil
+                let query = "?fieldManager=tern" + (options.forceConflicts ? "&force=true" : "")
+                let applied = try client.json("PATCH", path + query, body: object.value.encoded(),
+                                              contentType: "application/apply-patch+yaml")
+                let newVersion = applied["metadata"]?["resourceVersion"]?.stringValue
+                let verb = oldVersion == nil ? "created" : (oldVersion == newVersion ? "unchanged" : "configured")
+                print("\(KubeResources.qualifiedKind(kind))/\(name) \(verb)")
+            } catch {
+                KubeCommand.report(error)
+                failed = true
+            }
+        }
+        return failed ? 1 : 0
+    }
+
+    /// `tern delete TYPE NAME...` or `tern delete -f`.
+    static func delete(_ client: KubeClient, _ options: KubeOptions) throws(KubeError) -> Int32 {
+        var victims: [(kind: ResourceKind, namespace: String?, name: String)] = []
+        if !options.files.isEmpty {
+            guard options.positional.isEmpty else { throw .usage("delete takes either -f or TYPE NAME..., not both") }
+            for object in try KubeManifests.read(options.files) {
+                victims.append(try KubeManifests.locate(object, options: options, needName: true))
+            }
+        } else {
+            let targets = try KubeResources.targets(options.positional)
+            guard targets.allSatisfy({ !$0.names.isEmpty }) else {
+                throw .usage("delete needs the names of the objects (deleting every object of a type is not supported)")
+            }
+            for target in targets {
+                for name in target.names {
+                    victims.append((target.kind, target.kind.namespaced ? options.effectiveNamespace : nil, name))
+                }
+            }
+        }
+        var failed = false
+        for victim in victims {
+            do throws(KubeError) {
+                _ = try client.json("DELETE", KubeResources.path(victim.kind, namespace: victim.namespace, name: victim.name))
+                print("\(KubeResources.qualifiedKind(victim.kind)) \"\(victim.name)\" deleted")
+            } catch {
+                KubeCommand.report(error)
+                failed = true
+            }
+        }
+        return failed ? 1 : 0
+    }
+
+    /// `tern scale TYPE NAME --replicas=N`: a merge patch of the `scale` subresource.
+    static func scale(_ client: KubeClient, _ options: KubeOptions) throws(KubeError) -> Int32 {
+        guard let text = options.replicas else { throw .usage("scale needs --replicas=COUNT") }
+        guard let replicas = Int32(text), replicas >= 0 else { throw .usage("--replicas must be a whole number >= 0, not \(text)") }
+        let targets = try KubeResources.targets(options.positional)
+        var failed = false
+        for target in targets {
+            guard ["deployments", "replicasets", "statefulsets"].contains(target.kind.resource) else {
+                throw .refused("cannot scale \(target.kind.resource): only deployments, replicasets and statefulsets have a scale subresource")
+            }
+            guard !target.names.isEmpty else { throw .usage("scale needs TYPE NAME") }
+            for name in target.names {
+                let path = KubeResources.path(target.kind, namespace: options.effectiveNamespace, name: name, subresource: "scale")
+                do throws(KubeError) {
+                    _ = try client.json("PATCH", path, body: Array(#"{"spec":{"replicas":\#(replicas)}}"#.utf8),
+                                        contentType: "application/merge-patch+json")
+                    print("\(KubeResources.qualifiedKind(target.kind))/\(name) scaled")
+                } catch {
+                    KubeCommand.report(error)
+                    failed = true
+                }
+            }
+        }
+        return failed ? 1 : 0
+    }
+
+    /// One change of `tern label`: set `key` to `value`, or remove it (`value` nil, from `key-`).
+    struct LabelChange: Equatable {
+        var key: String
+        var value: String?
+    }
+
+    /// Splits `label`'s words into the object words and the changes (`k=v`, `k-`).
+    /// - Throws: ``KubeError/usage(_:)`` for a malformed change or a key given twice.
+    static func labelChanges(_ words: [String]) throws(KubeError) -> (objects: [String], changes: [LabelChange]) {
+        var objects: [String] = []
+        var changes: [LabelChange] = []
+        for word in words {
+            if let eq = word.firstIndex(of: "=") {
+                let key = String(word[..<eq])
+                let value = String(word[word.index(after: eq)...])
+                guard !key.isEmpty else { throw .usage("invalid label \(word): the key is empty") }
+                changes.append(LabelChange(key: key, value: value))
+            } else if word.hasSuffix("-"), word.count > 1, !objects.isEmpty {
+                changes.append(LabelChange(key: String(word.dropLast()), value: nil))
+            } else if changes.isEmpty {
+                objects.append(word)
+            } else {
+                throw .usage("\(word): labels must be KEY=VALUE or KEY-, after the object")
+            }
+        }
+        guard !changes.isEmpty else { throw .usage("at least one label update is required (KEY=VALUE or KEY-)") }
+        var seen: Set<String> = []
+        for change in changes {
+            guard seen.insert(change.key).inserted else { throw .usage("the label \(change.key) is given more than once") }
+        }
+        return (objects, changes)
+    }
+
+    /// `tern label TYPE NAME k=v k2- [--overwrite]`: a merge patch of `metadata.labels`; refuses to
+    /// change an existing value without `--overwrite`.
+    static func label(_ client: KubeClient, _ options: KubeOptions) throws(KubeError) -> Int32 {
+        let (words, changes) = try labelChanges(options.positional)
+        let targets = try KubeResources.targets(words)
+        var failed = false
+        for target in targets {
+            guard !target.names.isEmpty else { throw .usage("label needs TYPE NAME") }
+            for name in target.names {
+                let path = KubeResources.path(target.kind, namespace: target.kind.namespaced ? options.effectiveNamespace : nil, name: name)
+                let display = "\(KubeResources.qualifiedKind(target.kind))/\(name)"
+                do throws(KubeError) {
+                    let current = try client.json("GET", path)
+                    var labels: [String: String] = [:]
+                    if case .object(let members)? = current["metadata"]?["labels"] {
+                        for member in members { labels[member.key] = member.value.stringValue ?? "" }
+                    }
+                    var patch: [(key: String, value: JSONValue)] = []
+                    for change in changes {
+                        if let value = change.value {
+                            if let old = labels[change.key], old != value, !options.overwrite {
+                                throw KubeError.refused("'\(change.key)' already has a value (\(old)), and --overwrite is false")
+                            }
+                            if labels[change.key] != value { patch.append((change.key, .string(value))) }
+                        } else if labels[change.key] != nil {
+                            patch.append((change.key, .null))
+                        } else {
+                            KubeCommand.note("label \"\(change.key)\" not found.")
+                        }
+                    }
+                    guard !patch.isEmpty else {
+                        print("\(display) not labeled")
+                        continue
+                    }
+                    let body = JSONValue.object([("metadata", .object([("labels", .object(patch))]))])
+                    _ = try client.json("PATCH", path, body: body.encoded(), contentType: "application/merge-patch+json")
+                    print("\(display) labeled")
+                } catch {
+                    KubeCommand.report(error)
+                    failed = true
+                }
+            }
+        }
+        return failed ? 1 : 0
+    }
+}
