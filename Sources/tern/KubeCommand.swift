@@ -12,7 +12,8 @@ enum KubeCommand {
 
     static let help = """
         usage: tern <verb> [options]     a small kubectl-style client of the Kubernetes API
-          get TYPE[,TYPE...] [NAME...] | TYPE/NAME...   [-o wide|json|yaml|name] [-l SELECTOR] [--field-selector F]
+          get TYPE[,TYPE...] [NAME...] | TYPE/NAME...   [-o wide|json|yaml|name] [-l SELECTOR]
+                                                        [--field-selector F] [--show-labels]
           describe TYPE NAME... | TYPE/NAME
           create -f FILE|DIR|-             POST every object of the manifests
           apply -f FILE|DIR|-              server-side apply (field manager "tern"; --force-conflicts)
@@ -111,7 +112,8 @@ enum KubeCommand {
                 var lines: [[String]] = []
                 for table in tables {
                     let more = KubeOutput.tableLines(table, wide: output == "wide", namespaceColumn: options.allNamespaces && target.kind.namespaced,
-                                                     namePrefix: prefixNames ? KubeResources.qualifiedKind(target.kind) + "/" : "")
+                                                     namePrefix: prefixNames ? KubeResources.qualifiedKind(target.kind) + "/" : "",
+                                                     showLabels: options.showLabels)
                     if lines.isEmpty { lines = more } else { lines += more.dropFirst() }
                 }
                 guard lines.count > 1 else { continue }
@@ -119,10 +121,7 @@ enum KubeCommand {
                 print(KubeOutput.alignColumns(lines), terminator: "")
                 printedTables += 1
             }
-            if printedTables == 0 && !failed {
-                let anyNamespaced = targets.contains { $0.kind.namespaced }
-                note(anyNamespaced && !options.allNamespaces ? "No resources found in \(options.effectiveNamespace) namespace." : "No resources found")
-            }
+            if printedTables == 0 && !failed { noResources(targets, options) }
             return failed ? 1 : 0
         }
         var objects: [JSONValue] = []
@@ -145,6 +144,7 @@ enum KubeCommand {
             for (object, kind) in zip(objects, kindsOfObjects) {
                 print(KubeResources.qualifiedKind(kind) + "/" + (object["metadata"]?["name"]?.stringValue ?? ""))
             }
+            if objects.isEmpty && !failed { noResources(targets, options) }
         } else {
             let single = targets.count == 1 && targets[0].names.count == 1
             if !(failed && objects.isEmpty && single) {
@@ -152,6 +152,12 @@ enum KubeCommand {
             }
         }
         return failed ? 1 : 0
+    }
+
+    /// kubectl's note for an empty answer (on standard error).
+    static func noResources(_ targets: [KubeTarget], _ options: KubeOptions) {
+        let anyNamespaced = targets.contains { $0.kind.namespaced }
+        note(anyNamespaced && !options.allNamespaces ? "No resources found in \(options.effectiveNamespace) namespace." : "No resources found")
     }
 
     /// The answers for one target: the list (expanded by `items`) or each named object in turn.

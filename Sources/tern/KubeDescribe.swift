@@ -38,14 +38,22 @@ enum KubeDescribe {
         return failed ? 1 : 0
     }
 
-    /// The Events whose involvedObject is `object`, oldest first.
+    /// The Events whose involvedObject is `object`, oldest first: the server selects by name and
+    /// namespace, the kind (and the uid when both carry one) are checked here.
     static func events(_ client: KubeClient, of object: JSONValue) throws(KubeError) -> [JSONValue] {
         let name = object["metadata"]?["name"]?.stringValue ?? ""
         let namespace = object["metadata"]?["namespace"]?.stringValue ?? "default"
         let selector = "involvedObject.name=\(name),involvedObject.namespace=\(namespace)"
         let path = "/api/v1/namespaces/\(KubeResources.percentEncode(namespace))/events?fieldSelector=" + KubeResources.percentEncode(selector)
         let list = try client.json("GET", path)
-        let events = list["items"]?.arrayValue ?? []
+        let kind = object["kind"]?.stringValue ?? ""
+        let uid = object["metadata"]?["uid"]?.stringValue ?? ""
+        let events = (list["items"]?.arrayValue ?? []).filter { e in
+            let involved = e["involvedObject"]
+            let eventKind = involved?["kind"]?.stringValue ?? ""
+            let eventUID = involved?["uid"]?.stringValue ?? ""
+            return (eventKind.isEmpty || kind.isEmpty || eventKind == kind) && (eventUID.isEmpty || uid.isEmpty || eventUID == uid)
+        }
         func time(_ e: JSONValue) -> String {
             e["lastTimestamp"]?.stringValue ?? e["eventTime"]?.stringValue ?? e["metadata"]?["creationTimestamp"]?.stringValue ?? ""
         }

@@ -12,6 +12,7 @@ struct KubeOptions: Equatable {
     var config: String?
     var replicas: String?
     var overwrite = false
+    var showLabels = false
     var forceConflicts = false
     var help = false
     /// Everything that is not an option, in order.
@@ -44,6 +45,7 @@ struct KubeOptions: Equatable {
         switch name {
         case "A", "all-namespaces": allNamespaces = on
         case "overwrite": overwrite = on
+        case "show-labels": showLabels = on
         case "force-conflicts": forceConflicts = on
         case "h", "help": help = on
         default: return false

@@ -38,7 +38,8 @@ enum KubeOutput {
     /// The lines (header first) of a `meta.k8s.io/v1` Table: priority-0 columns, or every column
     /// when `wide`; `namespaceColumn` adds NAMESPACE from each row's metadata; `namePrefix`
     /// (`deployment.apps/`) goes before the Name column's cells when several types are printed.
-    static func tableLines(_ table: JSONValue, wide: Bool, namespaceColumn: Bool, namePrefix: String) -> [[String]] {
+    static func tableLines(_ table: JSONValue, wide: Bool, namespaceColumn: Bool, namePrefix: String,
+                           showLabels: Bool = false) -> [[String]] {
         let columns = table["columnDefinitions"]?.arrayValue ?? []
         var shown: [Int] = []
         var header: [String] = namespaceColumn ? ["NAMESPACE"] : []
@@ -48,6 +49,7 @@ enum KubeOutput {
             shown.append(i)
             header.append((column["name"]?.stringValue ?? "").uppercased())
         }
+        if showLabels { header.append("LABELS") }
         let nameIndex = columns.firstIndex { $0["format"]?.stringValue == "name" } ?? 0
         var lines = [header]
         for row in table["rows"]?.arrayValue ?? [] {
@@ -58,9 +60,16 @@ enum KubeOutput {
                 let text = i < cells.count ? cellText(cells[i]) : ""
                 line.append(i == nameIndex ? namePrefix + text : text)
             }
+            if showLabels { line.append(labelsText(row["object"]?["metadata"]?["labels"])) }
             lines.append(line)
         }
         return lines
+    }
+
+    /// Labels as `--show-labels` prints them: `k=v,k2=v2` sorted by key, or `<none>`.
+    static func labelsText(_ labels: JSONValue?) -> String {
+        guard case .object(let members)? = labels, !members.isEmpty else { return "<none>" }
+        return members.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.stringValue ?? "")" }.joined(separator: ",")
     }
 
     /// The value with every object's members sorted by key, as kubectl prints JSON and YAML.

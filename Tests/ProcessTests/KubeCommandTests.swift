@@ -1,0 +1,212 @@
+import Testing
+import JSON
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tern get|apply|create|delete|describe|scale|label` against a three-member cluster of real
+/// processes: every verb, its exact output where it is stable (ages are not), its exit status.
+@Suite("tern get/apply/... against real processes", .serialized, .timeLimit(.minutes(1)))
+struct KubeCommandTests {
+    static func web(replicas: Int) -> String { webTemplate.split(separator: "@", omittingEmptySubsequences: false).joined(separator: String(replicas)) }
+
+    static let webTemplate = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+      labels: {app: web}
+    spec:
+      replicas: @
+      selector:
+        matchLabels: {app: web}
+      template:
+        metadata:
+          labels: {app: web}
+        spec:
+          containers:
+          - name: nginx
+            image: nginx:1.25
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+    spec:
+      selector: {app: web}
+      ports:
+      - port: 80
+
+    """
+
+    static let event = """
+    apiVersion: v1
+    kind: Event
+    metadata: {name: web.1, namespace: default}
+    involvedObject: {kind: Deployment, name: web, namespace: default, apiVersion: apps/v1}
+    reason: ScalingReplicaSet
+    message: Scaled up replica set web-1 to 5
+    type: Normal
+    source: {component: deployment-controller}
+    count: 1
+
+    """
+
+    static let configMaps = #"""
+    {"apiVersion":"v1","kind":"List","items":[
+      {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{"k":"v"}},
+      {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b"}}]}
+
+    """#
+
+    /// Runs `tern ARGS --config CONFIG` in the cluster's folder; returns the exit status and the
+    /// combined standard output and error.
+    func tern(_ cluster: ProcessCluster, _ args: String, config: String? = nil, input: String? = nil) -> (Int32, String) {
+        let out = cluster.directory + "/tern.out"
+        let stdin = input.map { " < '\($0)'" } ?? ""
+        let command = "cd '\(cluster.directory)' && timeout 30 '\(ProcessCluster.ternPath)' \(args) --config '\(config ?? cluster.configPath)'\(stdin) > '\(out)' 2>&1"
+        let status = system(command)
+        let code = status >= 0 && (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+        return (code, String(decoding: readFileBytes(out) ?? [], as: UTF8.self))
+    }
+
+    func write(_ cluster: ProcessCluster, _ name: String, _ text: String) -> String {
+        let path = cluster.directory + "/" + name
+        if let f = fopen(path, "w") {
+            fputs(text, f)
+            fclose(f)
+        }
+        return path
+    }
+
+    func waitForAPI(_ cluster: ProcessCluster) throws {
+        let deadline = monotonicSeconds() + 20
+        while monotonicSeconds() < deadline {
+            if tern(cluster, "get ns default -o name").0 == 0 { return }
+            usleep(200_000)
+        }
+        throw TestFailure("the Kubernetes API did not answer within 20 s; logs in \(cluster.directory)")
+    }
+
+    /// The first line of a table output.
+    func header(_ output: String) -> String { String(output.split(separator: "\n").first ?? "") }
+
+    @Test("get (table, wide, -A, json, yaml, name, selectors, all), apply, create, describe, scale, label, delete, errors")
+    func everyVerb() throws {
+        let cluster = try ProcessCluster()
+        defer { cluster.shutdown() }
+        try cluster.startAll()
+        _ = try cluster.waitForLeader()
+        try waitForAPI(cluster)
+        let webPath = write(cluster, "web.yaml", Self.web(replicas: 2))
+
+        // Reads before anything exists.
+        #expect(tern(cluster, "get namespaces -o name") == (0, "namespace/default\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/kube-system\n"))
+        #expect(tern(cluster, "get po") == (0, "No resources found in default namespace.\n"))
+        #expect(tern(cluster, "get deploy -A") == (0, "No resources found\n"))
+        #expect(header(tern(cluster, "get ns").1) == "NAME              STATUS   AGE")
+
+        // apply: created, unchanged, configured.
+        #expect(tern(cluster, "apply -f web.yaml") == (0, "deployment.apps/web created\nservice/web created\n"))
+        #expect(tern(cluster, "apply -f \(webPath)") == (0, "deployment.apps/web unchanged\nservice/web unchanged\n"))
+        _ = write(cluster, "web.yaml", Self.web(replicas: 3))
+        #expect(tern(cluster, "apply -f -", input: webPath) == (0, "deployment.apps/web configured\nservice/web unchanged\n"))
+
+        // create -f DIR: .yaml/.yml/.json files in name order, Lists expanded, other files ignored.
+        mkdir(cluster.directory + "/manifests", 0o755)
+        _ = write(cluster, "manifests/1-cms.json", Self.configMaps)
+        _ = write(cluster, "manifests/2-event.yml", Self.event)
+        _ = write(cluster, "manifests/README.txt", "not a manifest\n")
+        #expect(tern(cluster, "create -f manifests") == (0, "configmap/a created\nconfigmap/b created\nevent/web.1 created\n"))
+        let again = tern(cluster, "create -f manifests/1-cms.json")
+        #expect(again.0 == 1)
+        #expect(again.1 == "Error from server (AlreadyExists): configmaps \"a\" already exists\nError from server (AlreadyExists): configmaps \"b\" already exists\n")
+
+        // Tables: several types get kind prefixes and a blank line between tables.
+        let both = tern(cluster, "get deploy,svc")
+        #expect(both.0 == 0)
+        let lines = both.1.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first == "NAME                  READY   UP-TO-DATE   AVAILABLE   AGE")
+        #expect(lines.count > 1 && lines[1].hasPrefix("deployment.apps/web   0/3     0            0           "))
+        #expect(lines.contains("") && lines.contains { $0.hasPrefix("service/web   ClusterIP   ") })
+        #expect(header(tern(cluster, "get deployments -o wide").1) == "NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES       SELECTOR")
+        #expect(header(tern(cluster, "get deploy -A").1) == "NAMESPACE   NAME   READY   UP-TO-DATE   AVAILABLE   AGE")
+        #expect(header(tern(cluster, "get cm --show-labels").1).hasSuffix("LABELS"))
+        #expect(tern(cluster, "get all -o name") == (0, "service/web\ndeployment.apps/web\n"))
+        #expect(tern(cluster, "get cm/a configmap/b -o name") == (0, "configmap/a\nconfigmap/b\n"))
+
+        // Selectors.
+        #expect(tern(cluster, "get deploy -l app=web -o name") == (0, "deployment.apps/web\n"))
+        #expect(tern(cluster, "get deploy -l app=nope") == (0, "No resources found in default namespace.\n"))
+        #expect(tern(cluster, "get cm --field-selector metadata.name=b -o name") == (0, "configmap/b\n"))
+
+        // json and yaml: one object, or a List.
+        let json = tern(cluster, "get deploy web -o json")
+        #expect(json.0 == 0 && json.1.hasPrefix("{\n    \"apiVersion\": \"apps/v1\",\n    \"kind\": \"Deployment\",\n"))
+        let object = try JSONParser.parse(Array(json.1.utf8))
+        #expect(object["spec"]?["replicas"] == .number("3"))
+        let list = try JSONParser.parse(Array(tern(cluster, "get cm -o json").1.utf8))
+        #expect(list["kind"] == .string("List"))
+        guard case .array(let items)? = list["items"] else { throw TestFailure("no items in \(list)") }
+        #expect(items.count == 2 && items.first?["kind"] == .string("ConfigMap"))
+        let yaml = tern(cluster, "get cm a -o yaml")
+        #expect(yaml.0 == 0 && yaml.1.hasPrefix("apiVersion: v1\ndata:\n  k: v\nkind: ConfigMap\nmetadata:\n"))
+
+        // describe, with the object's events.
+        let described = tern(cluster, "describe deploy/web")
+        #expect(described.0 == 0)
+        #expect(described.1.hasPrefix("Name:               web\nNamespace:          default\nLabels:             app=web\nAnnotations:        <none>\n"))
+        #expect(described.1.contains("Spec:\n  replicas: 3\n"))
+        #expect(described.1.hasSuffix("  Normal   ScalingReplicaSet   1       deployment-controller   Scaled up replica set web-1 to 5\n"))
+        #expect(tern(cluster, "describe svc web").1.hasSuffix("Events:             <none>\n"))
+
+        // scale.
+        #expect(tern(cluster, "scale deploy web --replicas=5") == (0, "deployment.apps/web scaled\n"))
+        let scaled = try JSONParser.parse(Array(tern(cluster, "get deploy web -o json").1.utf8))
+        #expect(scaled["spec"]?["replicas"] == .number("5"))
+        #expect(tern(cluster, "scale svc web --replicas=2").0 == 1)
+        #expect(tern(cluster, "scale deploy web").0 == 2)
+
+        // label: add, refuse without --overwrite, overwrite, remove.
+        #expect(tern(cluster, "label deploy web tier=front") == (0, "deployment.apps/web labeled\n"))
+        #expect(tern(cluster, "label deploy web tier=back") == (1, "error: 'tier' already has a value (front), and --overwrite is false\n"))
+        #expect(tern(cluster, "label deploy/web tier=back --overwrite") == (0, "deployment.apps/web labeled\n"))
+        #expect(tern(cluster, "get deploy -l tier=back -o name") == (0, "deployment.apps/web\n"))
+        #expect(tern(cluster, "label deploy web tier-") == (0, "deployment.apps/web labeled\n"))
+        #expect(tern(cluster, "get deploy -l tier -o name") == (0, "No resources found in default namespace.\n"))
+
+        // delete by name and by manifest; NotFound is an error.
+        #expect(tern(cluster, "delete cm a b") == (0, "configmap \"a\" deleted\nconfigmap \"b\" deleted\n"))
+        #expect(tern(cluster, "delete -f web.yaml") == (0, "deployment.apps \"web\" deleted\nservice \"web\" deleted\n"))
+        #expect(tern(cluster, "delete deploy web") == (1, "Error from server (NotFound): deployments.apps \"web\" not found\n"))
+        #expect(tern(cluster, "get deploy web") == (1, "Error from server (NotFound): deployments.apps \"web\" not found\n"))
+
+        // Usage errors exit 2, other errors 1.
+        #expect(tern(cluster, "get").0 == 2)
+        #expect(tern(cluster, "get po -o bogus").0 == 2)
+        #expect(tern(cluster, "get po --bogus").0 == 2)
+        #expect(tern(cluster, "get bogus") == (1, "error: the server doesn't have a resource type \"bogus\"\n"))
+        #expect(tern(cluster, "apply -f missing.yaml").0 == 1)
+    }
+
+    @Test("the first member that accepts a connection answers; --server overrides the cluster file")
+    func failover() throws {
+        let cluster = try ProcessCluster()
+        defer { cluster.shutdown() }
+        try cluster.startAll()
+        _ = try cluster.waitForLeader()
+        try waitForAPI(cluster)
+        // A cluster file whose first member is not running: the client moves on to the next.
+        var text = "[cluster]\nname = proc\ndata-dir = data\n"
+        text += "[member dead]\nclient = 127.0.0.1:\(freePort())\npeer = 127.0.0.1:\(freePort())\napi = 127.0.0.1:\(freePort())\n"
+        for m in cluster.config.members {
+            text += "[member \(m.name)]\nclient = \(m.client)\npeer = \(m.peer)\napi = \(m.api)\n"
+        }
+        let config = write(cluster, "with-dead.conf", text)
+        #expect(tern(cluster, "get ns default -o name", config: config) == (0, "namespace/default\n"))
+        let api = cluster.config.members[2].api
+        #expect(tern(cluster, "get ns kube-system -o name --server http://\(api)") == (0, "namespace/kube-system\n"))
+        let dead = tern(cluster, "get ns --server http://127.0.0.1:\(freePort())")
+        #expect(dead.0 == 1 && dead.1.hasPrefix("error: the Kubernetes API did not answer at 127.0.0.1:"))
+    }
+}
