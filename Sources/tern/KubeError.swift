@@ -21,6 +21,8 @@ enum KubeError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .usage(let text):
             return "error: \(text)"
+        case .server(401, _, _):
+            return "error: You must be logged in to the server (Unauthorized)"
         case .server(_, let reason, let message):
             return reason.isEmpty ? "Error from server: \(message)" : "Error from server (\(reason)): \(message)"
         case .unreachable(let addresses, let reason):

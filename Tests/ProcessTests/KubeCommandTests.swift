@@ -134,6 +134,14 @@ struct KubeCommandTests {
         #expect(header(tern(cluster, "get cm --show-labels").1).hasSuffix("LABELS"))
         #expect(tern(cluster, "get all -o name") == (0, "service/web\ndeployment.apps/web\n"))
         #expect(tern(cluster, "get cm/a configmap/b -o name") == (0, "configmap/a\nconfigmap/b\n"))
+        for name in ["deploy", "deployment", "deployments", "Deployment", "deployments.apps", "deploy.apps"] {
+            #expect(tern(cluster, "get \(name) web -o name") == (0, "deployment.apps/web\n"), "resource name \(name)")
+        }
+        for name in ["svc", "service", "services", "Service"] {
+            #expect(tern(cluster, "get \(name)/web -o name") == (0, "service/web\n"), "resource name \(name)/web")
+        }
+        #expect(tern(cluster, "get deploy,svc,deploy -o name") == (0, "deployment.apps/web\nservice/web\n"), "repeated types are listed once")
+        #expect(tern(cluster, "get deploy,svc web").0 == 2, "a name needs exactly one type")
 
         // Selectors.
         #expect(tern(cluster, "get deploy -l app=web -o name") == (0, "deployment.apps/web\n"))
@@ -208,5 +216,25 @@ struct KubeCommandTests {
         #expect(tern(cluster, "get ns kube-system -o name --server http://\(api)") == (0, "namespace/kube-system\n"))
         let dead = tern(cluster, "get ns --server http://127.0.0.1:\(freePort())")
         #expect(dead.0 == 1 && dead.1.hasPrefix("error: the Kubernetes API did not answer at 127.0.0.1:"))
+    }
+
+    @Test("the token comes from --token, else from the cluster's token-file; a wrong one is Unauthorized")
+    func tokens() throws {
+        let cluster = try ProcessCluster()
+        defer { cluster.shutdown() }
+        _ = write(cluster, "tokens.csv", "# token,user,uid,groups\nsecret-one,admin,1,\"system:masters\"\nsecret-two,viewer,2\n")
+        guard let original = readFileBytes(cluster.configPath) else { throw TestFailure("cannot read \(cluster.configPath)") }
+        let text = String(decoding: original, as: UTF8.self)
+        _ = write(cluster, "cluster.conf", text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0 == "data-dir = data" ? "data-dir = data\ntoken-file = tokens.csv" : String($0) }.joined(separator: "\n"))
+        try cluster.startAll()
+        _ = try cluster.waitForLeader()
+        try waitForAPI(cluster)
+        #expect(tern(cluster, "get ns default -o name") == (0, "namespace/default\n"))
+        #expect(tern(cluster, "get ns default -o name --token secret-two") == (0, "namespace/default\n"))
+        #expect(tern(cluster, "get ns --token wrong") == (1, "error: You must be logged in to the server (Unauthorized)\n"))
+        let api = cluster.config.members[0].api
+        #expect(tern(cluster, "get ns --server http://\(api)") == (1, "error: You must be logged in to the server (Unauthorized)\n"),
+                "--server alone sends no token")
     }
 }
