@@ -36,8 +36,9 @@ final class KubeClient {
             var text = server
             if text.hasPrefix("http://") { text.removeFirst("http://".count) }
             if text.hasSuffix("/") { text.removeLast() }
+            if text.hasPrefix("localhost:") { text = "127.0.0.1:" + text.dropFirst("localhost:".count) }
             guard let address = try? SocketAddress(parsing: text) else {
-                throw .usage("--server must be http://host:port (IPv4), not \(server)")
+                throw .usage("--server must be http://host:port (an IPv4 address or localhost), not \(server)")
             }
             return KubeClient(addresses: [address], token: token)
         }

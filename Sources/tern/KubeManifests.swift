@@ -63,7 +63,7 @@ enum KubeManifests {
 
     private static func expand(_ value: JSONValue, source: String, into out: inout [KubeManifestObject]) throws(KubeError) {
         guard case .object = value else {
-            throw .manifest(source: source, reason: "a document is a \(value.typeName), not an object")
+            throw .manifest(source: source, reason: "a document is not an object (it is of type \(value.typeName))")
         }
         guard case .string(let kind)? = value["kind"], !kind.isEmpty else {
             throw .manifest(source: source, reason: "an object has no kind")

@@ -195,6 +195,13 @@ struct KubeCommandTests {
         #expect(tern(cluster, "get po --bogus").0 == 2)
         #expect(tern(cluster, "get bogus") == (1, "error: the server doesn't have a resource type \"bogus\"\n"))
         #expect(tern(cluster, "apply -f missing.yaml").0 == 1)
+        // A manifest that does not parse is refused before anything is sent.
+        _ = write(cluster, "bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: early}\n---\na: [\n")
+        let bad = tern(cluster, "create -f bad.yaml")
+        #expect(bad.0 == 1 && bad.1.hasPrefix("error: bad.yaml: "))
+        #expect(tern(cluster, "get cm early -o name") == (1, "Error from server (NotFound): configmaps \"early\" not found\n"))
+        _ = write(cluster, "unknown.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n")
+        #expect(tern(cluster, "apply -f unknown.yaml") == (1, "error: unknown.yaml: no matches for kind \"Widget\" in version \"example.com/v1\"\n"))
     }
 
     @Test("the first member that accepts a connection answers; --server overrides the cluster file")
