@@ -13,7 +13,7 @@ enum KubeCommand {
     static let help = """
         usage: tern <verb> [options]     a small kubectl-style client of the Kubernetes API
           get TYPE[,TYPE...] [NAME...] | TYPE/NAME...   [-o wide|json|yaml|name] [-l SELECTOR]
-                                                        [--field-selector F] [--show-labels]
+                                                        [--field-selector F] [--show-labels] [--show-managed-fields]
           describe TYPE NAME... | TYPE/NAME
           create -f FILE|DIR|-             POST every object of the manifests
           apply -f FILE|DIR|-              server-side apply (field manager "tern"; --force-conflicts)
@@ -56,10 +56,10 @@ enum KubeCommand {
         }
     }
 
-    /// Prints `error` (with the usage text for usage errors) and returns its exit status.
+    /// Prints `error` (with a pointer to the help for usage errors) and returns its exit status.
     static func fail(_ error: KubeError) -> Int32 {
         report(error)
-        if case .usage = error { Console.error(help) }
+        if case .usage = error { Console.error("See 'tern get --help' for usage.") }
         return error.exitStatus
     }
 
@@ -83,7 +83,7 @@ enum KubeCommand {
         return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
     }
 
-    /// `tern get`.
+    /// `tern get`: prints what was found, then the errors (as kubectl does); exit 1 if any.
     static func get(_ client: KubeClient, _ options: KubeOptions) throws(KubeError) -> Int32 {
         let targets = try KubeResources.targets(options.positional)
         let output = options.output ?? ""
@@ -93,65 +93,65 @@ enum KubeCommand {
         if options.allNamespaces && targets.contains(where: { !$0.names.isEmpty }) {
             throw .usage("a resource cannot be retrieved by name across all namespaces")
         }
+        let errors = output == "" || output == "wide"
+            ? printTables(client, targets, options, wide: output == "wide")
+            : printObjects(client, targets, options, format: output)
+        for error in errors { report(error) }
+        return errors.isEmpty ? 0 : 1
+    }
+
+    /// `get` as Tables (default and `-o wide`); returns the errors met.
+    static func printTables(_ client: KubeClient, _ targets: [KubeTarget], _ options: KubeOptions, wide: Bool) -> [KubeError] {
         let namespace: String? = options.allNamespaces ? nil : options.effectiveNamespace
         let typeWord = options.positional.first ?? ""
         let prefixNames = targets.count > 1 || typeWord.contains(",") || typeWord.lowercased() == "all"
-        var failed = false
-        if output == "" || output == "wide" {
-            var printedTables = 0
-            for target in targets {
-                var tables: [JSONValue] = []
-                do throws(KubeError) {
-                    let answer = try fetch(client, target, namespace: namespace, options: options, accept: KubeClient.tableAccept) { [$0] }
-                    tables = answer.objects
-                    failed = failed || answer.failed
-                } catch {
-                    report(error)
-                    failed = true
-                }
-                var lines: [[String]] = []
-                for table in tables {
-                    let more = KubeOutput.tableLines(table, wide: output == "wide", namespaceColumn: options.allNamespaces && target.kind.namespaced,
-                                                     namePrefix: prefixNames ? KubeResources.qualifiedKind(target.kind) + "/" : "",
-                                                     showLabels: options.showLabels)
-                    if lines.isEmpty { lines = more } else { lines += more.dropFirst() }
-                }
-                guard lines.count > 1 else { continue }
-                if printedTables > 0 { print("") }
-                print(KubeOutput.alignColumns(lines), terminator: "")
-                printedTables += 1
+        var errors: [KubeError] = []
+        var printedTables = 0
+        for target in targets {
+            let answer = fetch(client, target, namespace: namespace, options: options, accept: KubeClient.tableAccept) { [$0] }
+            errors += answer.errors
+            var lines: [[String]] = []
+            for table in answer.objects {
+                let more = KubeOutput.tableLines(table, wide: wide, namespaceColumn: options.allNamespaces && target.kind.namespaced,
+                                                 namePrefix: prefixNames ? KubeResources.qualifiedKind(target.kind) + "/" : "",
+                                                 showLabels: options.showLabels)
+                if lines.isEmpty { lines = more } else { lines += more.dropFirst() }
             }
-            if printedTables == 0 && !failed { noResources(targets, options) }
-            return failed ? 1 : 0
+            guard lines.count > 1 else { continue }
+            if printedTables > 0 { print("") }
+            print(KubeOutput.alignColumns(lines), terminator: "")
+            printedTables += 1
         }
+        if printedTables == 0 && errors.isEmpty { noResources(targets, options) }
+        return errors
+    }
+
+    /// `get -o json|yaml|name`; returns the errors met.
+    static func printObjects(_ client: KubeClient, _ targets: [KubeTarget], _ options: KubeOptions, format: String) -> [KubeError] {
+        let namespace: String? = options.allNamespaces ? nil : options.effectiveNamespace
+        var errors: [KubeError] = []
         var objects: [JSONValue] = []
         var kindsOfObjects: [ResourceKind] = []
         for target in targets {
-            do throws(KubeError) {
-                let answer = try fetch(client, target, namespace: namespace, options: options, accept: "application/json") { list in
-                    (list["items"]?.arrayValue ?? []).map { KubeOutput.withType($0, apiVersion: target.kind.apiVersion, kind: target.kind.kind) }
-                }
-                let found = answer.objects
-                failed = failed || answer.failed
-                objects += found
-                kindsOfObjects += Array(repeating: target.kind, count: found.count)
-            } catch {
-                report(error)
-                failed = true
+            let answer = fetch(client, target, namespace: namespace, options: options, accept: "application/json") { list in
+                (list["items"]?.arrayValue ?? []).map { KubeOutput.withType($0, apiVersion: target.kind.apiVersion, kind: target.kind.kind) }
             }
+            errors += answer.errors
+            objects += answer.objects.map { options.showManagedFields ? $0 : KubeOutput.withoutManagedFields($0) }
+            kindsOfObjects += Array(repeating: target.kind, count: answer.objects.count)
         }
-        if output == "name" {
+        if format == "name" {
             for (object, kind) in zip(objects, kindsOfObjects) {
                 print(KubeResources.qualifiedKind(kind) + "/" + (object["metadata"]?["name"]?.stringValue ?? ""))
             }
-            if objects.isEmpty && !failed { noResources(targets, options) }
-        } else {
-            let single = targets.count == 1 && targets[0].names.count == 1
-            if !(failed && objects.isEmpty && single) {
-                print(KubeOutput.document(objects, asList: !single, yaml: output == "yaml"), terminator: "")
-            }
+            if objects.isEmpty && errors.isEmpty { noResources(targets, options) }
+            return errors
         }
-        return failed ? 1 : 0
+        let single = targets.count == 1 && targets[0].names.count == 1
+        if !(single && objects.isEmpty) {
+            print(KubeOutput.document(objects, asList: !single, yaml: format == "yaml"), terminator: "")
+        }
+        return errors
     }
 
     /// kubectl's note for an empty answer (on standard error).
@@ -160,26 +160,27 @@ enum KubeCommand {
         note(anyNamespaced && !options.allNamespaces ? "No resources found in \(options.effectiveNamespace) namespace." : "No resources found")
     }
 
-    /// The answers for one target: the list (expanded by `items`) or each named object in turn.
-    /// A named object that cannot be read is reported at once and skipped (kubectl goes on with
-    /// the others); the second result says whether that happened.
-    /// - Throws: the list request's error.
+    /// The answers for one target: the list (expanded by `items`; a Table stays whole) or each
+    /// named object in turn. A failed request is returned as an error and the others go on.
     static func fetch(_ client: KubeClient, _ target: KubeTarget, namespace: String?, options: KubeOptions, accept: String,
-                      items: (JSONValue) -> [JSONValue]) throws(KubeError) -> (objects: [JSONValue], failed: Bool) {
+                      items: (JSONValue) -> [JSONValue]) -> (objects: [JSONValue], errors: [KubeError]) {
         if target.names.isEmpty {
-            let list = try client.json("GET", KubeResources.path(target.kind, namespace: namespace) + listQuery(options), accept: accept)
-            return (accept == KubeClient.tableAccept ? [list] : items(list), false)
+            do throws(KubeError) {
+                let list = try client.json("GET", KubeResources.path(target.kind, namespace: namespace) + listQuery(options), accept: accept)
+                return (accept == KubeClient.tableAccept ? [list] : items(list), [])
+            } catch {
+                return ([], [error])
+            }
         }
         var out: [JSONValue] = []
-        var failed = false
+        var errors: [KubeError] = []
         for name in target.names {
             do throws(KubeError) {
                 out.append(try client.json("GET", KubeResources.path(target.kind, namespace: namespace, name: name), accept: accept))
             } catch {
-                report(error)
-                failed = true
+                errors.append(error)
             }
         }
-        return (out, failed)
+        return (out, errors)
     }
 }

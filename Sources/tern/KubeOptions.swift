@@ -13,6 +13,7 @@ struct KubeOptions: Equatable {
     var replicas: String?
     var overwrite = false
     var showLabels = false
+    var showManagedFields = false
     var forceConflicts = false
     var help = false
     /// Everything that is not an option, in order.
@@ -46,6 +47,7 @@ struct KubeOptions: Equatable {
         case "A", "all-namespaces": allNamespaces = on
         case "overwrite": overwrite = on
         case "show-labels": showLabels = on
+        case "show-managed-fields": showManagedFields = on
         case "force-conflicts": forceConflicts = on
         case "h", "help": help = on
         default: return false

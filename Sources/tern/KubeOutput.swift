@@ -131,6 +131,15 @@ enum KubeOutput {
         return yaml ? YAMLWriter.write(sorted) : prettyJSON(sorted)
     }
 
+    /// The object without `metadata.managedFields` (kubectl hides them unless `--show-managed-fields`).
+    static func withoutManagedFields(_ object: JSONValue) -> JSONValue {
+        guard case .object(var members) = object, let i = members.lastIndex(where: { $0.key == "metadata" }),
+              case .object(var metadata) = members[i].value else { return object }
+        metadata.removeAll { $0.key == "managedFields" }
+        members[i].value = .object(metadata)
+        return .object(members)
+    }
+
     /// An object with `apiVersion` and `kind` first, filled in from its type when a list left them out.
     static func withType(_ object: JSONValue, apiVersion: String, kind: String) -> JSONValue {
         guard case .object(var members) = object else { return object }

@@ -50,7 +50,8 @@ enum KubeResources {
     }
 
     /// Resolves `TYPE[,TYPE...] [NAME...]` or `TYPE/NAME [TYPE/NAME...]`.
-    /// - Throws: ``KubeError`` for an unknown type, a name with a type list, or mixed forms.
+    /// Names after a type list apply to each type (`get deploy,svc web`), as in kubectl.
+    /// - Throws: ``KubeError`` for an unknown type or mixed forms.
     static func targets(_ words: [String], registry: KindRegistry = .standard) throws(KubeError) -> [KubeTarget] {
         guard let first = words.first else { throw .usage("a resource type is required, e.g. pods, deploy, svc") }
         if first.contains("/") {
@@ -74,9 +75,6 @@ enum KubeResources {
         let names = Array(words.dropFirst())
         if let bad = names.first(where: { $0.contains("/") }) {
             throw .usage("\(bad): use either TYPE NAME... or TYPE/NAME..., not both")
-        }
-        if kinds.count > 1 && !names.isEmpty {
-            throw .usage("names can only be given with one resource type (or as TYPE/NAME)")
         }
         return kinds.map { KubeTarget(kind: $0, names: names) }
     }

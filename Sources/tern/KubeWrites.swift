@@ -37,12 +37,17 @@ enum KubeWrites {
                 let path = KubeResources.path(kind, namespace: namespace, name: name)
                 let before = try client.send("GET", path)
                 guard before.status == 200 || before.status == 404 else { throw KubeClient.statusError(before) }
-                let oldVersion = before.status == 200 ? (try? JSONParser.parse(before.body))?["metadata"]?["resourceVersion"]?.stringValue : nil
+                let old = before.status == 200 ? try? JSONParser.parse(before.body) : nil
                 let query = "?fieldManager=tern" + (options.forceConflicts ? "&force=true" : "")
                 let applied = try client.json("PATCH", path + query, body: object.value.encoded(),
                                               contentType: "application/apply-patch+yaml")
-                let newVersion = applied["metadata"]?["resourceVersion"]?.stringValue
-                let verb = oldVersion == nil ? "created" : (oldVersion == newVersion ? "unchanged" : "configured")
+                let verb: String
+                if let old {
+                    let moved = old["metadata"]?["resourceVersion"] != applied["metadata"]?["resourceVersion"]
+                    verb = moved && comparable(old) != comparable(applied) ? "configured" : "unchanged"
+                } else {
+                    verb = "created"
+                }
                 print("\(KubeResources.qualifiedKind(kind))/\(name) \(verb)")
             } catch {
                 KubeCommand.report(error)
@@ -50,6 +55,22 @@ enum KubeWrites {
             }
         }
         return failed ? 1 : 0
+    }
+
+    /// The object without what a no-op apply may still rewrite: `metadata.resourceVersion` and the
+    /// `time` of each `managedFields` entry (the server stamps the current second on a repeated apply).
+    static func comparable(_ object: JSONValue) -> JSONValue {
+        guard case .object(var members) = object, let i = members.lastIndex(where: { $0.key == "metadata" }),
+              case .object(var metadata) = members[i].value else { return object }
+        metadata.removeAll { $0.key == "resourceVersion" }
+        if let j = metadata.lastIndex(where: { $0.key == "managedFields" }), case .array(let entries) = metadata[j].value {
+            metadata[j].value = .array(entries.map { entry in
+                guard case .object(let fields) = entry else { return entry }
+                return .object(fields.filter { $0.key != "time" })
+            })
+        }
+        members[i].value = .object(metadata)
+        return .object(members)
     }
 
     /// `tern delete TYPE NAME...` or `tern delete -f`.
