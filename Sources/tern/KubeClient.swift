@@ -82,6 +82,36 @@ final class KubeClient {
         throw .unreachable(addresses: addresses.map(\.description), reason: lastError)
     }
 
+    /// Opens a streamed GET (a watch) on the address that answered last (or the first one) and
+    /// returns the client positioned at the start of the body; read it with `readBodyLine`.
+    /// - Throws: ``KubeError/unreachable(addresses:reason:)``, or the `Status` of a non-200 answer.
+    func openStream(_ path: String, accept: String) throws(KubeError) -> HTTPClient {
+        let address = addresses[min(current, addresses.count - 1)]
+        let stream = HTTPClient(address: address, timeoutNanoseconds: 3600 * 1_000_000_000)
+        var headers = HTTPHeaders()
+        headers.add(name: "Accept", value: accept)
+        if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
+        do {
+            try stream.startStreamingRequest(method: "GET", path: path, headers: headers)
+            try stream.finishBody()
+            let head = try stream.readResponseHead()
+            guard head.status == 200 else {
+                var answer = head
+                answer.body = (try? stream.readWholeBody()) ?? []
+                stream.close()
+                throw Self.statusError(answer)
+            }
+        } catch let error as WireError {
+            stream.close()
+            throw .unreachable(addresses: [address.description], reason: "\(error)")
+        } catch let error as KubeError {
+            throw error
+        } catch {
+            throw .unreachable(addresses: [address.description], reason: "\(error)")
+        }
+        return stream
+    }
+
     /// Sends a request and returns the answer's JSON when the status is 2xx.
     /// - Throws: ``KubeError/server(code:reason:message:)`` with the `Status` of any other answer.
     func json(_ method: String, _ path: String, body: [UInt8] = [], contentType: String? = nil,

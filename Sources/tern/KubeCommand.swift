@@ -14,6 +14,7 @@ enum KubeCommand {
         usage: tern <verb> [options]     a small kubectl-style client of the Kubernetes API
           get TYPE[,TYPE...] [NAME...] | TYPE/NAME...   [-o wide|json|yaml|name] [-l SELECTOR]
                                                         [--field-selector F] [--show-labels] [--show-managed-fields]
+                                                [-w|--watch|--watch-only]
           describe TYPE NAME... | TYPE/NAME
           create -f FILE|DIR|-             POST every object of the manifests
           apply -f FILE|DIR|-              server-side apply (field manager "tern"; --force-conflicts)
@@ -92,6 +93,9 @@ enum KubeCommand {
         }
         if options.allNamespaces && targets.contains(where: { !$0.names.isEmpty }) {
             throw .usage("a resource cannot be retrieved by name across all namespaces")
+        }
+        if options.watch || options.watchOnly {
+            return try KubeWatch.run(client, targets, options, format: output)
         }
         let errors = output == "" || output == "wide"
             ? printTables(client, targets, options, wide: output == "wide")

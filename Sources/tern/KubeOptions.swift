@@ -14,6 +14,8 @@ struct KubeOptions: Equatable {
     var overwrite = false
     var showLabels = false
     var showManagedFields = false
+    var watch = false
+    var watchOnly = false
     var forceConflicts = false
     var help = false
     /// Everything that is not an option, in order.
@@ -48,6 +50,8 @@ struct KubeOptions: Equatable {
         case "overwrite": overwrite = on
         case "show-labels": showLabels = on
         case "show-managed-fields": showManagedFields = on
+        case "w", "watch": watch = on
+        case "watch-only": watchOnly = on
         case "force-conflicts": forceConflicts = on
         case "h", "help": help = on
         default: return false

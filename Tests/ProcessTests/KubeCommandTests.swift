@@ -251,4 +251,59 @@ struct KubeCommandTests {
         #expect(tern(cluster, "get ns --server http://\(api)") == (1, "error: You must be logged in to the server (Unauthorized)\n"),
                 "--server alone sends no token")
     }
+
+    /// Starts `tern ARGS` in the background with its output in `output`; returns its pid.
+    func spawnTern(_ cluster: ProcessCluster, _ args: String, output: String) throws -> pid_t {
+        let command = "cd '\(cluster.directory)' && exec '\(ProcessCluster.ternPath)' \(args) --config '\(cluster.configPath)' > '\(output)' 2>&1"
+        let words: [String] = ["/bin/sh", "-c", command]
+        let argv = words.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { throw TestFailure("cannot start /bin/sh") }
+        return pid
+    }
+
+    /// Waits up to 10 s for `path` to contain `text` (at least `after` times); returns the file's text.
+    func waitForOutput(_ path: String, containing text: String, after: Int = 1) -> String {
+        let deadline = monotonicSeconds() + 10
+        var current = ""
+        while monotonicSeconds() < deadline {
+            current = String(decoding: readFileBytes(path) ?? [], as: UTF8.self)
+            if current.components(text) >= after { break }
+            usleep(50_000)
+        }
+        return current
+    }
+
+    @Test("get -w prints the list, then every change from the list's resourceVersion on")
+    func watch() throws {
+        let cluster = try ProcessCluster()
+        defer { cluster.shutdown() }
+        try cluster.startAll()
+        _ = try cluster.waitForLeader()
+        try waitForAPI(cluster)
+        _ = write(cluster, "before.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: before}\n")
+        _ = write(cluster, "after.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: after}\ndata: {k: v}\n")
+        #expect(tern(cluster, "create -f before.yaml").0 == 0)
+        let names = cluster.directory + "/watch-names.out"
+        let tables = cluster.directory + "/watch-table.out"
+        let namesPID = try spawnTern(cluster, "get cm -w -o name", output: names)
+        let tablePID = try spawnTern(cluster, "get configmaps --watch", output: tables)
+        defer {
+            for pid in [namesPID, tablePID] {
+                kill(pid, SIGKILL)
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+            }
+        }
+        // Once the list is printed, the watch starts from its resourceVersion: nothing later is missed.
+        #expect(waitForOutput(names, containing: "configmap/before\n").hasPrefix("configmap/before\n"))
+        #expect(waitForOutput(tables, containing: "before").hasPrefix("NAME     DATA   AGE\nbefore   0      "))
+        #expect(tern(cluster, "create -f after.yaml").0 == 0)
+        #expect(tern(cluster, "delete cm before").0 == 0)
+        #expect(waitForOutput(names, containing: "configmap/after\nconfigmap/before\n") == "configmap/before\nconfigmap/after\nconfigmap/before\n")
+        let table = waitForOutput(tables, containing: "\nbefore", after: 2)
+        let rows = table.split(separator: "\n").map { String($0.prefix(while: { $0 != " " })) }
+        #expect(rows == ["NAME", "before", "after", "before"], "the list, then ADDED after, DELETED before: \(table)")
+    }
 }
