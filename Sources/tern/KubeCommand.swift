@@ -10,19 +10,20 @@ enum KubeCommand {
     /// The subcommands this client implements (main.swift dispatches them here).
     static let verbs: Set<String> = ["get", "apply", "create", "delete", "describe", "scale", "label"]
 
+    /// The text of `tern get --help`.
     static let help = """
         usage: tern <verb> [options]     a small kubectl-style client of the Kubernetes API
-          get TYPE[,TYPE...] [NAME...] | TYPE/NAME...   [-o wide|json|yaml|name] [-l SELECTOR]
-                                                        [--field-selector F] [--show-labels] [--show-managed-fields]
-                                                [-w|--watch|--watch-only]
-          describe TYPE NAME... | TYPE/NAME
+          get TYPE[,TYPE...] [NAME...] | TYPE/NAME...
+              [-o wide|json|yaml|name] [-l SELECTOR] [--field-selector F] [--show-labels]
+              [--show-managed-fields] [-w|--watch|--watch-only]
+          describe TYPE [NAME...] | TYPE/NAME...
           create -f FILE|DIR|-             POST every object of the manifests
           apply -f FILE|DIR|-              server-side apply (field manager "tern"; --force-conflicts)
           delete TYPE NAME... | TYPE/NAME... | -f FILE|DIR|-
           scale TYPE NAME --replicas=N     deployments, replicasets, statefulsets
           label TYPE NAME KEY=VALUE... KEY-... [--overwrite]
         TYPE is a plural, singular or short name or a kind (po, deploy, svc, ...), a comma list, or all.
-        Common options: -n NS (default "default"), -A (every namespace, get only),
+        Common options: -n NS (default "default"), -A (every namespace; get only),
           --server http://host:port (else every member's api address from --config, default ./cluster.conf),
           --token TOKEN (else the first token of the cluster's token-file, if it has one).
         Exit status: 0 done, 1 an error from the server or a manifest, 2 bad usage.

@@ -27,7 +27,14 @@ enum KubeDescribe {
             }
             for object in objects {
                 if printed > 0 { print("\n") }
-                let events = try self.events(client, of: object)
+                var events: [JSONValue] = []
+                do throws(KubeError) {
+                    events = try self.events(client, of: object)
+                } catch {
+                    // The object is still worth showing; the events' failure is reported and counts.
+                    KubeCommand.report(error)
+                    failed = true
+                }
                 print(text(object, events: events), terminator: "")
                 printed += 1
             }

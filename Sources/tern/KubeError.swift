@@ -11,6 +11,7 @@ enum KubeError: Error, Equatable, CustomStringConvertible {
     /// A client-side refusal, printed as `error: ...` (e.g. label without `--overwrite`).
     case refused(String)
 
+    /// 2 for usage errors, 1 for every other failure.
     var exitStatus: Int32 {
         if case .usage = self { return 2 }
         return 1

@@ -89,6 +89,7 @@ enum KubeManifests {
         return names.sorted()
     }
 
+    /// Everything on standard input, up to its end.
     static func readStandardInput() -> [UInt8] {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)

@@ -84,6 +84,7 @@ enum KubeWatch {
         }
     }
 
+    /// One object as `-o name`, `-o json` or `-o yaml` (a `---` line before each YAML document).
     private static func printObject(_ object: JSONValue, _ kind: ResourceKind, _ options: KubeOptions, format: String) {
         switch format {
         case "name":
