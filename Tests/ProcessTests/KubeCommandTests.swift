@@ -1,5 +1,7 @@
 import Testing
 import JSON
+import Objects
+@testable import tern
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -305,5 +307,166 @@ struct KubeCommandTests {
         let table = waitForOutput(tables, containing: "\nbefore", after: 2)
         let rows = table.split(separator: "\n").map { String($0.prefix(while: { $0 != " " })) }
         #expect(rows == ["NAME", "before", "after", "before"], "the list, then ADDED after, DELETED before: \(table)")
+    }
+}
+
+/// The client's pure parts, without a cluster: argument parsing, resource names, output layout,
+/// manifests, label changes, error lines.
+@Suite("tern get/apply/...: parsing and printing")
+struct KubeCommandUnitTests {
+    @Test("options in kubectl's spellings", arguments: [
+        (["get", "po", "-n", "x"], "x"), (["get", "-nx", "po"], "x"), (["-n=x", "get"], "x"),
+        (["--namespace", "x"], "x"), (["--namespace=x", "po"], "x"),
+    ])
+    func namespaceSpellings(args: [String], namespace: String) throws {
+        let options = try KubeOptions(parsing: args)
+        #expect(options.namespace == namespace)
+        #expect(options.positional == args.filter { !$0.hasPrefix("-") && $0 != "x" })
+    }
+
+    @Test("switches, repeated -f, -oyaml, unknown options and missing values")
+    func options() throws {
+        let o = try KubeOptions(parsing: ["apply", "-f", "a.yaml", "--filename=b", "-f-", "-A", "-oyaml", "--overwrite=false",
+                                          "--replicas=3", "-l", "app=web", "--field-selector", "metadata.name=x", "-w"])
+        #expect(o.files == ["a.yaml", "b", "-"])
+        #expect(o.allNamespaces && o.watch && !o.overwrite)
+        #expect(o.output == "yaml" && o.replicas == "3" && o.labelSelector == "app=web" && o.fieldSelector == "metadata.name=x")
+        #expect(o.positional == ["apply"])
+        #expect(o.effectiveNamespace == "default")
+        #expect(throws: KubeError.usage("unknown option --bogus")) { try KubeOptions(parsing: ["--bogus"]) }
+        #expect(throws: KubeError.usage("option -n needs a value")) { try KubeOptions(parsing: ["get", "-n"]) }
+        #expect(throws: KubeError.usage("--overwrite=maybe: expected true or false")) { try KubeOptions(parsing: ["--overwrite=maybe"]) }
+        #expect(try KubeOptions(parsing: ["--", "-x"]).positional == ["-x"])
+    }
+
+    @Test("resource names: plural, singular, short, kind, group-qualified", arguments: [
+        ("po", "pods"), ("pod", "pods"), ("Pods", "pods"), ("Pod", "pods"), ("deploy", "deployments"),
+        ("deployments.apps", "deployments"), ("deploy.apps", "deployments"), ("svc", "services"), ("ns", "namespaces"),
+        ("no", "nodes"), ("ev", "events"), ("cm", "configmaps"), ("sts", "statefulsets"), ("cj", "cronjobs"),
+    ])
+    func resourceNames(word: String, resource: String) {
+        #expect(KubeResources.kind(named: word)?.resource == resource)
+    }
+
+    @Test("type lists, all, TYPE/NAME, and their errors")
+    func targets() throws {
+        #expect(try KubeResources.kinds("all").map(\.resource) ==
+                ["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets", "jobs", "cronjobs"])
+        #expect(try KubeResources.kinds("deploy,rs,po,deployments").map(\.resource) == ["deployments", "replicasets", "pods"])
+        let slashed = try KubeResources.targets(["deploy/a", "svc/b", "deployment/c"])
+        #expect(slashed.map(\.kind.resource) == ["deployments", "services"])
+        #expect(slashed.map(\.names) == [["a", "c"], ["b"]])
+        #expect(try KubeResources.targets(["cm", "a", "b"]).map(\.names) == [["a", "b"]])
+        #expect(throws: KubeError.refused("the server doesn't have a resource type \"widgets\"")) {
+            try KubeResources.targets(["widgets"])
+        }
+        #expect(throws: KubeError.usage("svc/b: use either TYPE NAME... or TYPE/NAME..., not both")) {
+            try KubeResources.targets(["deploy", "svc/b"])
+        }
+        #expect(throws: KubeError.self) { try KubeResources.targets([]) }
+        #expect(throws: KubeError.self) { try KubeResources.targets(["deploy/"]) }
+    }
+
+    @Test("paths and percent-encoding")
+    func paths() throws {
+        let deploy = try #require(KubeResources.kind(named: "deploy"))
+        let ns = try #require(KubeResources.kind(named: "ns"))
+        #expect(KubeResources.path(deploy, namespace: "x", name: "web", subresource: "scale") == "/apis/apps/v1/namespaces/x/deployments/web/scale")
+        #expect(KubeResources.path(deploy, namespace: nil) == "/apis/apps/v1/deployments")
+        #expect(KubeResources.path(ns, namespace: "ignored", name: "a") == "/api/v1/namespaces/a")
+        #expect(KubeResources.percentEncode("app in (a,b)") == "app%20in%20%28a%2Cb%29")
+        #expect(KubeResources.qualifiedKind(deploy) == "deployment.apps" && KubeResources.qualifiedKind(ns) == "namespace")
+    }
+
+    @Test("columns: widest cell plus three spaces, at least six; the last column unpadded")
+    func alignment() {
+        #expect(KubeOutput.alignColumns([["NAME", "READY", "AGE"], ["web-long-name", "1/1", "5m"]]) ==
+                "NAME            READY   AGE\nweb-long-name   1/1     5m\n")
+        #expect(KubeOutput.alignColumns([["NO", "X"], ["1", "2"]]) == "NO    X\n1     2\n")
+    }
+
+    @Test("Table lines: priority columns, NAMESPACE, name prefixes, labels, <none>")
+    func tableLines() throws {
+        let table = try JSONParser.parse(Array(#"""
+            {"kind":"Table","columnDefinitions":[{"name":"Name","format":"name","priority":0},{"name":"Ready","priority":0},
+             {"name":"Images","priority":1}],
+             "rows":[{"cells":["web","1/1",null],"object":{"metadata":{"name":"web","namespace":"prod","labels":{"b":"2","a":"1"}}}}]}
+            """#.utf8))
+        #expect(KubeOutput.tableLines(table, wide: false, namespaceColumn: false, namePrefix: "") == [["NAME", "READY"], ["web", "1/1"]])
+        #expect(KubeOutput.tableLines(table, wide: true, namespaceColumn: true, namePrefix: "deployment.apps/", showLabels: true) ==
+                [["NAMESPACE", "NAME", "READY", "IMAGES", "LABELS"], ["prod", "deployment.apps/web", "1/1", "<none>", "a=1,b=2"]])
+    }
+
+    @Test("JSON like kubectl: keys sorted, four-space indentation, empty containers inline; List or one object")
+    func documents() throws {
+        let object = try JSONParser.parse(Array(#"{"kind":"ConfigMap","apiVersion":"v1","data":{},"list":[],"n":[1,true]}"#.utf8))
+        #expect(KubeOutput.document([object], asList: false, yaml: false) == """
+            {
+                "apiVersion": "v1",
+                "data": {},
+                "kind": "ConfigMap",
+                "list": [],
+                "n": [
+                    1,
+                    true
+                ]
+            }
+
+            """)
+        let list = try JSONParser.parse(Array(KubeOutput.document([object, object], asList: true, yaml: false).utf8))
+        #expect(list["kind"] == .string("List") && list["metadata"]?["resourceVersion"] == .string(""))
+        #expect(KubeOutput.document([], asList: true, yaml: true) == "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"\n")
+        let typed = KubeOutput.withType(try JSONParser.parse(Array(#"{"metadata":{"managedFields":[{}],"name":"a"}}"#.utf8)),
+                                        apiVersion: "v1", kind: "Pod")
+        #expect(KubeOutput.withoutManagedFields(typed).encoded() == Array(#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}}"#.utf8))
+    }
+
+    @Test("manifests: documents, Lists expanded, empty documents skipped, errors name the source")
+    func manifests() throws {
+        let text = "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n---\n---\nkind: Pod\napiVersion: v1\nmetadata: {name: p, namespace: prod}\n"
+        let objects = try KubeManifests.parse(Array(text.utf8), source: "m.yaml", json: false)
+        #expect(objects.map { $0.value["metadata"]?["name"] } == [.string("a"), .string("p")])
+        let options = try KubeOptions(parsing: ["-n", "dev"])
+        let first = try KubeManifests.locate(objects[0], options: options, needName: true)
+        #expect(first.kind.resource == "configmaps" && first.namespace == "dev" && first.name == "a")
+        #expect(throws: KubeError.self) { try KubeManifests.locate(objects[1], options: options, needName: true) }
+        #expect(try KubeManifests.locate(objects[1], options: try KubeOptions(parsing: []), needName: true).namespace == "prod")
+        #expect(throws: KubeError.manifest(source: "s.yaml", reason: "a document is not an object (it is of type string)")) {
+            try KubeManifests.parse(Array("just text\n".utf8), source: "s.yaml", json: false)
+        }
+        #expect(throws: KubeError.manifest(source: "k.yaml", reason: "an object has no kind")) {
+            try KubeManifests.parse(Array("metadata: {name: a}\n".utf8), source: "k.yaml", json: false)
+        }
+        #expect(throws: KubeError.self) { try KubeManifests.parse(Array("{".utf8), source: "j.json", json: true) }
+    }
+
+    @Test("label changes: KEY=VALUE and KEY- after the object words")
+    func labelChanges() throws {
+        let parsed = try KubeWrites.labelChanges(["deploy", "web", "a=1", "b-", "c="])
+        #expect(parsed.objects == ["deploy", "web"])
+        #expect(parsed.changes == [.init(key: "a", value: "1"), .init(key: "b", value: nil), .init(key: "c", value: "")])
+        #expect(throws: KubeError.self) { try KubeWrites.labelChanges(["deploy", "web"]) }
+        #expect(throws: KubeError.self) { try KubeWrites.labelChanges(["deploy", "web", "a=1", "a=2"]) }
+        #expect(throws: KubeError.self) { try KubeWrites.labelChanges(["deploy", "web", "=1"]) }
+        #expect(throws: KubeError.self) { try KubeWrites.labelChanges(["deploy", "web", "a=1", "other"]) }
+    }
+
+    @Test("a re-apply that only moved resourceVersion and managedFields times is unchanged; a spec change is not")
+    func applyComparison() throws {
+        func object(_ rv: String, _ time: String, _ replicas: Int) throws -> JSONValue {
+            try JSONParser.parse(Array(#"{"metadata":{"name":"w","resourceVersion":"\#(rv)","managedFields":[{"manager":"tern","time":"\#(time)"}]},"spec":{"replicas":\#(replicas)}}"#.utf8))
+        }
+        #expect(KubeWrites.comparable(try object("1", "t1", 2)) == KubeWrites.comparable(try object("2", "t2", 2)))
+        #expect(KubeWrites.comparable(try object("1", "t1", 2)) != KubeWrites.comparable(try object("2", "t2", 3)))
+    }
+
+    @Test("error lines as kubectl prints them, and exit statuses")
+    func errorLines() {
+        #expect(KubeError.server(code: 404, reason: "NotFound", message: #"pods "x" not found"#).description ==
+                #"Error from server (NotFound): pods "x" not found"#)
+        #expect(KubeError.server(code: 500, reason: "", message: "boom").description == "Error from server: boom")
+        #expect(KubeError.server(code: 401, reason: "Unauthorized", message: "Unauthorized").description ==
+                "error: You must be logged in to the server (Unauthorized)")
+        #expect(KubeError.usage("x").exitStatus == 2 && KubeError.refused("x").exitStatus == 1)
     }
 }
