@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import APIServer
 import JSON
 import Replica
@@ -72,7 +75,7 @@ final class KubeClient {
             do {
                 return try client.request(method: method, path: path, headers: headers, body: body)
             } catch {
-                lastError = "\(error)"
+                lastError = Self.readable(error)
                 client.close()
                 http = nil
                 guard Self.isConnectFailure(error) else { break }
@@ -103,7 +106,7 @@ final class KubeClient {
             }
         } catch let error as WireError {
             stream.close()
-            throw .unreachable(addresses: [address.description], reason: "\(error)")
+            throw .unreachable(addresses: [address.description], reason: Self.readable(error))
         } catch let error as KubeError {
             throw error
         } catch {
@@ -134,6 +137,17 @@ final class KubeClient {
         }
         let text = String(decoding: response.body.prefix(500), as: UTF8.self)
         return .server(code: response.status, reason: "", message: "HTTP \(response.status): \(text)")
+    }
+
+    /// A network error as a short sentence (`connect 127.0.0.1:7443: Connection refused`).
+    static func readable(_ error: WireError) -> String {
+        switch error {
+        case .system(let operation, let code): return "\(operation): \(String(cString: strerror(code)))"
+        case .timedOut(let operation): return "\(operation) timed out"
+        case .connectionClosed: return "the server closed the connection"
+        case .protocolViolation(let what): return "malformed answer (\(what))"
+        default: return "\(error)"
+        }
     }
 
     private static func isConnectFailure(_ error: WireError) -> Bool {

@@ -51,7 +51,7 @@ enum KubeWatch {
         while true {
             let line: [UInt8]?
             do { line = try stream.readBodyLine() } catch {
-                throw .unreachable(addresses: [stream.address.description], reason: "the watch stream broke: \(error)")
+                throw .unreachable(addresses: [stream.address.description], reason: "the watch stream broke: \(KubeClient.readable(error))")
             }
             guard let line else { return 0 }
             guard !line.isEmpty, let event = try? JSONParser.parse(line), let object = event["object"] else { continue }

@@ -232,6 +232,7 @@ struct KubeCommandTests {
         #expect(tern(cluster, "get ns kube-system -o name --server http://\(api)") == (0, "namespace/kube-system\n"))
         let dead = tern(cluster, "get ns --server http://127.0.0.1:\(freePort())")
         #expect(dead.0 == 1 && dead.1.hasPrefix("error: the Kubernetes API did not answer at 127.0.0.1:"))
+        #expect(dead.1.hasSuffix(": Connection refused\n"))
     }
 
     @Test("the token comes from --token, else from the cluster's token-file; a wrong one is Unauthorized")
