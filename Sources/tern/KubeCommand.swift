@@ -15,11 +15,11 @@ enum KubeCommand {
         usage: tern <verb> [options]     a small kubectl-style client of the Kubernetes API
           get TYPE[,TYPE...] [NAME...] | TYPE/NAME...
               [-o wide|json|yaml|name] [-l SELECTOR] [--field-selector F] [--show-labels]
-              [--show-managed-fields] [-w|--watch|--watch-only]
+              [-L KEY,...] [--show-managed-fields] [-w|--watch|--watch-only]
           describe TYPE [NAME...] | TYPE/NAME...
           create -f FILE|DIR|-             POST every object of the manifests
           apply -f FILE|DIR|-              server-side apply (field manager "tern"; --force-conflicts)
-          delete TYPE NAME... | TYPE/NAME... | -f FILE|DIR|-
+          delete TYPE NAME... | TYPE/NAME... | -f FILE|DIR|- | TYPE -l SELECTOR | TYPE --all
           scale TYPE NAME --replicas=N     deployments, replicasets, statefulsets
           label TYPE NAME KEY=VALUE... KEY-... [--overwrite]
         TYPE is a plural, singular or short name or a kind (po, deploy, svc, ...), a comma list, or all.
@@ -119,7 +119,7 @@ enum KubeCommand {
             for table in answer.objects {
                 let more = KubeOutput.tableLines(table, wide: wide, namespaceColumn: options.allNamespaces && target.kind.namespaced,
                                                  namePrefix: prefixNames ? KubeResources.qualifiedKind(target.kind) + "/" : "",
-                                                 showLabels: options.showLabels)
+                                                 showLabels: options.showLabels, labelColumns: options.labelColumns)
                 if lines.isEmpty { lines = more } else { lines += more.dropFirst() }
             }
             guard lines.count > 1 else { continue }

@@ -16,6 +16,9 @@ struct KubeOptions: Equatable {
     var showManagedFields = false
     var watch = false
     var watchOnly = false
+    var deleteAll = false
+    /// `-L key1,key2` (may repeat): label values shown as extra columns.
+    var labelColumns: [String] = []
     var forceConflicts = false
     var help = false
     /// Everything that is not an option, in order.
@@ -26,7 +29,7 @@ struct KubeOptions: Equatable {
 
     private static let valueOptionNames: Set<String> = [
         "n", "namespace", "l", "selector", "field-selector", "o", "output", "server", "s", "token", "config", "replicas",
-        "f", "filename",
+        "f", "filename", "L", "label-columns",
     ]
 
     private mutating func set(_ name: String, _ value: String) {
@@ -39,6 +42,7 @@ struct KubeOptions: Equatable {
         case "token": token = value
         case "config": config = value
         case "replicas": replicas = value
+        case "L", "label-columns": labelColumns += value.split(separator: ",").map(String.init)
         default: files.append(value)
         }
     }
@@ -52,6 +56,7 @@ struct KubeOptions: Equatable {
         case "show-managed-fields": showManagedFields = on
         case "w", "watch": watch = on
         case "watch-only": watchOnly = on
+        case "all": deleteAll = on
         case "force-conflicts": forceConflicts = on
         case "h", "help": help = on
         default: return false

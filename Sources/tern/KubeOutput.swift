@@ -37,9 +37,10 @@ enum KubeOutput {
 
     /// The lines (header first) of a `meta.k8s.io/v1` Table: priority-0 columns, or every column
     /// when `wide`; `namespaceColumn` adds NAMESPACE from each row's metadata; `namePrefix`
-    /// (`deployment.apps/`) goes before the Name column's cells when several types are printed.
+    /// (`deployment.apps/`) goes before the Name column's cells when several types are printed;
+    /// `labelColumns` (`-L`) and `showLabels` add label columns at the end.
     static func tableLines(_ table: JSONValue, wide: Bool, namespaceColumn: Bool, namePrefix: String,
-                           showLabels: Bool = false) -> [[String]] {
+                           showLabels: Bool = false, labelColumns: [String] = []) -> [[String]] {
         let columns = table["columnDefinitions"]?.arrayValue ?? []
         var shown: [Int] = []
         var header: [String] = namespaceColumn ? ["NAMESPACE"] : []
@@ -49,6 +50,7 @@ enum KubeOutput {
             shown.append(i)
             header.append((column["name"]?.stringValue ?? "").uppercased())
         }
+        header += labelColumns.map { $0.uppercased() }
         if showLabels { header.append("LABELS") }
         let nameIndex = columns.firstIndex { $0["format"]?.stringValue == "name" } ?? 0
         var lines = [header]
@@ -60,7 +62,9 @@ enum KubeOutput {
                 let text = i < cells.count ? cellText(cells[i]) : ""
                 line.append(i == nameIndex ? namePrefix + text : text)
             }
-            if showLabels { line.append(labelsText(row["object"]?["metadata"]?["labels"])) }
+            let labels = row["object"]?["metadata"]?["labels"]
+            for key in labelColumns { line.append(labels?[key]?.stringValue ?? "") }
+            if showLabels { line.append(labelsText(labels)) }
             lines.append(line)
         }
         return lines

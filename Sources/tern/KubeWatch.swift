@@ -31,12 +31,12 @@ enum KubeWatch {
         var header: [String] = []
         if table {
             header = KubeOutput.tableLines(list, wide: format == "wide", namespaceColumn: namespaceColumn, namePrefix: "",
-                                           showLabels: options.showLabels)[0]
+                                           showLabels: options.showLabels, labelColumns: options.labelColumns)[0]
         }
         if !options.watchOnly {
             if table {
                 let lines = KubeOutput.tableLines(list, wide: format == "wide", namespaceColumn: namespaceColumn, namePrefix: "",
-                                                  showLabels: options.showLabels)
+                                                  showLabels: options.showLabels, labelColumns: options.labelColumns)
                 print(KubeOutput.alignColumns(lines), terminator: "")
             } else {
                 for item in list["items"]?.arrayValue ?? [] {
@@ -73,7 +73,7 @@ enum KubeWatch {
                     withColumns = .object(members)
                 }
                 let lines = KubeOutput.tableLines(withColumns, wide: format == "wide", namespaceColumn: namespaceColumn, namePrefix: "",
-                                                  showLabels: options.showLabels)
+                                                  showLabels: options.showLabels, labelColumns: options.labelColumns)
                 // Aligned with the header's widths, as the rows printed so far were.
                 let text = KubeOutput.alignColumns([header] + lines.dropFirst())
                 print(text.split(separator: "\n").dropFirst().joined(separator: "\n"))

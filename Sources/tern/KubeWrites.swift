@@ -73,7 +73,7 @@ enum KubeWrites {
         return .object(members)
     }
 
-    /// `tern delete TYPE NAME...` or `tern delete -f`.
+    /// `tern delete TYPE NAME...`, `tern delete TYPE -l SELECTOR|--all`, or `tern delete -f`.
     static func delete(_ client: KubeClient, _ options: KubeOptions) throws(KubeError) -> Int32 {
         var victims: [(kind: ResourceKind, namespace: String?, name: String)] = []
         if !options.files.isEmpty {
@@ -83,13 +83,25 @@ enum KubeWrites {
             }
         } else {
             let targets = try KubeResources.targets(options.positional)
-            guard targets.allSatisfy({ !$0.names.isEmpty }) else {
-                throw .usage("delete needs the names of the objects (deleting every object of a type is not supported)")
-            }
+            let bySelection = options.labelSelector != nil || options.fieldSelector != nil || options.deleteAll
             for target in targets {
-                for name in target.names {
-                    victims.append((target.kind, target.kind.namespaced ? options.effectiveNamespace : nil, name))
+                let namespace = target.kind.namespaced ? options.effectiveNamespace : nil
+                if !target.names.isEmpty {
+                    guard !bySelection else { throw .usage("names cannot be given together with -l, --field-selector or --all") }
+                    victims += target.names.map { (target.kind, namespace, $0) }
+                    continue
                 }
+                guard bySelection else {
+                    throw .usage("resource(s) were provided, but no name was specified: give names, -l SELECTOR or --all")
+                }
+                let list = try client.json("GET", KubeResources.path(target.kind, namespace: namespace) + KubeCommand.listQuery(options))
+                for item in list["items"]?.arrayValue ?? [] {
+                    victims.append((target.kind, namespace, item["metadata"]?["name"]?.stringValue ?? ""))
+                }
+            }
+            if victims.isEmpty {
+                KubeCommand.noResources(targets, options)
+                return 0
             }
         }
         var failed = false

@@ -135,6 +135,9 @@ struct KubeCommandTests {
         #expect(header(tern(cluster, "get deployments -o wide").1) == "NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES       SELECTOR")
         #expect(header(tern(cluster, "get deploy -A").1) == "NAMESPACE   NAME   READY   UP-TO-DATE   AVAILABLE   AGE")
         #expect(header(tern(cluster, "get cm --show-labels").1).hasSuffix("LABELS"))
+        let labelColumn = tern(cluster, "get deploy -L app,missing").1
+        #expect(header(labelColumn) == "NAME   READY   UP-TO-DATE   AVAILABLE   AGE   APP   MISSING")
+        #expect(labelColumn.hasSuffix("   web   \n"))
         #expect(tern(cluster, "get all -o name") == (0, "service/web\ndeployment.apps/web\n"))
         #expect(tern(cluster, "get cm/a configmap/b -o name") == (0, "configmap/a\nconfigmap/b\n"))
         for name in ["deploy", "deployment", "deployments", "Deployment", "deployments.apps", "deploy.apps"] {
@@ -193,7 +196,10 @@ struct KubeCommandTests {
         #expect(tern(cluster, "get deploy -l tier -o name") == (0, "No resources found in default namespace.\n"))
 
         // delete by name and by manifest; NotFound is an error.
-        #expect(tern(cluster, "delete cm a b") == (0, "configmap \"a\" deleted\nconfigmap \"b\" deleted\n"))
+        #expect(tern(cluster, "delete cm").0 == 2, "deleting a whole type needs -l or --all")
+        #expect(tern(cluster, "delete cm -l nothing=here") == (0, "No resources found in default namespace.\n"))
+        #expect(tern(cluster, "delete cm a") == (0, "configmap \"a\" deleted\n"))
+        #expect(tern(cluster, "delete cm --all") == (0, "configmap \"b\" deleted\n"))
         #expect(tern(cluster, "delete -f web.yaml") == (0, "deployment.apps \"web\" deleted\nservice \"web\" deleted\n"))
         #expect(tern(cluster, "delete deploy web") == (1, "Error from server (NotFound): deployments.apps \"web\" not found\n"))
         #expect(tern(cluster, "get deploy web") == (1, "Error from server (NotFound): deployments.apps \"web\" not found\n"))
@@ -333,6 +339,7 @@ struct KubeCommandUnitTests {
         #expect(o.allNamespaces && o.watch && !o.overwrite)
         #expect(o.output == "yaml" && o.replicas == "3" && o.labelSelector == "app=web" && o.fieldSelector == "metadata.name=x")
         #expect(o.positional == ["apply"])
+        #expect(try KubeOptions(parsing: ["-L", "a,b", "--label-columns=c", "--all"]).labelColumns == ["a", "b", "c"])
         #expect(o.effectiveNamespace == "default")
         #expect(throws: KubeError.usage("unknown option --bogus")) { try KubeOptions(parsing: ["--bogus"]) }
         #expect(throws: KubeError.usage("option -n needs a value")) { try KubeOptions(parsing: ["get", "-n"]) }
@@ -394,8 +401,9 @@ struct KubeCommandUnitTests {
              "rows":[{"cells":["web","1/1",null],"object":{"metadata":{"name":"web","namespace":"prod","labels":{"b":"2","a":"1"}}}}]}
             """#.utf8))
         #expect(KubeOutput.tableLines(table, wide: false, namespaceColumn: false, namePrefix: "") == [["NAME", "READY"], ["web", "1/1"]])
-        #expect(KubeOutput.tableLines(table, wide: true, namespaceColumn: true, namePrefix: "deployment.apps/", showLabels: true) ==
-                [["NAMESPACE", "NAME", "READY", "IMAGES", "LABELS"], ["prod", "deployment.apps/web", "1/1", "<none>", "a=1,b=2"]])
+        #expect(KubeOutput.tableLines(table, wide: true, namespaceColumn: true, namePrefix: "deployment.apps/", showLabels: true,
+                                      labelColumns: ["b", "zz"]) ==
+                [["NAMESPACE", "NAME", "READY", "IMAGES", "B", "ZZ", "LABELS"], ["prod", "deployment.apps/web", "1/1", "<none>", "2", "", "a=1,b=2"]])
     }
 
     @Test("JSON like kubectl: keys sorted, four-space indentation, empty containers inline; List or one object")
