@@ -4,11 +4,11 @@ import Glibc
 import JSON
 import Objects
 
-/// `tern get|apply|create|delete|describe|scale|label`: a small kubectl-style client of a member's
+/// `tern get|apply|create|delete|describe|scale|label|annotate`: a small kubectl-style client of a member's
 /// Kubernetes API, for machines without kubectl.
 enum KubeCommand {
     /// The subcommands this client implements (main.swift dispatches them here).
-    static let verbs: Set<String> = ["get", "apply", "create", "delete", "describe", "scale", "label"]
+    static let verbs: Set<String> = ["get", "apply", "create", "delete", "describe", "scale", "label", "annotate"]
 
     /// The text of `tern get --help`.
     static let help = """
@@ -22,6 +22,7 @@ enum KubeCommand {
           delete TYPE NAME... | TYPE/NAME... | -f FILE|DIR|- | TYPE -l SELECTOR | TYPE --all
           scale TYPE NAME --replicas=N     deployments, replicasets, statefulsets
           label TYPE NAME KEY=VALUE... KEY-... [--overwrite]
+          annotate TYPE NAME KEY=VALUE... KEY-... [--overwrite]
         TYPE is a plural, singular or short name or a kind (po, deploy, svc, ...), a comma list, or all.
         Common options: -n NS (default "default"), -A (every namespace; get only),
           --server http://host:port (else every member's api address from --config, default ./cluster.conf),
@@ -50,7 +51,8 @@ enum KubeCommand {
             case "apply": return try KubeWrites.apply(client, options)
             case "delete": return try KubeWrites.delete(client, options)
             case "scale": return try KubeWrites.scale(client, options)
-            case "label": return try KubeWrites.label(client, options)
+            case "label": return try KubeLabels.run(client, options, field: .labels)
+            case "annotate": return try KubeLabels.run(client, options, field: .annotations)
             default: throw KubeError.usage("unknown command \(verb)")
             }
         } catch {

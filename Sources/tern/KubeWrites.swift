@@ -1,7 +1,8 @@
 import JSON
 import Objects
 
-/// The writing verbs of the kubectl-style client: create, apply, delete, scale, label.
+/// The writing verbs of the kubectl-style client: create, apply, delete, scale (label and
+/// annotate are in ``KubeLabels``).
 /// Each goes on after a failed object (reporting it) and exits 1 when any failed.
 enum KubeWrites {
     /// `tern create -f`: POSTs every manifest object to its collection.
@@ -134,85 +135,6 @@ enum KubeWrites {
                     _ = try client.json("PATCH", path, body: Array(#"{"spec":{"replicas":\#(replicas)}}"#.utf8),
                                         contentType: "application/merge-patch+json")
                     print("\(KubeResources.qualifiedKind(target.kind))/\(name) scaled")
-                } catch {
-                    KubeCommand.report(error)
-                    failed = true
-                }
-            }
-        }
-        return failed ? 1 : 0
-    }
-
-    /// One change of `tern label`: set `key` to `value`, or remove it (`value` nil, from `key-`).
-    struct LabelChange: Equatable {
-        var key: String
-        var value: String?
-    }
-
-    /// Splits `label`'s words into the object words and the changes (`k=v`, `k-`).
-    /// - Throws: ``KubeError/usage(_:)`` for a malformed change or a key given twice.
-    static func labelChanges(_ words: [String]) throws(KubeError) -> (objects: [String], changes: [LabelChange]) {
-        var objects: [String] = []
-        var changes: [LabelChange] = []
-        for word in words {
-            if let eq = word.firstIndex(of: "=") {
-                let key = String(word[..<eq])
-                let value = String(word[word.index(after: eq)...])
-                guard !key.isEmpty else { throw .usage("invalid label \(word): the key is empty") }
-                changes.append(LabelChange(key: key, value: value))
-            } else if word.hasSuffix("-"), word.count > 1, !objects.isEmpty {
-                changes.append(LabelChange(key: String(word.dropLast()), value: nil))
-            } else if changes.isEmpty {
-                objects.append(word)
-            } else {
-                throw .usage("\(word): labels must be KEY=VALUE or KEY-, after the object")
-            }
-        }
-        guard !changes.isEmpty else { throw .usage("at least one label update is required (KEY=VALUE or KEY-)") }
-        var seen: Set<String> = []
-        for change in changes {
-            guard seen.insert(change.key).inserted else { throw .usage("the label \(change.key) is given more than once") }
-        }
-        return (objects, changes)
-    }
-
-    /// `tern label TYPE NAME k=v k2- [--overwrite]`: a merge patch of `metadata.labels`; refuses to
-    /// change an existing value without `--overwrite`.
-    static func label(_ client: KubeClient, _ options: KubeOptions) throws(KubeError) -> Int32 {
-        let (words, changes) = try labelChanges(options.positional)
-        let targets = try KubeResources.targets(words)
-        var failed = false
-        for target in targets {
-            guard !target.names.isEmpty else { throw .usage("label needs TYPE NAME") }
-            for name in target.names {
-                let path = KubeResources.path(target.kind, namespace: target.kind.namespaced ? options.effectiveNamespace : nil, name: name)
-                let display = "\(KubeResources.qualifiedKind(target.kind))/\(name)"
-                do throws(KubeError) {
-                    let current = try client.json("GET", path)
-                    var labels: [String: String] = [:]
-                    if case .object(let members)? = current["metadata"]?["labels"] {
-                        for member in members { labels[member.key] = member.value.stringValue ?? "" }
-                    }
-                    var patch: [(key: String, value: JSONValue)] = []
-                    for change in changes {
-                        if let value = change.value {
-                            if let old = labels[change.key], old != value, !options.overwrite {
-                                throw KubeError.refused("'\(change.key)' already has a value (\(old)), and --overwrite is false")
-                            }
-                            if labels[change.key] != value { patch.append((change.key, .string(value))) }
-                        } else if labels[change.key] != nil {
-                            patch.append((change.key, .null))
-                        } else {
-                            KubeCommand.note("label \"\(change.key)\" not found.")
-                        }
-                    }
-                    guard !patch.isEmpty else {
-                        print("\(display) not labeled")
-                        continue
-                    }
-                    let body = JSONValue.object([("metadata", .object([("labels", .object(patch))]))])
-                    _ = try client.json("PATCH", path, body: body.encoded(), contentType: "application/merge-patch+json")
-                    print("\(display) labeled")
                 } catch {
                     KubeCommand.report(error)
                     failed = true

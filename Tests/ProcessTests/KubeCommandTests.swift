@@ -194,6 +194,11 @@ struct KubeCommandTests {
         #expect(tern(cluster, "get deploy -l tier=back -o name") == (0, "deployment.apps/web\n"))
         #expect(tern(cluster, "label deploy web tier-") == (0, "deployment.apps/web labeled\n"))
         #expect(tern(cluster, "get deploy -l tier -o name") == (0, "No resources found in default namespace.\n"))
+        #expect(tern(cluster, "annotate deploy web note=hello") == (0, "deployment.apps/web annotated\n"))
+        #expect(tern(cluster, "annotate deploy web note=bye") ==
+                (1, "error: --overwrite is false but found the following declared annotation(s): 'note' already has a value (hello)\n"))
+        #expect(tern(cluster, "annotate deploy web note=hello") == (0, "deployment.apps/web not annotated\n"))
+        #expect(tern(cluster, "describe deploy web").1.contains("Annotations:        note=hello\n"))
 
         // delete by name and by manifest; NotFound is an error.
         #expect(tern(cluster, "delete cm").0 == 2, "deleting a whole type needs -l or --all")
@@ -451,13 +456,22 @@ struct KubeCommandUnitTests {
 
     @Test("label changes: KEY=VALUE and KEY- after the object words")
     func labelChanges() throws {
-        let parsed = try KubeWrites.labelChanges(["deploy", "web", "a=1", "b-", "c="])
+        let parsed = try KubeLabels.changes(["deploy", "web", "a=1", "b-", "c="])
         #expect(parsed.objects == ["deploy", "web"])
         #expect(parsed.changes == [.init(key: "a", value: "1"), .init(key: "b", value: nil), .init(key: "c", value: "")])
-        #expect(throws: KubeError.self) { try KubeWrites.labelChanges(["deploy", "web"]) }
-        #expect(throws: KubeError.self) { try KubeWrites.labelChanges(["deploy", "web", "a=1", "a=2"]) }
-        #expect(throws: KubeError.self) { try KubeWrites.labelChanges(["deploy", "web", "=1"]) }
-        #expect(throws: KubeError.self) { try KubeWrites.labelChanges(["deploy", "web", "a=1", "other"]) }
+        #expect(throws: KubeError.self) { try KubeLabels.changes(["deploy", "web"]) }
+        #expect(throws: KubeError.self) { try KubeLabels.changes(["deploy", "web", "a=1", "a=2"]) }
+        #expect(throws: KubeError.self) { try KubeLabels.changes(["deploy", "web", "=1"]) }
+        #expect(throws: KubeError.self) { try KubeLabels.changes(["deploy", "web", "a=1", "other"]) }
+        let current = JSONValue.object([("a", .string("1")), ("b", .string("2"))])
+        #expect(throws: KubeError.refused("'a' already has a value (1), and --overwrite is false")) {
+            try KubeLabels.patch(current: current, changes: [.init(key: "a", value: "9")], field: .labels, overwrite: false)
+        }
+        let patch = try #require(try KubeLabels.patch(current: current, changes: [.init(key: "a", value: "9"), .init(key: "b", value: nil),
+                                                                                 .init(key: "c", value: "3")], field: .labels, overwrite: true))
+        #expect(JSONValue.object(patch) == .object([("a", .string("9")), ("b", .null), ("c", .string("3"))]))
+        #expect(try KubeLabels.patch(current: current, changes: [.init(key: "a", value: "1")], field: .annotations, overwrite: false) == nil,
+                "setting the same value changes nothing")
     }
 
     @Test("a re-apply that only moved resourceVersion and managedFields times is unchanged; a spec change is not")
