@@ -57,6 +57,7 @@ struct KubeOptions: Equatable {
         case "w", "watch": watch = on
         case "watch-only": watchOnly = on
         case "all": deleteAll = on
+        case "server-side": break  // apply is always server-side; accepted for kubectl muscle memory
         case "force-conflicts": forceConflicts = on
         case "h", "help": help = on
         default: return false

@@ -111,7 +111,7 @@ struct KubeCommandTests {
         // apply: created, unchanged, configured.
         #expect(tern(cluster, "apply -f web.yaml") == (0, "deployment.apps/web created\nservice/web created\n"))
         usleep(1_100_000)  // in another second: the server restamps managedFields, which is still "unchanged"
-        #expect(tern(cluster, "apply -f \(webPath)") == (0, "deployment.apps/web unchanged\nservice/web unchanged\n"))
+        #expect(tern(cluster, "apply --server-side -f \(webPath)") == (0, "deployment.apps/web unchanged\nservice/web unchanged\n"))
         _ = write(cluster, "web.yaml", Self.web(replicas: 3))
         #expect(tern(cluster, "apply -f -", input: webPath) == (0, "deployment.apps/web configured\nservice/web unchanged\n"))
 
