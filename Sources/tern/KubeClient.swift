@@ -85,34 +85,38 @@ final class KubeClient {
         throw .unreachable(addresses: addresses.map(\.description), reason: lastError)
     }
 
-    /// Opens a streamed GET (a watch) on the address that answered last (or the first one) and
-    /// returns the client positioned at the start of the body; read it with `readBodyLine`.
+    /// Opens a streamed GET (a watch) and returns the client positioned at the start of the body
+    /// (read it with `readBodyLine`). Starts at the address that answered last and moves on, round
+    /// the list once, while connecting fails (a watch changes nothing, so moving on is safe).
     /// - Throws: ``KubeError/unreachable(addresses:reason:)``, or the `Status` of a non-200 answer.
     func openStream(_ path: String, accept: String) throws(KubeError) -> HTTPClient {
-        let address = addresses[min(current, addresses.count - 1)]
-        let stream = HTTPClient(address: address, timeoutNanoseconds: 3600 * 1_000_000_000)
-        var headers = HTTPHeaders()
-        headers.add(name: "Accept", value: accept)
-        if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
-        do {
-            try stream.startStreamingRequest(method: "GET", path: path, headers: headers)
-            try stream.finishBody()
-            let head = try stream.readResponseHead()
+        var lastError = ""
+        for _ in 0..<addresses.count {
+            let address = addresses[current % addresses.count]
+            let stream = HTTPClient(address: address, timeoutNanoseconds: 3600 * 1_000_000_000)
+            var headers = HTTPHeaders()
+            headers.add(name: "Accept", value: accept)
+            if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
+            let head: HTTPClientResponse
+            do throws(WireError) {
+                try stream.startStreamingRequest(method: "GET", path: path, headers: headers)
+                try stream.finishBody()
+                head = try stream.readResponseHead()
+            } catch {
+                stream.close()
+                lastError = Self.readable(error)
+                current = (current + 1) % addresses.count
+                continue
+            }
             guard head.status == 200 else {
                 var answer = head
                 answer.body = (try? stream.readWholeBody()) ?? []
                 stream.close()
                 throw Self.statusError(answer)
             }
-        } catch let error as WireError {
-            stream.close()
-            throw .unreachable(addresses: [address.description], reason: Self.readable(error))
-        } catch let error as KubeError {
-            throw error
-        } catch {
-            throw .unreachable(addresses: [address.description], reason: "\(error)")
+            return stream
         }
-        return stream
+        throw .unreachable(addresses: addresses.map(\.description), reason: lastError)
     }
 
     /// Sends a request and returns the answer's JSON when the status is 2xx.

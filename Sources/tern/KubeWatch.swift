@@ -3,12 +3,16 @@ import Glibc
 #endif
 import JSON
 import Objects
+import Wire
 
 /// `tern get -w` / `--watch-only`: lists one type (printing it unless `--watch-only`), then
 /// watches from the list's resourceVersion and prints each change as it arrives: a Table row
-/// (default, `-o wide`), `kind.group/name` (`-o name`) or the object (`-o json|yaml`).
+/// (default, `-o wide`), `kind.group/name` (`-o name`) or the object (`-o json|yaml`). When the
+/// server ends the stream or the member goes away, it watches again from the last resourceVersion
+/// seen (bookmarks included), on the next member if need be, as kubectl and client-go do.
 enum KubeWatch {
-    /// Watches until the server ends the stream (exit 0) or sends an ERROR event (exit 1).
+    /// Watches until interrupted, until an ERROR event (exit 1, e.g. 410 Expired), or until no
+    /// member accepts the watch for about 10 s (exit 1).
     static func run(_ client: KubeClient, _ targets: [KubeTarget], _ options: KubeOptions, format: String) throws(KubeError) -> Int32 {
         guard targets.count == 1, targets[0].names.count <= 1 else {
             throw .usage("watch is only supported on one resource type and at most one name")
@@ -45,15 +49,37 @@ enum KubeWatch {
             }
             fflush(nil)
         }
-        let watchQuery = (query.isEmpty ? "?" : query + "&") + "watch=true&resourceVersion=" + KubeResources.percentEncode(resourceVersion)
-        let stream = try client.openStream(collection + watchQuery, accept: accept)
-        defer { stream.close() }
+        var lastVersion = resourceVersion
+        var stream: HTTPClient?
+        var failures = 0
+        defer { stream?.close() }
         while true {
-            let line: [UInt8]?
-            do { line = try stream.readBodyLine() } catch {
-                throw .unreachable(addresses: [stream.address.description], reason: "the watch stream broke: \(KubeClient.readable(error))")
+            if stream == nil {
+                // (Re)open from the last version seen: after the server ended the stream or the
+                // member went away, nothing in between is lost (a 410 ERROR says when it would be).
+                let watchQuery = (query.isEmpty ? "?" : query + "&") + "watch=true&allowWatchBookmarks=true&resourceVersion="
+                    + KubeResources.percentEncode(lastVersion)
+                do throws(KubeError) {
+                    stream = try client.openStream(collection + watchQuery, accept: accept)
+                } catch {
+                    failures += 1
+                    if failures >= maxReopenAttempts || !isTransient(error) { throw error }
+                    usleep(reopenDelayMicroseconds)
+                    continue
+                }
             }
-            guard let line else { return 0 }
+            guard let open = stream else { continue }
+            let line: [UInt8]?
+            do { line = try open.readBodyLine() } catch {
+                line = nil
+            }
+            guard let line else {
+                open.close()
+                stream = nil
+                usleep(reopenDelayMicroseconds)
+                continue
+            }
+            failures = 0
             guard !line.isEmpty, let event = try? JSONParser.parse(line), let object = event["object"] else { continue }
             switch event["type"]?.stringValue ?? "" {
             case "ERROR":
@@ -61,11 +87,14 @@ enum KubeWatch {
                                            message: object["message"]?.stringValue ?? "the watch ended with an error"))
                 return 1
             case "BOOKMARK":
+                if let version = object["metadata"]?["resourceVersion"]?.stringValue { lastVersion = version }
                 continue
             default:
                 break
             }
             if table {
+                let rows = object["rows"]?.arrayValue ?? []
+                if let version = rows.last?["object"]?["metadata"]?["resourceVersion"]?.stringValue { lastVersion = version }
                 var withColumns = object
                 if case .object(var members) = object, (object["columnDefinitions"]?.arrayValue ?? []).isEmpty {
                     members.removeAll { $0.key == "columnDefinitions" }
@@ -78,9 +107,23 @@ enum KubeWatch {
                 let text = KubeOutput.alignColumns([header] + lines.dropFirst())
                 print(text.split(separator: "\n").dropFirst().joined(separator: "\n"))
             } else {
+                if let version = object["metadata"]?["resourceVersion"]?.stringValue { lastVersion = version }
                 printObject(object, target.kind, options, format: format)
             }
             fflush(nil)
+        }
+    }
+
+    /// Consecutive failed attempts to reopen a watch before giving up (about 10 s in all).
+    static let maxReopenAttempts = 50
+    static let reopenDelayMicroseconds: UInt32 = 200_000
+
+    /// Whether reopening may help: no member answered (yet), or one is briefly unavailable.
+    private static func isTransient(_ error: KubeError) -> Bool {
+        switch error {
+        case .unreachable: return true
+        case .server(let code, _, _): return code == 503 || code == 500 || code == 504
+        default: return false
         }
     }
 

@@ -319,6 +319,16 @@ struct KubeCommandTests {
         let table = waitForOutput(tables, containing: "\nbefore", after: 2)
         let rows = table.split(separator: "\n").map { String($0.prefix(while: { $0 != " " })) }
         #expect(rows == ["NAME", "before", "after", "before"], "the list, then ADDED after, DELETED before: \(table)")
+
+        // The member serving both watches (the first of the cluster file) dies: they watch again,
+        // from the last version seen, on the next member.
+        cluster.kill(cluster.names[0])
+        _ = write(cluster, "late.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: late}\n")
+        let deadline = monotonicSeconds() + 20
+        while tern(cluster, "create -f late.yaml").0 != 0 && monotonicSeconds() < deadline { usleep(300_000) }
+        #expect(waitForOutput(names, containing: "configmap/late\n") == "configmap/before\nconfigmap/after\nconfigmap/before\nconfigmap/late\n")
+        let afterKill = waitForOutput(tables, containing: "\nlate")
+        #expect(afterKill.split(separator: "\n").map { String($0.prefix(while: { $0 != " " })) } == ["NAME", "before", "after", "before", "late"])
     }
 }
 
