@@ -40,7 +40,7 @@ enum KubeDescribe {
             }
         }
         if printed == 0 && !failed {
-            KubeCommand.note("No resources found in \(options.effectiveNamespace) namespace.")
+            KubeCommand.noResources(targets, options)
         }
         return failed ? 1 : 0
     }
