@@ -4,11 +4,12 @@ import Glibc
 import JSON
 import Objects
 
-/// `tern get|apply|create|delete|describe|scale|label|annotate`: a small kubectl-style client of a member's
+/// `tern get|apply|create|replace|patch|delete|describe|scale|label|annotate`: a small kubectl-style client of a member's
 /// Kubernetes API, for machines without kubectl.
 enum KubeCommand {
     /// The subcommands this client implements (main.swift dispatches them here).
-    static let verbs: Set<String> = ["get", "apply", "create", "delete", "describe", "scale", "label", "annotate"]
+    static let verbs: Set<String> = ["get", "apply", "create", "delete", "describe", "scale", "label", "annotate",
+                                      "patch", "replace"]
 
     /// The text of `tern get --help`.
     static let help = """
@@ -19,6 +20,8 @@ enum KubeCommand {
           describe TYPE [NAME...] | TYPE/NAME...
           create -f FILE|DIR|-             POST every object of the manifests
           apply -f FILE|DIR|-              server-side apply (field manager "tern"; --force-conflicts)
+          replace -f FILE|DIR|-            PUT every object of the manifests over the stored one
+          patch TYPE NAME -p PATCH [--type strategic|merge|json]
           delete TYPE NAME... | TYPE/NAME... | -f FILE|DIR|- | TYPE -l SELECTOR | TYPE --all
           scale TYPE NAME --replicas=N     deployments, replicasets, statefulsets
           label TYPE NAME KEY=VALUE... KEY-... [--overwrite]
@@ -53,6 +56,8 @@ enum KubeCommand {
             case "scale": return try KubeWrites.scale(client, options)
             case "label": return try KubeLabels.run(client, options, field: .labels)
             case "annotate": return try KubeLabels.run(client, options, field: .annotations)
+            case "patch": return try KubeUpdates.patch(client, options)
+            case "replace": return try KubeUpdates.replace(client, options)
             default: throw KubeError.usage("unknown command \(verb)")
             }
         } catch {

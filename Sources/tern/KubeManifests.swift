@@ -41,6 +41,14 @@ enum KubeManifests {
         return out
     }
 
+    /// The documents of YAML (or JSON) text, as values.
+    /// - Throws: ``KubeError/manifest(source:reason:)`` with the reader's error.
+    static func parseValues(_ bytes: [UInt8], source: String) throws(KubeError) -> [JSONValue] {
+        do { return try YAMLReader.parseDocuments(bytes) } catch {
+            throw .manifest(source: source, reason: "\(error)")
+        }
+    }
+
     /// The objects of one file's text: documents in order, empty documents skipped, Lists expanded.
     static func parse(_ bytes: [UInt8], source: String, json: Bool) throws(KubeError) -> [KubeManifestObject] {
         var documents: [JSONValue]
@@ -49,9 +57,7 @@ enum KubeManifests {
                 throw .manifest(source: source, reason: "\(error)")
             }
         } else {
-            do { documents = try YAMLReader.parseDocuments(bytes) } catch {
-                throw .manifest(source: source, reason: "\(error)")
-            }
+            documents = try parseValues(bytes, source: source)
         }
         var out: [KubeManifestObject] = []
         for document in documents {

@@ -11,6 +11,8 @@ struct KubeOptions: Equatable {
     var token: String?
     var config: String?
     var replicas: String?
+    var patch: String?
+    var patchType: String?
     var overwrite = false
     var showLabels = false
     var showManagedFields = false
@@ -29,7 +31,7 @@ struct KubeOptions: Equatable {
 
     private static let valueOptionNames: Set<String> = [
         "n", "namespace", "l", "selector", "field-selector", "o", "output", "server", "s", "token", "config", "replicas",
-        "f", "filename", "L", "label-columns",
+        "f", "filename", "L", "label-columns", "p", "patch", "type",
     ]
 
     private mutating func set(_ name: String, _ value: String) {
@@ -42,6 +44,8 @@ struct KubeOptions: Equatable {
         case "token": token = value
         case "config": config = value
         case "replicas": replicas = value
+        case "p", "patch": patch = value
+        case "type": patchType = value
         case "L", "label-columns": labelColumns += value.split(separator: ",").map(String.init)
         default: files.append(value)
         }

@@ -200,6 +200,20 @@ struct KubeCommandTests {
         #expect(tern(cluster, "annotate deploy web note=hello") == (0, "deployment.apps/web not annotated\n"))
         #expect(tern(cluster, "describe deploy web").1.contains("Annotations:        note=hello\n"))
 
+        // patch (three types, YAML allowed) and replace (409 on a stale resourceVersion).
+        #expect(tern(cluster, #"patch deploy web -p '{"spec":{"replicas":4}}' --type merge"#) == (0, "deployment.apps/web patched\n"))
+        #expect(tern(cluster, #"patch deploy web -p '{"spec":{"replicas":4}}' --type=merge"#) == (0, "deployment.apps/web patched (no change)\n"))
+        #expect(tern(cluster, "patch deploy/web -p 'metadata: {labels: {x: \"1\"}}'") == (0, "deployment.apps/web patched\n"))
+        #expect(tern(cluster, #"patch deploy web --type json -p '[{"op":"replace","path":"/spec/replicas","value":6}]'"#) ==
+                (0, "deployment.apps/web patched\n"))
+        #expect(tern(cluster, "patch deploy web -p '{}' --type bogus").0 == 2)
+        let current = tern(cluster, "get deploy web -o json").1
+        #expect(try JSONParser.parse(Array(current.utf8))["spec"]?["replicas"] == .number("6"))
+        _ = write(cluster, "current.json", current)
+        #expect(tern(cluster, "replace -f current.json") == (0, "deployment.apps/web replaced\n"))
+        let stale = tern(cluster, "replace -f current.json")
+        #expect(stale.0 == 1 && stale.1.hasPrefix("Error from server (Conflict): "), "the resourceVersion in the file is stale now")
+
         // delete by name and by manifest; NotFound is an error.
         #expect(tern(cluster, "delete cm").0 == 2, "deleting a whole type needs -l or --all")
         #expect(tern(cluster, "delete cm -l nothing=here") == (0, "No resources found in default namespace.\n"))
