@@ -6,38 +6,32 @@ import Objects
 import Glibc
 #endif
 
-/// `tern get|apply|create|delete|describe|scale|label` against a three-member cluster of real
-/// processes: every verb, its exact output where it is stable (ages are not), its exit status.
+/// `tern get|apply|create|replace|patch|delete|describe|scale|label|annotate` against a three-member
+/// cluster of real processes: every verb, its exact output where it is stable (ages are not), its exit status.
 @Suite("tern get/apply/... against real processes", .serialized, .timeLimit(.minutes(1)))
 struct KubeCommandTests {
-    static func web(replicas: Int) -> String { webTemplate.split(separator: "@", omittingEmptySubsequences: false).joined(separator: String(replicas)) }
+    /// A Deployment and a Service; `replicas` is what changes between applies.
+    static func web(replicas: Int) -> String {
+        webTemplate.split(separator: "@", omittingEmptySubsequences: false).joined(separator: String(replicas))
+    }
 
     static let webTemplate = """
     apiVersion: apps/v1
     kind: Deployment
-    metadata:
-      name: web
-      labels: {app: web}
+    metadata: {name: web, labels: {app: web}}
     spec:
       replicas: @
-      selector:
-        matchLabels: {app: web}
+      selector: {matchLabels: {app: web}}
       template:
-        metadata:
-          labels: {app: web}
+        metadata: {labels: {app: web}}
         spec:
           containers:
-          - name: nginx
-            image: nginx:1.25
+          - {name: nginx, image: "nginx:1.25"}
     ---
     apiVersion: v1
     kind: Service
-    metadata:
-      name: web
-    spec:
-      selector: {app: web}
-      ports:
-      - port: 80
+    metadata: {name: web}
+    spec: {selector: {app: web}, ports: [{port: 80}]}
 
     """
 
@@ -72,12 +66,12 @@ struct KubeCommandTests {
         return (code, String(decoding: readFileBytes(out) ?? [], as: UTF8.self))
     }
 
+    /// Writes `text` to `name` in the cluster's folder; returns the path.
     func write(_ cluster: ProcessCluster, _ name: String, _ text: String) -> String {
         let path = cluster.directory + "/" + name
-        if let f = fopen(path, "w") {
-            fputs(text, f)
-            fclose(f)
-        }
+        guard let f = fopen(path, "w") else { return path }
+        fputs(text, f)
+        fclose(f)
         return path
     }
 
