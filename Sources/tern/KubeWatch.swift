@@ -37,11 +37,17 @@ enum KubeWatch {
             header = KubeOutput.tableLines(list, wide: format == "wide", namespaceColumn: namespaceColumn, namePrefix: "",
                                            showLabels: options.showLabels, labelColumns: options.labelColumns)[0]
         }
+        var headerPrinted = false
         if !options.watchOnly {
             if table {
                 let lines = KubeOutput.tableLines(list, wide: format == "wide", namespaceColumn: namespaceColumn, namePrefix: "",
                                                   showLabels: options.showLabels, labelColumns: options.labelColumns)
-                print(KubeOutput.alignColumns(lines), terminator: "")
+                if lines.count > 1 {
+                    print(KubeOutput.alignColumns(lines), terminator: "")
+                    headerPrinted = true
+                } else {
+                    KubeCommand.noResources(targets, options)
+                }
             } else {
                 for item in list["items"]?.arrayValue ?? [] {
                     printObject(KubeOutput.withType(item, apiVersion: target.kind.apiVersion, kind: target.kind.kind), target.kind, options, format: format)
@@ -103,9 +109,11 @@ enum KubeWatch {
                 }
                 let lines = KubeOutput.tableLines(withColumns, wide: format == "wide", namespaceColumn: namespaceColumn, namePrefix: "",
                                                   showLabels: options.showLabels, labelColumns: options.labelColumns)
-                // Aligned with the header's widths, as the rows printed so far were.
+                // Aligned with the header's widths, as the rows printed so far were; the header
+                // itself comes before the first row when the list had none.
                 let text = KubeOutput.alignColumns([header] + lines.dropFirst())
-                print(text.split(separator: "\n").dropFirst().joined(separator: "\n"))
+                print(text.split(separator: "\n").dropFirst(headerPrinted ? 1 : 0).joined(separator: "\n"))
+                headerPrinted = true
             } else {
                 if let version = object["metadata"]?["resourceVersion"]?.stringValue { lastVersion = version }
                 printObject(object, target.kind, options, format: format)

@@ -311,8 +311,10 @@ struct KubeCommandTests {
         let tables = cluster.directory + "/watch-table.out"
         let namesPID = try spawnTern(cluster, "get cm -w -o name", output: names)
         let tablePID = try spawnTern(cluster, "get configmaps --watch", output: tables)
+        let secrets = cluster.directory + "/watch-secrets.out"
+        let secretsPID = try spawnTern(cluster, "get secrets -w", output: secrets)
         defer {
-            for pid in [namesPID, tablePID] {
+            for pid in [namesPID, tablePID, secretsPID] {
                 kill(pid, SIGKILL)
                 var status: Int32 = 0
                 waitpid(pid, &status, 0)
@@ -321,6 +323,11 @@ struct KubeCommandTests {
         // Once the list is printed, the watch starts from its resourceVersion: nothing later is missed.
         #expect(waitForOutput(names, containing: "configmap/before\n").hasPrefix("configmap/before\n"))
         #expect(waitForOutput(tables, containing: "before").hasPrefix("NAME     DATA   AGE\nbefore   0      "))
+        // An empty list: the note, then the header with the first row.
+        #expect(waitForOutput(secrets, containing: "No resources found") == "No resources found in default namespace.\n")
+        _ = write(cluster, "secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n")
+        #expect(tern(cluster, "create -f secret.yaml").0 == 0)
+        #expect(waitForOutput(secrets, containing: "\ns ").hasPrefix("No resources found in default namespace.\nNAME   TYPE"))
         #expect(tern(cluster, "create -f after.yaml").0 == 0)
         #expect(tern(cluster, "delete cm before").0 == 0)
         #expect(waitForOutput(names, containing: "configmap/after\nconfigmap/before\n") == "configmap/before\nconfigmap/after\nconfigmap/before\n")
