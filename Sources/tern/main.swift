@@ -12,6 +12,8 @@ let usage = """
                [--join]   join a running cluster (after tern kv member add) instead of bootstrapping
       kv       put|get|del|watch|txn|lease|compact|member|status|endpoints ...
                an etcdctl-style client of the store (tern kv --help)
+      get|apply|create|replace|patch|delete|describe|scale|label|annotate ...
+               a kubectl-style client of the Kubernetes API (tern get --help)
       version  print the version
 
     The cluster file defaults to ./cluster.conf. README.md says what works today.
@@ -28,6 +30,8 @@ case "up":
     exit(UpCommand.run(arguments))
 case "kv":
     exit(KVCommand.run(arguments))
+case _ where KubeCommand.verbs.contains(command):
+    exit(KubeCommand.run(command, arguments))
 case "help", "--help", "-h":
     print(usage)
 default:
