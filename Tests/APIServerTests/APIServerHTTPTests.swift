@@ -3,6 +3,9 @@ import JSON
 import Wire
 import APIServer
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The Kubernetes API end to end over HTTP, against a real one-member store in this process.
 @Suite(.serialized, .timeLimit(.minutes(2)))
@@ -123,6 +126,12 @@ final class APIServerHTTPTests {
                                        contentType: "application/apply-patch+yaml")
             #expect(reapplied.status == 200)
             #expect(reapplied.json.path("data", "a") == .string("2"))
+            // The same apply a second later changes nothing: no new resourceVersion.
+            usleep(1_100_000)
+            let same = try f.call("PATCH", "/api/v1/namespaces/default/configmaps/cfg?fieldManager=test",
+                                  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: \"2\"\n",
+                                  contentType: "application/apply-patch+yaml")
+            #expect(same.json.path("metadata", "resourceVersion") == reapplied.json.path("metadata", "resourceVersion"))
             let other = try f.call("PATCH", "/api/v1/namespaces/default/configmaps/cfg?fieldManager=other",
                                    #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg"},"data":{"a":"3"}}"#,
                                    contentType: "application/apply-patch+yaml")
