@@ -276,6 +276,45 @@ final class APIServerHTTPTests {
         }
     }
 
+    /// Many clients read-modify-write one object with PUT and its resourceVersion, retrying on 409
+    /// as kubectl-style updaters do: every increment lands exactly once.
+    @Test func concurrentUpdatersLoseNoUpdate() async throws {
+        let f = try await offPool { try APIFixture() }
+        defer { f.shutdown() }
+        let path = "/api/v1/namespaces/default/configmaps/counter"
+        _ = try await offPool {
+            try f.call("POST", "/api/v1/namespaces/default/configmaps", #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"counter"},"data":{"n":"0"}}"#)
+        }
+        let updaters = 6, increments = 10
+        let conflicts = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<updaters {
+                group.addTask {
+                    try await offPool {
+                        var conflicts = 0
+                        for _ in 0..<increments {
+                            while true {
+                                let current = try f.call("GET", path).json
+                                guard case .string(let rv)? = current.path("metadata", "resourceVersion"),
+                                      case .string(let n)? = current.path("data", "n"), let value = Int(n) else {
+                                    throw TestFailure("unreadable counter")
+                                }
+                                let body = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"counter","resourceVersion":"\#(rv)"},"data":{"n":"\#(value + 1)"}}"#
+                                let put = try f.call("PUT", path, body)
+                                if put.status == 200 { break }
+                                guard put.status == 409 else { throw TestFailure("PUT answered \(put.status): \(put.text)") }
+                                conflicts += 1
+                            }
+                        }
+                        return conflicts
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let final = try await offPool { try f.call("GET", path).json }
+        #expect(final.path("data", "n") == .string(String(updaters * increments)), "after \(conflicts) conflicts")
+    }
+
     @Test func discoveryVersionAndAuth() async throws {
         try await offPool {
             let tokens = try StaticTokens(parsing: "s3cret,admin,1\n")

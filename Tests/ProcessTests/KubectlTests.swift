@@ -79,6 +79,10 @@ struct KubectlTests {
         let resources = kubectl(cluster, other, "api-resources")
         #expect(resources.1.contains("deployments") && resources.1.contains("deploy") && resources.1.contains("apps/v1"))
         #expect(kubectl(cluster, other, "get namespaces").1.contains("kube-system"))
+        let node = write(cluster, "node.json", #"{"apiVersion":"v1","kind":"Node","metadata":{"name":"node-1","labels":{"node-role.kubernetes.io/worker":""}},"status":{"conditions":[{"type":"Ready","status":"True"}]}}"#)
+        #expect(kubectl(cluster, other, "apply \(kubectlValidateFlag) -f \(node)").1.contains("node/node-1 created"), "apply creates")
+        let nodes = kubectl(cluster, leader, "get nodes")
+        #expect(nodes.1.contains("node-1") && nodes.1.contains("Ready") && nodes.1.contains("worker"), "\(nodes.1)")
 
         // create, then AlreadyExists; writes through a follower, reads anywhere.
         #expect(kubectl(cluster, other, "create \(kubectlValidateFlag) -f \(manifest)").1.contains("deployment.apps/web created"))
