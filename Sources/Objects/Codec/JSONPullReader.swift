@@ -189,6 +189,25 @@ public struct JSONPullReader {
         return try scanNumber()
     }
 
+    /// Parses a timestamp string straight from the bytes when it has no escapes (always, in
+    /// practice); returns nil without moving when it has (or is not a string).
+    mutating func readTimestampWithoutEscapes() throws(ObjectCodecError) -> Timestamp? {
+        guard try peek() == .string else { return nil }
+        var end = offset + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            end += 1
+        }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        let start = offset + 1
+        let parsed = bytes[start..<end].withUnsafeBufferPointer { Timestamp.parseRFC3339($0) }
+        guard let parsed else {
+            let text = String(decoding: bytes[start..<end], as: UTF8.self)
+            throw .invalidValue(path: "", reason: "\"\(text)\" is not an RFC 3339 time")
+        }
+        offset = end + 1
+        return parsed
+    }
+
     // MARK: Containers
 
     /// Iterates the members of an object, calling `body` with each key; `body` must consume the
@@ -397,8 +416,16 @@ public struct JSONPullReader {
         throw .malformed(.unexpectedEnd)
     }
 
+    /// The text of string bytes, rejecting invalid UTF-8. ASCII (the common case) is taken as is;
+    /// other text is decoded and compared with its source, since decoding repairs bad sequences.
     private func validated(_ slice: ArraySlice<UInt8>, at start: Int) throws(ObjectCodecError) -> String {
-        guard let text = String(validating: slice, as: UTF8.self) else {
+        let text = String(decoding: slice, as: UTF8.self)
+        var ascii = true
+        for c in slice where c >= 0x80 {
+            ascii = false
+            break
+        }
+        if !ascii, !text.utf8.elementsEqual(slice) {
             throw .invalidValue(path: "", reason: "invalid UTF-8 in string at offset \(start)")
         }
         return text

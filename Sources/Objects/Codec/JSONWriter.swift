@@ -61,7 +61,7 @@ public struct JSONWriter {
     /// Writes a member name that is not known at compile time (map keys, unknown members).
     public mutating func key(_ name: String) {
         separate()
-        JSONText.appendString(name, to: &bytes)
+        appendString(name)
         bytes.append(UInt8(ascii: ":"))
         atStart = true
     }
@@ -69,7 +69,24 @@ public struct JSONWriter {
     /// A string value.
     public mutating func value(_ text: String) {
         separate()
-        JSONText.appendString(text, to: &bytes)
+        appendString(text)
+    }
+
+    /// Appends a string literal: text with nothing to escape is copied in one go, anything else
+    /// goes through ``JSONText/appendString(_:to:)``.
+    @inline(__always)
+    private mutating func appendString(_ text: String) {
+        var text = text
+        let copied: Bool = text.withUTF8 { utf8 in
+            for c in utf8 where c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
+                return false
+            }
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return true
+        }
+        if !copied { JSONText.appendString(text, to: &bytes) }
     }
 
     /// An integer value.
@@ -82,6 +99,14 @@ public struct JSONWriter {
     public mutating func value(_ flag: Bool) {
         separate()
         bytes.append(contentsOf: flag ? "true".utf8 : "false".utf8)
+    }
+
+    /// A timestamp as an RFC 3339 string (with six fraction digits when `micro`).
+    public mutating func value(_ time: Timestamp, micro: Bool) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        time.appendRFC3339(to: &bytes, micro: micro)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// `null`.
