@@ -35,7 +35,7 @@ extension JSONPullReader {
     /// A string-to-string map (labels, annotations, selectors, ConfigMap data).
     public mutating func readStringMap() throws(ObjectCodecError) -> [String: String] {
         var map: [String: String] = [:]
-        try readObject { (r, key) throws(ObjectCodecError) in map[key] = try r.readString() }
+        try readObject { (r, key) throws(ObjectCodecError) in map[key.string] = try r.readString() }
         return map
     }
 
@@ -44,7 +44,7 @@ extension JSONPullReader {
     public mutating func readQuantityMap() throws(ObjectCodecError) -> [String: String] {
         var map: [String: String] = [:]
         try readObject { (r, key) throws(ObjectCodecError) in
-            map[key] = try r.readQuantity()
+            map[key.string] = try r.readQuantity()
         }
         return map
     }

@@ -214,7 +214,7 @@ public struct JSONPullReader {
     /// value (read or skip it). `null` has no members. Errors from `body` get the key prefixed.
     @inline(__always)
     public mutating func readObject(
-        _ body: (inout JSONPullReader, String) throws(ObjectCodecError) -> Void
+        _ body: (inout JSONPullReader, JSONKey) throws(ObjectCodecError) -> Void
     ) throws(ObjectCodecError) {
         let token = try peek()
         if token == .null { try literal("null"); return }
@@ -231,7 +231,7 @@ public struct JSONPullReader {
             skipWhitespace()
             guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
             guard bytes[offset] == UInt8(ascii: "\"") else { throw unexpected("looking for beginning of object key string") }
-            let key = try scanString()
+            let key = try scanKey()
             skipWhitespace()
             guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
             guard bytes[offset] == UInt8(ascii: ":") else { throw unexpected("after object key") }
@@ -239,7 +239,7 @@ public struct JSONPullReader {
             do {
                 try body(&self, key)
             } catch {
-                throw error.prefixed(member: key)
+                throw error.prefixed(member: key.string)
             }
             skipWhitespace()
             guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
@@ -305,7 +305,7 @@ public struct JSONPullReader {
             return .array(items)
         case .objectStart:
             var members: [(key: String, value: JSONValue)] = []
-            try readObject { (r, key) throws(ObjectCodecError) in members.append((key, try r.readValue())) }
+            try readObject { (r, key) throws(ObjectCodecError) in members.append((key.string, try r.readValue())) }
             return .object(members)
         }
     }
@@ -346,21 +346,48 @@ public struct JSONPullReader {
         return String(decoding: bytes[start..<offset], as: UTF8.self)
     }
 
+    /// Scans a member name at the cursor: plain ASCII names stay a view of the input.
+    private mutating func scanKey() throws(ObjectCodecError) -> JSONKey {
+        let start = offset + 1
+        let end: Int = bytes.withUnsafeBufferPointer { buf in
+            var k = start
+            while k < buf.count {
+                let c = buf[k]
+                if c == UInt8(ascii: "\"") { return k }
+                if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { return -1 }
+                k += 1
+            }
+            return -1
+        }
+        if end < 0 { return JSONKey(decoded: try scanString()) }
+        offset = end + 1
+        return JSONKey(source: bytes, start: start, count: end - start)
+    }
+
     /// Scans a string literal at the cursor (on its opening quote): escapes decoded, `\u`
     /// surrogate pairs joined (a lone surrogate becomes U+FFFD, as Go does), UTF-8 validated.
     private mutating func scanString() throws(ObjectCodecError) -> String {
         offset += 1
         let start = offset
-        while offset < bytes.count {
-            let c = bytes[offset]
-            if c == UInt8(ascii: "\"") {
-                offset += 1
-                return try validated(bytes[start..<offset - 1], at: start)
+        var ascii = true
+        let end: Int = bytes.withUnsafeBufferPointer { buf in
+            var k = start
+            while k < buf.count {
+                let c = buf[k]
+                if c == UInt8(ascii: "\"") { return k }
+                if c == UInt8(ascii: "\\") || c < 0x20 { return -k - 1 }
+                if c >= 0x80 { ascii = false }
+                k += 1
             }
-            if c == UInt8(ascii: "\\") { break }
-            if c < 0x20 { throw unexpected("in string literal") }
-            offset += 1
+            return -k - 1
         }
+        if end >= 0 {
+            offset = end + 1
+            if ascii { return String(decoding: bytes[start..<end], as: UTF8.self) }
+            return try validated(bytes[start..<end], at: start)
+        }
+        offset = -end - 1
+        if offset < bytes.count, bytes[offset] < 0x20 { throw unexpected("in string literal") }
         var out = Array(bytes[start..<offset])
         while offset < bytes.count {
             let c = bytes[offset]

@@ -90,9 +90,34 @@ public struct JSONWriter {
     }
 
     /// An integer value.
+    @inline(__always)
     public mutating func value<T: BinaryInteger>(_ number: T) {
         separate()
-        JSONText.appendDecimal(number, to: &bytes)
+        if let narrow = Int64(exactly: number) {
+            appendDecimal(narrow)
+        } else {
+            JSONText.appendDecimal(number, to: &bytes)
+        }
+    }
+
+    /// The decimal digits of `number`, written without generic arithmetic.
+    private mutating func appendDecimal(_ number: Int64) {
+        if number >= 0, number < 10 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: number))
+            return
+        }
+        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buf in
+            var k = buf.count
+            while magnitude > 0 {
+                k -= 1
+                buf[k] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            }
+            bytes.append(contentsOf: buf[k...])
+        }
     }
 
     /// A boolean value.
