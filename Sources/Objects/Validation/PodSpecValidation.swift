@@ -3,7 +3,9 @@ extension PodSpec {
     /// unique DNS labels, image required, ports, env, mounts naming volumes, probes), volumes,
     /// restart and DNS policies, grace periods, tolerations.
     /// - Parameter restartPolicies: the policies this spec's owner accepts (workloads: Always).
-    func validate(at path: FieldPath, restartPolicies: [String] = ["Always", "OnFailure", "Never"]) -> FieldErrors {
+    /// - Parameter claimTemplates: volume names a StatefulSet's volumeClaimTemplates provide.
+    func validate(at path: FieldPath, restartPolicies: [String] = ["Always", "OnFailure", "Never"],
+                  claimTemplates: Set<String> = []) -> FieldErrors {
         var errors: FieldErrors = []
         var volumeNames: Set<String> = []
         for (i, volume) in volumes.enumerated() {
@@ -26,7 +28,7 @@ extension PodSpec {
         for (field, list) in [("initContainers", initContainers), ("containers", containers)] {
             for (i, container) in list.enumerated() {
                 let p = path.child(field).index(i)
-                errors += container.validate(at: p, volumes: volumeNames)
+                errors += container.validate(at: p, volumes: volumeNames.union(claimTemplates))
                 if !container.name.isEmpty, !containerNames.insert(container.name).inserted {
                     errors.append(FieldError(.duplicate(value: container.name), p.child("name")))
                 }

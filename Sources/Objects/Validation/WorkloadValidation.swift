@@ -1,7 +1,7 @@
 extension PodTemplateSpec {
     /// A workload's template: labels, the pod spec, and the selector matching the labels.
     func validate(at path: FieldPath, selector: LabelSelectorSpec?, selectorRequired: Bool,
-                  restartPolicies: [String], owner: String) -> FieldErrors {
+                  restartPolicies: [String], owner: String, claimTemplates: Set<String> = []) -> FieldErrors {
         var errors: FieldErrors = []
         let selectorPath = path.parentSpec.child("selector")
         if let selector {
@@ -16,7 +16,7 @@ extension PodTemplateSpec {
             errors.append(FieldError(.required, selectorPath))
         }
         Check.labels(metadata.labels, path.child("metadata", "labels"), into: &errors)
-        errors += spec.validate(at: path.child("spec"), restartPolicies: restartPolicies)
+        errors += spec.validate(at: path.child("spec"), restartPolicies: restartPolicies, claimTemplates: claimTemplates)
         return errors
     }
 }
@@ -126,8 +126,19 @@ extension StatefulSet: ValidatedObject {
         Check.oneOf(spec.updateStrategy.type, ["RollingUpdate", "OnDelete"], path.child("updateStrategy", "type"), required: false, into: &errors)
         Check.nonNegative(spec.updateStrategy.rollingUpdate?.partition, path.child("updateStrategy", "rollingUpdate", "partition"), into: &errors)
         errors += spec.template.validate(at: path.child("template"), selector: spec.selector, selectorRequired: true,
-                                         restartPolicies: alwaysRestart, owner: Self.resourceKind.singular)
+                                         restartPolicies: alwaysRestart, owner: Self.resourceKind.singular,
+                                         claimTemplates: claimTemplateNames)
         return errors
+    }
+
+    /// The names of the volumes `spec.volumeClaimTemplates` (kept as an unknown member) provides.
+    var claimTemplateNames: Set<String> {
+        guard case .array(let templates)? = spec.unknownFields["volumeClaimTemplates"] else { return [] }
+        var names: Set<String> = []
+        for template in templates {
+            if case .string(let name)? = template["metadata"]?["name"] { names.insert(name) }
+        }
+        return names
     }
 
     /// Only replicas, template, updateStrategy, minReadySeconds (and unmodelled members such as
