@@ -10,8 +10,13 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("../../Tests/ObjectsTests/Fixtures/served").standardized
 let podBytes = Array(try Data(contentsOf: fixtures.appendingPathComponent("pod-running.json")))
 let nodeBytes = Array(try Data(contentsOf: fixtures.appendingPathComponent("node.json")))
-let secondsPerRun = CommandLine.arguments.count > 1 ? Double(CommandLine.arguments[1]) ?? 0.5 : 0.5
-let runs = 5
+let firstArgument = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : ""
+/// `iterations=N` runs each benchmark exactly N times once (for instruction counts under
+/// `valgrind --tool=callgrind`, since the VM has no hardware counters); otherwise the argument is
+/// the CPU-seconds of each of the 5 runs.
+let fixedIterations = firstArgument.hasPrefix("iterations=") ? Int(firstArgument.dropFirst(11)) : nil
+let secondsPerRun = Double(firstArgument) ?? 0.5
+let runs = fixedIterations == nil ? 5 : 1
 
 /// This thread's CPU time: on a shared, loaded machine it counts only the time the benchmark
 /// actually ran, so figures are objects per CPU-second.
@@ -28,6 +33,11 @@ func measure(_ name: String, bytesPerOp: Int, _ body: () -> Int) {
     if !only.isEmpty, !name.lowercased().contains(only) { return }
     var rates: [Double] = []
     var sink = 0
+    if let fixedIterations {
+        for _ in 0..<fixedIterations { sink &+= body() }
+        print("\(name): \(fixedIterations) iterations (checksum \(sink))")
+        return
+    }
     for _ in 0..<runs {
         var ops = 0
         let start = now()

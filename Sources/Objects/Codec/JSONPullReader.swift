@@ -346,11 +346,32 @@ public struct JSONPullReader {
         return String(decoding: bytes[start..<offset], as: UTF8.self)
     }
 
+    /// The offset of the first 8-byte word at or after `start` that may hold a quote, a backslash,
+    /// a control character or a non-ASCII byte (tested eight bytes at a time); the caller scans
+    /// bytewise from there.
+    @inline(__always)
+    private static func skipPlainWords(_ buf: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var k = start
+        guard let base = buf.baseAddress else { return k }
+        while k + 8 <= buf.count {
+            let w = UInt64(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self))
+            let quote = w ^ (ones &* 0x22)
+            let backslash = w ^ (ones &* 0x5C)
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                | (w &- ones &* 0x20) | w
+            if special & highs != 0 { return k }
+            k += 8
+        }
+        return k
+    }
+
     /// Scans a member name at the cursor: plain ASCII names stay a view of the input.
     private mutating func scanKey() throws(ObjectCodecError) -> JSONKey {
         let start = offset + 1
         let end: Int = bytes.withUnsafeBufferPointer { buf in
-            var k = start
+            var k = Self.skipPlainWords(buf, from: start)
             while k < buf.count {
                 let c = buf[k]
                 if c == UInt8(ascii: "\"") { return k }
@@ -371,7 +392,7 @@ public struct JSONPullReader {
         let start = offset
         var ascii = true
         let end: Int = bytes.withUnsafeBufferPointer { buf in
-            var k = start
+            var k = Self.skipPlainWords(buf, from: start)
             while k < buf.count {
                 let c = buf[k]
                 if c == UInt8(ascii: "\"") { return k }
