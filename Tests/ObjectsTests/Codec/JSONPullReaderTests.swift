@@ -22,6 +22,23 @@ struct JSONPullReaderTests {
         #expect(try string(input) == expected)
     }
 
+    @Test("special bytes at every position of the word-at-a-time scan", arguments: Array(0..<20))
+    func specialAtEveryPosition(position: Int) throws {
+        let pad = String(repeating: "a", count: position)
+        #expect(try string("\"" + pad + "\\n" + pad + "\"") == pad + "\n" + pad)
+        #expect(try string("\"" + pad + "é" + pad + "\"") == pad + "é" + pad)
+        #expect(try string("\"" + pad + "\"") == pad)
+        #expect(throws: ObjectCodecError.self) { try string("\"" + pad + "\u{1}" + pad + "\"") }
+        // Member names go through the same scan.
+        var r = JSONPullReader(Array(("{\"" + pad + "\\u0041\":1,\"" + pad + "\":2}").utf8))
+        var keys: [String] = []
+        try r.readObject { (r, key) throws(ObjectCodecError) in
+            keys.append(key.string)
+            try r.skipValue()
+        }
+        #expect(keys == [pad + "A", pad])
+    }
+
     @Test("invalid UTF-8 in a string is invalidValue naming the path")
     func badUTF8() throws {
         var bytes = Array(#"{"metadata":{"name":"ab"}}"#.utf8)
