@@ -12,6 +12,15 @@ extension ObjectMeta {
     func validate(for kind: ResourceKind, names: NameRule = .subdomain) -> FieldErrors {
         var errors: FieldErrors = []
         let path = FieldPath("metadata")
+        if !generateName.isEmpty {
+            // A prefix may end with '-' (the generated suffix follows), so mask a trailing dash.
+            var masked = generateName
+            if masked.hasSuffix("-") { masked = String(masked.dropLast()) + "a" }
+            let problems = names == .label ? NameValidation.dns1123Label(masked) : NameValidation.dns1123Subdomain(masked)
+            if !problems.isEmpty {
+                errors.append(FieldError(.invalid(value: generateName), path.child("generateName"), problems.joined(separator: "; ")))
+            }
+        }
         if name.isEmpty {
             if generateName.isEmpty {
                 errors.append(FieldError(.required, path.child("name"), "name or generateName is required"))

@@ -37,6 +37,24 @@ struct KindRegistryTests {
         }
     }
 
+    @Test("each kind's codec encodes its own kind and refuses others")
+    func codecs() throws {
+        let registry = KindRegistry.standard
+        let pod = try Pod(json: try Fixtures.bytes("served/pod-running.json"))
+        let podCodec = try #require(registry.codec(group: "", resource: "pods"))
+        #expect(podCodec.encode(pod) == pod.encodeJSON())
+        #expect(registry.codec(group: "", resource: "services")?.encode(pod) == nil)
+        for codec in registry.kinds {
+            // An empty object of every kind encodes with its kind and apiVersion and decodes back.
+            let empty = try codec.decode(Array("{}".utf8))
+            let bytes = try #require(codec.encode(empty))
+            let header = try KindRegistry.typeMembers(bytes)
+            #expect(header.kind == codec.resourceKind.kind)
+            #expect(header.apiVersion == codec.resourceKind.apiVersion)
+            #expect(try registry.decode(bytes).encodeJSON() == bytes)
+        }
+    }
+
     @Test("hasSameSpec ignores metadata and status; copyStatus takes only the status")
     func specAndStatus() throws {
         var a = try Pod(json: try Fixtures.bytes("served/pod-running.json"))

@@ -23,6 +23,12 @@ struct ValidationMessageTests {
         #expect(p.validate().map(\.description) == [
             "metadata.name: Invalid value: \"Foo\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
         ])
+        var generated = p
+        generated.metadata.name = ""
+        generated.metadata.generateName = "web-7c9d8b6f5-"
+        #expect(generated.validate().isEmpty)
+        generated.metadata.generateName = "Web-"
+        #expect(generated.validate().first?.description.hasPrefix("metadata.generateName: Invalid value: \"Web-\"") == true)
         var ns = Namespace()
         ns.metadata.name = "a.b"
         #expect(ns.validate().first?.description.hasPrefix("metadata.name: Invalid value: \"a.b\": a lowercase RFC 1123 label") == true)
