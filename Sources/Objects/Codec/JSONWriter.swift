@@ -146,6 +146,14 @@ public struct JSONWriter {
         json.append(to: &bytes)
     }
 
+    /// Bytes that are already one complete JSON value (an object encoded once and shared by a
+    /// list and many watch events), copied as they are.
+    /// - Warning: the bytes are not checked; passing anything but one JSON value corrupts the output.
+    public mutating func rawValue(_ json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+    }
+
     /// The members a type does not model, after its known ones.
     public mutating func unknown(_ fields: UnknownFields) {
         for member in fields.members {

@@ -61,4 +61,34 @@ struct JSONWriterTests {
         }
         #expect(out == #"{"ps":"","pi":0,"pb":false,"r":"","map":{"a":"1","b":"2","c":"3"}}"#)
     }
+
+    @Test("pre-encoded objects splice into a list")
+    func rawValues() throws {
+        var cm = ConfigMap()
+        cm.metadata.name = "a"
+        let item = cm.encodeJSON()
+        let out = text { w in
+            w.beginObject()
+            w.key("kind"); w.value("ConfigMapList")
+            w.key("items"); w.beginArray(); w.rawValue(item); w.rawValue(item); w.endArray()
+            w.endObject()
+        }
+        #expect(out == #"{"kind":"ConfigMapList","items":[{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a"}},{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a"}}]}"#)
+    }
+
+    @Test("int-or-string and quantities keep what was written")
+    func intOrStringAndQuantities() throws {
+        let json = #"{"spec":{"ports":[{"port":80,"targetPort":8080},{"port":443,"targetPort":"https"}]}}"#
+        let svc = try Service(json: Array(json.utf8))
+        #expect(svc.spec.ports.map(\.targetPort) == [.int(8080), .string("https")])
+        #expect(throws: ObjectCodecError.wrongType(path: "spec.ports[0].targetPort", expected: "integer or string", found: "bool")) {
+            try Service(json: Array(#"{"spec":{"ports":[{"targetPort":true}]}}"#.utf8))
+        }
+        let pod = try Pod(json: Array(#"{"spec":{"containers":[{"name":"c","resources":{"limits":{"cpu":2,"memory":"1.5Gi"}}}]}}"#.utf8))
+        #expect(pod.spec.containers[0].resources.limits == ["cpu": "2", "memory": "1.5Gi"])
+        #expect(String(decoding: pod.encodeJSON(), as: UTF8.self).contains(#""limits":{"cpu":"2","memory":"1.5Gi"}"#))
+        #expect(throws: ObjectCodecError.wrongType(path: "spec.containers[0].resources.requests.cpu", expected: "quantity string", found: "array")) {
+            try Pod(json: Array(#"{"spec":{"containers":[{"resources":{"requests":{"cpu":[]}}}]}}"#.utf8))
+        }
+    }
 }
