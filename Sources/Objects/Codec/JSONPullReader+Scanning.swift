@@ -35,9 +35,9 @@ extension JSONPullReader {
         return String(decoding: bytes[start..<offset], as: UTF8.self)
     }
 
-    /// The offset of the first 8-byte word at or after `start` that may hold a quote, a backslash,
-    /// a control character or a non-ASCII byte (tested eight bytes at a time); the caller scans
-    /// bytewise from there.
+    /// The offset of the first quote, backslash, control character or non-ASCII byte at or after
+    /// `start`, tested eight bytes at a time; within the last partial word the caller scans
+    /// bytewise (the returned offset is at most `buf.count`).
     @inline(__always)
     static func skipPlainWords(_ buf: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -50,7 +50,9 @@ extension JSONPullReader {
             let backslash = w ^ (ones &* 0x5C)
             let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
                 | (w &- ones &* 0x20) | w
-            if special & highs != 0 { return k }
+            let flagged = special & highs
+            // The lowest flagged byte is exact (borrows only flag bytes above a true hit).
+            if flagged != 0 { return k + flagged.trailingZeroBitCount >> 3 }
             k += 8
         }
         return k
