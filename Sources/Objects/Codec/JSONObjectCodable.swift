@@ -35,7 +35,7 @@ extension JSONPullReader {
     /// A string-to-string map (labels, annotations, selectors, ConfigMap data).
     public mutating func readStringMap() throws(ObjectCodecError) -> [String: String] {
         var map: [String: String] = [:]
-        try readObject { (r, key) throws(ObjectCodecError) in map[key] = try r.readString() }
+        try readObject { (r, key) throws(ObjectCodecError) in map[key.string] = try r.readString() }
         return map
     }
 
@@ -44,7 +44,7 @@ extension JSONPullReader {
     public mutating func readQuantityMap() throws(ObjectCodecError) -> [String: String] {
         var map: [String: String] = [:]
         try readObject { (r, key) throws(ObjectCodecError) in
-            map[key] = try r.readQuantity()
+            map[key.string] = try r.readQuantity()
         }
         return map
     }
@@ -61,6 +61,7 @@ extension JSONPullReader {
 
     /// An RFC 3339 timestamp (`metav1.Time` or `MicroTime`), or nil for `null`.
     public mutating func readTimestamp() throws(ObjectCodecError) -> Timestamp? {
+        if let parsed = try readTimestampWithoutEscapes() { return parsed }
         guard let text = try readOptionalString() else { return nil }
         guard let time = Timestamp(rfc3339: text) else {
             throw .invalidValue(path: "", reason: "\"\(text)\" is not an RFC 3339 time")
@@ -155,9 +156,9 @@ extension JSONWriter {
             key(only.key)
             value(only.value)
         } else {
-            for k in map.keys.sorted() {
-                key(k)
-                value(map[k] ?? "")
+            for entry in map.sorted(by: { $0.key < $1.key }) {
+                key(entry.key)
+                value(entry.value)
             }
         }
         endObject()
@@ -200,14 +201,14 @@ extension JSONWriter {
     public mutating func timeMember(_ name: StaticString, _ time: Timestamp?) {
         guard let time else { return }
         key(name)
-        value(time.rfc3339)
+        value(time, micro: false)
     }
 
     /// `"name":"2026-11-23T16:49:16.000000Z"` when set (`metav1.MicroTime`).
     public mutating func microTimeMember(_ name: StaticString, _ time: Timestamp?) {
         guard let time else { return }
         key(name)
-        value(time.rfc3339Micro)
+        value(time, micro: true)
     }
 
     /// `"name":{"cpu":"500m",...}` (quantities as text), left out when empty.

@@ -28,7 +28,7 @@ public enum JSONToken: Equatable, Sendable {
 public struct JSONPullReader {
     @usableFromInline let bytes: [UInt8]
     /// The offset of the next unread byte.
-    public private(set) var offset: Int = 0
+    public internal(set) var offset: Int = 0
     private var depth = 0
 
     /// A reader positioned at the start of `bytes`.
@@ -47,7 +47,7 @@ public struct JSONPullReader {
         }
     }
 
-    private func unexpected(_ context: String) -> ObjectCodecError {
+    func unexpected(_ context: String) -> ObjectCodecError {
         if offset >= bytes.count { return .malformed(.unexpectedEnd) }
         return .malformed(.invalidCharacter(bytes[offset], context: context, offset: offset))
     }
@@ -189,13 +189,32 @@ public struct JSONPullReader {
         return try scanNumber()
     }
 
+    /// Parses a timestamp string straight from the bytes when it has no escapes (always, in
+    /// practice); returns nil without moving when it has (or is not a string).
+    mutating func readTimestampWithoutEscapes() throws(ObjectCodecError) -> Timestamp? {
+        guard try peek() == .string else { return nil }
+        var end = offset + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            end += 1
+        }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        let start = offset + 1
+        let parsed = bytes[start..<end].withUnsafeBufferPointer { Timestamp.parseRFC3339($0) }
+        guard let parsed else {
+            let text = String(decoding: bytes[start..<end], as: UTF8.self)
+            throw .invalidValue(path: "", reason: "\"\(text)\" is not an RFC 3339 time")
+        }
+        offset = end + 1
+        return parsed
+    }
+
     // MARK: Containers
 
     /// Iterates the members of an object, calling `body` with each key; `body` must consume the
     /// value (read or skip it). `null` has no members. Errors from `body` get the key prefixed.
     @inline(__always)
     public mutating func readObject(
-        _ body: (inout JSONPullReader, String) throws(ObjectCodecError) -> Void
+        _ body: (inout JSONPullReader, JSONKey) throws(ObjectCodecError) -> Void
     ) throws(ObjectCodecError) {
         let token = try peek()
         if token == .null { try literal("null"); return }
@@ -212,7 +231,7 @@ public struct JSONPullReader {
             skipWhitespace()
             guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
             guard bytes[offset] == UInt8(ascii: "\"") else { throw unexpected("looking for beginning of object key string") }
-            let key = try scanString()
+            let key = try scanKey()
             skipWhitespace()
             guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
             guard bytes[offset] == UInt8(ascii: ":") else { throw unexpected("after object key") }
@@ -220,7 +239,7 @@ public struct JSONPullReader {
             do {
                 try body(&self, key)
             } catch {
-                throw error.prefixed(member: key)
+                throw error.prefixed(member: key.string)
             }
             skipWhitespace()
             guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
@@ -286,158 +305,9 @@ public struct JSONPullReader {
             return .array(items)
         case .objectStart:
             var members: [(key: String, value: JSONValue)] = []
-            try readObject { (r, key) throws(ObjectCodecError) in members.append((key, try r.readValue())) }
+            try readObject { (r, key) throws(ObjectCodecError) in members.append((key.string, try r.readValue())) }
             return .object(members)
         }
     }
-
-    // MARK: Scanning
-
-    private func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-
-    /// Scans a number at the cursor (grammar of RFC 8259) and returns its text.
-    private mutating func scanNumber() throws(ObjectCodecError) -> String {
-        let start = offset
-        if bytes[offset] == UInt8(ascii: "-") { offset += 1 }
-        guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
-        if bytes[offset] == UInt8(ascii: "0") {
-            offset += 1
-        } else if isDigit(bytes[offset]) {
-            while offset < bytes.count, isDigit(bytes[offset]) { offset += 1 }
-        } else {
-            throw unexpected("in numeric literal")
-        }
-        if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
-            offset += 1
-            guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
-            guard isDigit(bytes[offset]) else { throw unexpected("after decimal point in numeric literal") }
-            while offset < bytes.count, isDigit(bytes[offset]) { offset += 1 }
-        }
-        if offset < bytes.count, bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E") {
-            offset += 1
-            if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { offset += 1 }
-            guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
-            guard isDigit(bytes[offset]) else { throw unexpected("in exponent of numeric literal") }
-            while offset < bytes.count, isDigit(bytes[offset]) { offset += 1 }
-        }
-        if offset < bytes.count, bytes[offset] >= 0x21, bytes[offset] != UInt8(ascii: ","),
-           bytes[offset] != UInt8(ascii: "]"), bytes[offset] != UInt8(ascii: "}") {
-            throw unexpected("after numeric literal")
-        }
-        return String(decoding: bytes[start..<offset], as: UTF8.self)
-    }
-
-    /// Scans a string literal at the cursor (on its opening quote): escapes decoded, `\u`
-    /// surrogate pairs joined (a lone surrogate becomes U+FFFD, as Go does), UTF-8 validated.
-    private mutating func scanString() throws(ObjectCodecError) -> String {
-        offset += 1
-        let start = offset
-        while offset < bytes.count {
-            let c = bytes[offset]
-            if c == UInt8(ascii: "\"") {
-                offset += 1
-                return try validated(bytes[start..<offset - 1], at: start)
-            }
-            if c == UInt8(ascii: "\\") { break }
-            if c < 0x20 { throw unexpected("in string literal") }
-            offset += 1
-        }
-        var out = Array(bytes[start..<offset])
-        while offset < bytes.count {
-            let c = bytes[offset]
-            if c == UInt8(ascii: "\"") {
-                offset += 1
-                return try validated(out[...], at: start)
-            }
-            if c < 0x20 { throw unexpected("in string literal") }
-            if c != UInt8(ascii: "\\") {
-                out.append(c)
-                offset += 1
-                continue
-            }
-            offset += 1
-            guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
-            let escape = bytes[offset]
-            offset += 1
-            switch escape {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5c)
-            case UInt8(ascii: "/"): out.append(0x2f)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0c)
-            case UInt8(ascii: "n"): out.append(0x0a)
-            case UInt8(ascii: "r"): out.append(0x0d)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if scalar >= 0xD800, scalar < 0xDC00 {
-                    // Join with a following escaped low surrogate; otherwise the high one is lone.
-                    if offset + 5 < bytes.count, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") {
-                        let save = offset
-                        offset += 2
-                        let low = try hex4()
-                        if low >= 0xDC00, low < 0xE000 {
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        } else {
-                            offset = save
-                            scalar = 0xFFFD
-                        }
-                    } else {
-                        scalar = 0xFFFD
-                    }
-                } else if scalar >= 0xDC00, scalar < 0xE000 {
-                    scalar = 0xFFFD
-                }
-                appendUTF8(scalar, to: &out)
-            default:
-                offset -= 1
-                throw unexpected("in string escape code")
-            }
-        }
-        throw .malformed(.unexpectedEnd)
-    }
-
-    private func validated(_ slice: ArraySlice<UInt8>, at start: Int) throws(ObjectCodecError) -> String {
-        guard let text = String(validating: slice, as: UTF8.self) else {
-            throw .invalidValue(path: "", reason: "invalid UTF-8 in string at offset \(start)")
-        }
-        return text
-    }
-
-    private func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80:
-            out.append(UInt8(scalar))
-        case 0x80..<0x800:
-            out.append(0xC0 | UInt8(scalar >> 6))
-            out.append(0x80 | UInt8(scalar & 0x3F))
-        case 0x800..<0x10000:
-            out.append(0xE0 | UInt8(scalar >> 12))
-            out.append(0x80 | UInt8((scalar >> 6) & 0x3F))
-            out.append(0x80 | UInt8(scalar & 0x3F))
-        default:
-            out.append(0xF0 | UInt8(scalar >> 18))
-            out.append(0x80 | UInt8((scalar >> 12) & 0x3F))
-            out.append(0x80 | UInt8((scalar >> 6) & 0x3F))
-            out.append(0x80 | UInt8(scalar & 0x3F))
-        }
-    }
-
-    private mutating func hex4() throws(ObjectCodecError) -> UInt32 {
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            guard offset < bytes.count else { throw .malformed(.unexpectedEnd) }
-            let c = bytes[offset]
-            let digit: UInt32
-            switch c {
-            case 0x30...0x39: digit = UInt32(c - 0x30)
-            case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
-            case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
-            default: throw unexpected("in \\u hexadecimal character escape")
-            }
-            value = value << 4 | digit
-            offset += 1
-        }
-        return value
-    }
 }
+

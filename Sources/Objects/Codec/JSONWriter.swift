@@ -61,7 +61,7 @@ public struct JSONWriter {
     /// Writes a member name that is not known at compile time (map keys, unknown members).
     public mutating func key(_ name: String) {
         separate()
-        JSONText.appendString(name, to: &bytes)
+        appendString(name)
         bytes.append(UInt8(ascii: ":"))
         atStart = true
     }
@@ -69,19 +69,69 @@ public struct JSONWriter {
     /// A string value.
     public mutating func value(_ text: String) {
         separate()
-        JSONText.appendString(text, to: &bytes)
+        appendString(text)
+    }
+
+    /// Appends a string literal: text with nothing to escape is copied in one go, anything else
+    /// goes through ``JSONText/appendString(_:to:)``.
+    @inline(__always)
+    private mutating func appendString(_ text: String) {
+        var text = text
+        let copied: Bool = text.withUTF8 { utf8 in
+            for c in utf8 where c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
+                return false
+            }
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return true
+        }
+        if !copied { JSONText.appendString(text, to: &bytes) }
     }
 
     /// An integer value.
+    @inline(__always)
     public mutating func value<T: BinaryInteger>(_ number: T) {
         separate()
-        JSONText.appendDecimal(number, to: &bytes)
+        if let narrow = Int64(exactly: number) {
+            appendDecimal(narrow)
+        } else {
+            JSONText.appendDecimal(number, to: &bytes)
+        }
+    }
+
+    /// The decimal digits of `number`, written without generic arithmetic.
+    private mutating func appendDecimal(_ number: Int64) {
+        if number >= 0, number < 10 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: number))
+            return
+        }
+        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buf in
+            var k = buf.count
+            while magnitude > 0 {
+                k -= 1
+                buf[k] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            }
+            bytes.append(contentsOf: buf[k...])
+        }
     }
 
     /// A boolean value.
     public mutating func value(_ flag: Bool) {
         separate()
         bytes.append(contentsOf: flag ? "true".utf8 : "false".utf8)
+    }
+
+    /// A timestamp as an RFC 3339 string (with six fraction digits when `micro`).
+    public mutating func value(_ time: Timestamp, micro: Bool) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        time.appendRFC3339(to: &bytes, micro: micro)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// `null`.
@@ -94,6 +144,14 @@ public struct JSONWriter {
     public mutating func value(_ json: JSONValue) {
         separate()
         json.append(to: &bytes)
+    }
+
+    /// Bytes that are already one complete JSON value (an object encoded once and shared by a
+    /// list and many watch events), copied as they are.
+    /// - Warning: the bytes are not checked; passing anything but one JSON value corrupts the output.
+    public mutating func rawValue(_ json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
     }
 
     /// The members a type does not model, after its known ones.

@@ -22,7 +22,7 @@ extension ObjectMeta: JSONObjectCodable {
             case "annotations": m.annotations = try r.readStringMap()
             case "ownerReferences": m.ownerReferences = try r.readList(OwnerReference.self)
             case "finalizers": m.finalizers = try r.readStringList()
-            default: m.unknownFields.members.append((key, try r.readValue()))
+            default: m.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = m
@@ -66,7 +66,7 @@ extension OwnerReference: JSONObjectCodable {
             case "uid": o.uid = try r.readString()
             case "controller": o.controller = try r.readOptionalBool()
             case "blockOwnerDeletion": o.blockOwnerDeletion = try r.readOptionalBool()
-            default: o.unknownFields.members.append((key, try r.readValue()))
+            default: o.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = o
@@ -99,7 +99,7 @@ extension LabelSelectorSpec: JSONObjectCodable {
             switch key {
             case "matchLabels": s.matchLabels = try r.readStringMap()
             case "matchExpressions": s.matchExpressions = try r.readList(LabelSelectorRequirement.self)
-            default: s.unknownFields.members.append((key, try r.readValue()))
+            default: s.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = s
@@ -129,7 +129,7 @@ extension LabelSelectorRequirement: JSONObjectCodable {
             case "key": q.key = try r.readString()
             case "operator": q.operator = try r.readString()
             case "values": q.values = try r.readStringList()
-            default: q.unknownFields.members.append((key, try r.readValue()))
+            default: q.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = q

@@ -19,7 +19,7 @@ public struct Affinity: JSONObjectCodable {
             case "nodeAffinity": v.nodeAffinity = try r.readOptional(NodeAffinity.self)
             case "podAffinity": v.podAffinity = try r.readOptional(PodAffinity.self)
             case "podAntiAffinity": v.podAntiAffinity = try r.readOptional(PodAntiAffinity.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -53,7 +53,7 @@ public struct NodeAffinity: JSONObjectCodable {
             switch key {
             case "requiredDuringSchedulingIgnoredDuringExecution": v.requiredDuringSchedulingIgnoredDuringExecution = try r.readOptional(NodeSelector.self)
             case "preferredDuringSchedulingIgnoredDuringExecution": v.preferredDuringSchedulingIgnoredDuringExecution = try r.readList(PreferredSchedulingTerm.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -84,7 +84,7 @@ public struct NodeSelector: JSONObjectCodable {
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
             case "nodeSelectorTerms": v.nodeSelectorTerms = try r.readList(NodeSelectorTerm.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -116,7 +116,7 @@ public struct NodeSelectorTerm: JSONObjectCodable {
             switch key {
             case "matchExpressions": v.matchExpressions = try r.readList(NodeSelectorRequirement.self)
             case "matchFields": v.matchFields = try r.readList(NodeSelectorRequirement.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -151,7 +151,7 @@ public struct NodeSelectorRequirement: JSONObjectCodable {
             case "key": v.key = try r.readString()
             case "operator": v.`operator` = try r.readString()
             case "values": v.values = try r.readStringList()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -185,7 +185,7 @@ public struct PreferredSchedulingTerm: JSONObjectCodable {
             switch key {
             case "weight": v.weight = try r.readInt32()
             case "preference": v.preference = try NodeSelectorTerm(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -218,7 +218,7 @@ public struct PodAffinity: JSONObjectCodable {
             switch key {
             case "requiredDuringSchedulingIgnoredDuringExecution": v.requiredDuringSchedulingIgnoredDuringExecution = try r.readList(PodAffinityTerm.self)
             case "preferredDuringSchedulingIgnoredDuringExecution": v.preferredDuringSchedulingIgnoredDuringExecution = try r.readList(WeightedPodAffinityTerm.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -251,7 +251,7 @@ public struct PodAntiAffinity: JSONObjectCodable {
             switch key {
             case "requiredDuringSchedulingIgnoredDuringExecution": v.requiredDuringSchedulingIgnoredDuringExecution = try r.readList(PodAffinityTerm.self)
             case "preferredDuringSchedulingIgnoredDuringExecution": v.preferredDuringSchedulingIgnoredDuringExecution = try r.readList(WeightedPodAffinityTerm.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -288,7 +288,7 @@ public struct PodAffinityTerm: JSONObjectCodable {
             case "namespaces": v.namespaces = try r.readStringList()
             case "topologyKey": v.topologyKey = try r.readString()
             case "namespaceSelector": v.namespaceSelector = try r.readOptional(LabelSelectorSpec.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -323,7 +323,7 @@ public struct WeightedPodAffinityTerm: JSONObjectCodable {
             switch key {
             case "weight": v.weight = try r.readInt32()
             case "podAffinityTerm": v.podAffinityTerm = try PodAffinityTerm(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

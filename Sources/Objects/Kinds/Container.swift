@@ -49,7 +49,7 @@ public struct Container: JSONObjectCodable {
             case "imagePullPolicy": v.imagePullPolicy = try r.readString()
             case "stdin": v.stdin = try r.readBool()
             case "tty": v.tty = try r.readBool()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -104,7 +104,7 @@ public struct ContainerPort: JSONObjectCodable {
             case "containerPort": v.containerPort = try r.readInt32()
             case "protocol": v.`protocol` = try r.readString()
             case "hostIP": v.hostIP = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -140,7 +140,7 @@ public struct ResourceRequirements: JSONObjectCodable {
             switch key {
             case "limits": v.limits = try r.readQuantityMap()
             case "requests": v.requests = try r.readQuantityMap()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -179,7 +179,7 @@ public struct VolumeMount: JSONObjectCodable {
             case "mountPath": v.mountPath = try r.readString()
             case "subPath": v.subPath = try r.readString()
             case "mountPropagation": v.mountPropagation = try r.readOptionalString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

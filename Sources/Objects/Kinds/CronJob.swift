@@ -16,11 +16,11 @@ public struct CronJob: JSONObjectCodable, APIObject {
         var v = CronJob()
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
-            case "kind", "apiVersion": try Self.checkTypeMember(key, try r.readString())
+            case "kind", "apiVersion": try Self.checkTypeMember(key.string, try r.readString())
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "spec": v.spec = try CronJobSpec(from: &r)
             case "status": v.status = try CronJobStatus(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -56,7 +56,7 @@ extension CronJob {
 
     /// The object's JSON, `kind` and `apiVersion` first.
     public func encodeJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1024)
+        var w = JSONWriter(capacity: 4096)
         encode(to: &w)
         return w.bytes
     }
@@ -102,7 +102,7 @@ public struct CronJobSpec: JSONObjectCodable {
             case "jobTemplate": v.jobTemplate = try JobTemplateSpec(from: &r)
             case "successfulJobsHistoryLimit": v.successfulJobsHistoryLimit = try r.readOptionalInt32()
             case "failedJobsHistoryLimit": v.failedJobsHistoryLimit = try r.readOptionalInt32()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -141,7 +141,7 @@ public struct JobTemplateSpec: JSONObjectCodable {
             switch key {
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "spec": v.spec = try JobSpec(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -176,7 +176,7 @@ public struct CronJobStatus: JSONObjectCodable {
             case "active": v.active = try r.readList(ObjectReference.self)
             case "lastScheduleTime": v.lastScheduleTime = try r.readTimestamp()
             case "lastSuccessfulTime": v.lastSuccessfulTime = try r.readTimestamp()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

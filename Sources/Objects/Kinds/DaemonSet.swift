@@ -16,11 +16,11 @@ public struct DaemonSet: JSONObjectCodable, APIObject {
         var v = DaemonSet()
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
-            case "kind", "apiVersion": try Self.checkTypeMember(key, try r.readString())
+            case "kind", "apiVersion": try Self.checkTypeMember(key.string, try r.readString())
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "spec": v.spec = try DaemonSetSpec(from: &r)
             case "status": v.status = try DaemonSetStatus(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -56,7 +56,7 @@ extension DaemonSet {
 
     /// The object's JSON, `kind` and `apiVersion` first.
     public func encodeJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1024)
+        var w = JSONWriter(capacity: 4096)
         encode(to: &w)
         return w.bytes
     }
@@ -96,7 +96,7 @@ public struct DaemonSetSpec: JSONObjectCodable {
             case "updateStrategy": v.updateStrategy = try DaemonSetUpdateStrategy(from: &r)
             case "minReadySeconds": v.minReadySeconds = try r.readInt32()
             case "revisionHistoryLimit": v.revisionHistoryLimit = try r.readOptionalInt32()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -132,7 +132,7 @@ public struct DaemonSetUpdateStrategy: JSONObjectCodable {
             switch key {
             case "type": v.type = try r.readString()
             case "rollingUpdate": v.rollingUpdate = try r.readOptional(RollingUpdateDaemonSet.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -165,7 +165,7 @@ public struct RollingUpdateDaemonSet: JSONObjectCodable {
             switch key {
             case "maxUnavailable": v.maxUnavailable = try r.readIntOrString()
             case "maxSurge": v.maxSurge = try r.readIntOrString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -214,7 +214,7 @@ public struct DaemonSetStatus: JSONObjectCodable {
             case "numberUnavailable": v.numberUnavailable = try r.readInt32()
             case "collisionCount": v.collisionCount = try r.readOptionalInt32()
             case "conditions": v.conditions = try r.readList(WorkloadCondition.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

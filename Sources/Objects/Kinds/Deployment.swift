@@ -16,11 +16,11 @@ public struct Deployment: JSONObjectCodable, APIObject {
         var v = Deployment()
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
-            case "kind", "apiVersion": try Self.checkTypeMember(key, try r.readString())
+            case "kind", "apiVersion": try Self.checkTypeMember(key.string, try r.readString())
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "spec": v.spec = try DeploymentSpec(from: &r)
             case "status": v.status = try DeploymentStatus(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -56,7 +56,7 @@ extension Deployment {
 
     /// The object's JSON, `kind` and `apiVersion` first.
     public func encodeJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1024)
+        var w = JSONWriter(capacity: 4096)
         encode(to: &w)
         return w.bytes
     }
@@ -102,7 +102,7 @@ public struct DeploymentSpec: JSONObjectCodable {
             case "revisionHistoryLimit": v.revisionHistoryLimit = try r.readOptionalInt32()
             case "paused": v.paused = try r.readBool()
             case "progressDeadlineSeconds": v.progressDeadlineSeconds = try r.readOptionalInt32()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -141,7 +141,7 @@ public struct DeploymentStrategy: JSONObjectCodable {
             switch key {
             case "type": v.type = try r.readString()
             case "rollingUpdate": v.rollingUpdate = try r.readOptional(RollingUpdateDeployment.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -174,7 +174,7 @@ public struct RollingUpdateDeployment: JSONObjectCodable {
             switch key {
             case "maxUnavailable": v.maxUnavailable = try r.readIntOrString()
             case "maxSurge": v.maxSurge = try r.readIntOrString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -219,7 +219,7 @@ public struct DeploymentStatus: JSONObjectCodable {
             case "unavailableReplicas": v.unavailableReplicas = try r.readInt32()
             case "conditions": v.conditions = try r.readList(WorkloadCondition.self)
             case "collisionCount": v.collisionCount = try r.readOptionalInt32()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

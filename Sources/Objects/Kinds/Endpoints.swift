@@ -15,10 +15,10 @@ public struct Endpoints: JSONObjectCodable, APIObject {
         var v = Endpoints()
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
-            case "kind", "apiVersion": try Self.checkTypeMember(key, try r.readString())
+            case "kind", "apiVersion": try Self.checkTypeMember(key.string, try r.readString())
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "subsets": v.subsets = try r.readList(EndpointSubset.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -53,7 +53,7 @@ extension Endpoints {
 
     /// The object's JSON, `kind` and `apiVersion` first.
     public func encodeJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1024)
+        var w = JSONWriter(capacity: 4096)
         encode(to: &w)
         return w.bytes
     }
@@ -88,7 +88,7 @@ public struct EndpointSubset: JSONObjectCodable {
             case "addresses": v.addresses = try r.readList(EndpointAddress.self)
             case "notReadyAddresses": v.notReadyAddresses = try r.readList(EndpointAddress.self)
             case "ports": v.ports = try r.readList(EndpointPort.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -126,7 +126,7 @@ public struct EndpointAddress: JSONObjectCodable {
             case "hostname": v.hostname = try r.readString()
             case "nodeName": v.nodeName = try r.readOptionalString()
             case "targetRef": v.targetRef = try r.readOptional(ObjectReference.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -165,7 +165,7 @@ public struct EndpointPort: JSONObjectCodable {
             case "port": v.port = try r.readInt32()
             case "protocol": v.`protocol` = try r.readString()
             case "appProtocol": v.appProtocol = try r.readOptionalString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -210,7 +210,7 @@ public struct ObjectReference: JSONObjectCodable {
             case "apiVersion": v.apiVersion = try r.readString()
             case "resourceVersion": v.resourceVersion = try r.readString()
             case "fieldPath": v.fieldPath = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

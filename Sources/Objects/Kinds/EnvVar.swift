@@ -19,7 +19,7 @@ public struct EnvVar: JSONObjectCodable {
             case "name": v.name = try r.readString()
             case "value": v.value = try r.readString()
             case "valueFrom": v.valueFrom = try r.readOptional(EnvVarSource.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -57,7 +57,7 @@ public struct EnvVarSource: JSONObjectCodable {
             case "resourceFieldRef": v.resourceFieldRef = try r.readOptional(ResourceFieldSelector.self)
             case "configMapKeyRef": v.configMapKeyRef = try r.readOptional(ConfigMapKeySelector.self)
             case "secretKeyRef": v.secretKeyRef = try r.readOptional(SecretKeySelector.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -92,7 +92,7 @@ public struct ObjectFieldSelector: JSONObjectCodable {
             switch key {
             case "apiVersion": v.apiVersion = try r.readString()
             case "fieldPath": v.fieldPath = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -127,7 +127,7 @@ public struct ResourceFieldSelector: JSONObjectCodable {
             case "containerName": v.containerName = try r.readString()
             case "resource": v.resource = try r.readString()
             case "divisor": v.divisor = try r.readQuantity()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -163,7 +163,7 @@ public struct ConfigMapKeySelector: JSONObjectCodable {
             case "name": v.name = try r.readString()
             case "key": v.key = try r.readString()
             case "optional": v.optional = try r.readOptionalBool()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -199,7 +199,7 @@ public struct SecretKeySelector: JSONObjectCodable {
             case "name": v.name = try r.readString()
             case "key": v.key = try r.readString()
             case "optional": v.optional = try r.readOptionalBool()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -235,7 +235,7 @@ public struct EnvFromSource: JSONObjectCodable {
             case "prefix": v.prefix = try r.readString()
             case "configMapRef": v.configMapRef = try r.readOptional(ConfigMapEnvSource.self)
             case "secretRef": v.secretRef = try r.readOptional(SecretEnvSource.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -269,7 +269,7 @@ public struct ConfigMapEnvSource: JSONObjectCodable {
             switch key {
             case "name": v.name = try r.readString()
             case "optional": v.optional = try r.readOptionalBool()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -302,7 +302,7 @@ public struct SecretEnvSource: JSONObjectCodable {
             switch key {
             case "name": v.name = try r.readString()
             case "optional": v.optional = try r.readOptionalBool()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

@@ -27,7 +27,7 @@ public struct Event: JSONObjectCodable, APIObject {
         var v = Event()
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
-            case "kind", "apiVersion": try Self.checkTypeMember(key, try r.readString())
+            case "kind", "apiVersion": try Self.checkTypeMember(key.string, try r.readString())
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "involvedObject": v.involvedObject = try ObjectReference(from: &r)
             case "reason": v.reason = try r.readString()
@@ -42,7 +42,7 @@ public struct Event: JSONObjectCodable, APIObject {
             case "related": v.related = try r.readOptional(ObjectReference.self)
             case "reportingComponent": v.reportingComponent = try r.readString()
             case "reportingInstance": v.reportingInstance = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -89,7 +89,7 @@ extension Event {
 
     /// The object's JSON, `kind` and `apiVersion` first.
     public func encodeJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1024)
+        var w = JSONWriter(capacity: 4096)
         encode(to: &w)
         return w.bytes
     }
@@ -134,7 +134,7 @@ public struct EventSource: JSONObjectCodable {
             switch key {
             case "component": v.component = try r.readString()
             case "host": v.host = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

@@ -16,11 +16,11 @@ public struct Job: JSONObjectCodable, APIObject {
         var v = Job()
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
-            case "kind", "apiVersion": try Self.checkTypeMember(key, try r.readString())
+            case "kind", "apiVersion": try Self.checkTypeMember(key.string, try r.readString())
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "spec": v.spec = try JobSpec(from: &r)
             case "status": v.status = try JobStatus(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -56,7 +56,7 @@ extension Job {
 
     /// The object's JSON, `kind` and `apiVersion` first.
     public func encodeJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1024)
+        var w = JSONWriter(capacity: 4096)
         encode(to: &w)
         return w.bytes
     }
@@ -106,7 +106,7 @@ public struct JobSpec: JSONObjectCodable {
             case "ttlSecondsAfterFinished": v.ttlSecondsAfterFinished = try r.readOptionalInt32()
             case "completionMode": v.completionMode = try r.readOptionalString()
             case "suspend": v.suspend = try r.readOptionalBool()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -157,7 +157,7 @@ public struct JobStatus: JSONObjectCodable {
             case "succeeded": v.succeeded = try r.readInt32()
             case "failed": v.failed = try r.readInt32()
             case "ready": v.ready = try r.readOptionalInt32()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

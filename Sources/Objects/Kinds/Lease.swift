@@ -15,10 +15,10 @@ public struct Lease: JSONObjectCodable, APIObject {
         var v = Lease()
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
-            case "kind", "apiVersion": try Self.checkTypeMember(key, try r.readString())
+            case "kind", "apiVersion": try Self.checkTypeMember(key.string, try r.readString())
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "spec": v.spec = try LeaseSpec(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -53,7 +53,7 @@ extension Lease {
 
     /// The object's JSON, `kind` and `apiVersion` first.
     public func encodeJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1024)
+        var w = JSONWriter(capacity: 4096)
         encode(to: &w)
         return w.bytes
     }
@@ -92,7 +92,7 @@ public struct LeaseSpec: JSONObjectCodable {
             case "acquireTime": v.acquireTime = try r.readTimestamp()
             case "renewTime": v.renewTime = try r.readTimestamp()
             case "leaseTransitions": v.leaseTransitions = try r.readOptionalInt32()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

@@ -16,11 +16,11 @@ public struct Node: JSONObjectCodable, APIObject {
         var v = Node()
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
-            case "kind", "apiVersion": try Self.checkTypeMember(key, try r.readString())
+            case "kind", "apiVersion": try Self.checkTypeMember(key.string, try r.readString())
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "spec": v.spec = try NodeSpec(from: &r)
             case "status": v.status = try NodeStatus(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -56,7 +56,7 @@ extension Node {
 
     /// The object's JSON, `kind` and `apiVersion` first.
     public func encodeJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1024)
+        var w = JSONWriter(capacity: 4096)
         encode(to: &w)
         return w.bytes
     }
@@ -96,7 +96,7 @@ public struct NodeSpec: JSONObjectCodable {
             case "providerID": v.providerID = try r.readString()
             case "unschedulable": v.unschedulable = try r.readBool()
             case "taints": v.taints = try r.readList(Taint.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -136,7 +136,7 @@ public struct Taint: JSONObjectCodable {
             case "value": v.value = try r.readString()
             case "effect": v.effect = try r.readString()
             case "timeAdded": v.timeAdded = try r.readTimestamp()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -179,7 +179,7 @@ public struct NodeStatus: JSONObjectCodable {
             case "conditions": v.conditions = try r.readList(NodeCondition.self)
             case "addresses": v.addresses = try r.readList(NodeAddress.self)
             case "nodeInfo": v.nodeInfo = try NodeSystemInfo(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -224,7 +224,7 @@ public struct NodeCondition: JSONObjectCodable {
             case "lastTransitionTime": v.lastTransitionTime = try r.readTimestamp()
             case "reason": v.reason = try r.readString()
             case "message": v.message = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -261,7 +261,7 @@ public struct NodeAddress: JSONObjectCodable {
             switch key {
             case "type": v.type = try r.readString()
             case "address": v.address = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -310,7 +310,7 @@ public struct NodeSystemInfo: JSONObjectCodable {
             case "kubeProxyVersion": v.kubeProxyVersion = try r.readString()
             case "operatingSystem": v.operatingSystem = try r.readString()
             case "architecture": v.architecture = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

@@ -67,7 +67,7 @@ public struct PodSpec: JSONObjectCodable {
             case "enableServiceLinks": v.enableServiceLinks = try r.readOptionalBool()
             case "preemptionPolicy": v.preemptionPolicy = try r.readOptionalString()
             case "topologySpreadConstraints": v.topologySpreadConstraints = try r.readList(TopologySpreadConstraint.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -123,7 +123,7 @@ public struct LocalObjectReference: JSONObjectCodable {
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
             case "name": v.name = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -161,7 +161,7 @@ public struct Toleration: JSONObjectCodable {
             case "value": v.value = try r.readString()
             case "effect": v.effect = try r.readString()
             case "tolerationSeconds": v.tolerationSeconds = try r.readOptionalInt64()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -205,7 +205,7 @@ public struct TopologySpreadConstraint: JSONObjectCodable {
             case "labelSelector": v.labelSelector = try r.readOptional(LabelSelectorSpec.self)
             case "minDomains": v.minDomains = try r.readOptionalInt32()
             case "matchLabelKeys": v.matchLabelKeys = try r.readStringList()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -242,7 +242,7 @@ public struct PodTemplateSpec: JSONObjectCodable {
             switch key {
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "spec": v.spec = try PodSpec(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

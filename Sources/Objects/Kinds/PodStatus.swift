@@ -39,7 +39,7 @@ public struct PodStatus: JSONObjectCodable {
             case "initContainerStatuses": v.initContainerStatuses = try r.readList(ContainerStatus.self)
             case "containerStatuses": v.containerStatuses = try r.readList(ContainerStatus.self)
             case "qosClass": v.qosClass = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -91,7 +91,7 @@ public struct PodCondition: JSONObjectCodable {
             case "lastTransitionTime": v.lastTransitionTime = try r.readTimestamp()
             case "reason": v.reason = try r.readString()
             case "message": v.message = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -126,7 +126,7 @@ public struct HostIP: JSONObjectCodable {
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
             case "ip": v.ip = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -156,7 +156,7 @@ public struct PodIP: JSONObjectCodable {
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
             case "ip": v.ip = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -202,7 +202,7 @@ public struct ContainerStatus: JSONObjectCodable {
             case "imageID": v.imageID = try r.readString()
             case "containerID": v.containerID = try r.readString()
             case "started": v.started = try r.readOptionalBool()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -244,7 +244,7 @@ public struct ContainerState: JSONObjectCodable {
             case "waiting": v.waiting = try r.readOptional(ContainerStateWaiting.self)
             case "running": v.running = try r.readOptional(ContainerStateRunning.self)
             case "terminated": v.terminated = try r.readOptional(ContainerStateTerminated.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -278,7 +278,7 @@ public struct ContainerStateWaiting: JSONObjectCodable {
             switch key {
             case "reason": v.reason = try r.readString()
             case "message": v.message = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -309,7 +309,7 @@ public struct ContainerStateRunning: JSONObjectCodable {
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
             case "startedAt": v.startedAt = try r.readTimestamp()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -351,7 +351,7 @@ public struct ContainerStateTerminated: JSONObjectCodable {
             case "startedAt": v.startedAt = try r.readTimestamp()
             case "finishedAt": v.finishedAt = try r.readTimestamp()
             case "containerID": v.containerID = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

@@ -31,7 +31,7 @@ public struct Probe: JSONObjectCodable {
             case "successThreshold": v.successThreshold = try r.readInt32()
             case "failureThreshold": v.failureThreshold = try r.readInt32()
             case "terminationGracePeriodSeconds": v.terminationGracePeriodSeconds = try r.readOptionalInt64()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -69,7 +69,7 @@ public struct ExecAction: JSONObjectCodable {
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
             case "command": v.command = try r.readStringList()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -107,7 +107,7 @@ public struct HTTPGetAction: JSONObjectCodable {
             case "host": v.host = try r.readString()
             case "scheme": v.scheme = try r.readString()
             case "httpHeaders": v.httpHeaders = try r.readList(HTTPHeader.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -143,7 +143,7 @@ public struct HTTPHeader: JSONObjectCodable {
             switch key {
             case "name": v.name = try r.readString()
             case "value": v.value = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -176,7 +176,7 @@ public struct TCPSocketAction: JSONObjectCodable {
             switch key {
             case "port": v.port = try r.readIntOrString() ?? .int(0)
             case "host": v.host = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

@@ -16,11 +16,11 @@ public struct ReplicaSet: JSONObjectCodable, APIObject {
         var v = ReplicaSet()
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
-            case "kind", "apiVersion": try Self.checkTypeMember(key, try r.readString())
+            case "kind", "apiVersion": try Self.checkTypeMember(key.string, try r.readString())
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "spec": v.spec = try ReplicaSetSpec(from: &r)
             case "status": v.status = try ReplicaSetStatus(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -56,7 +56,7 @@ extension ReplicaSet {
 
     /// The object's JSON, `kind` and `apiVersion` first.
     public func encodeJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1024)
+        var w = JSONWriter(capacity: 4096)
         encode(to: &w)
         return w.bytes
     }
@@ -94,7 +94,7 @@ public struct ReplicaSetSpec: JSONObjectCodable {
             case "minReadySeconds": v.minReadySeconds = try r.readInt32()
             case "selector": v.selector = try r.readOptional(LabelSelectorSpec.self)
             case "template": v.template = try PodTemplateSpec(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -137,7 +137,7 @@ public struct ReplicaSetStatus: JSONObjectCodable {
             case "availableReplicas": v.availableReplicas = try r.readInt32()
             case "observedGeneration": v.observedGeneration = try r.readInt64()
             case "conditions": v.conditions = try r.readList(WorkloadCondition.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -184,7 +184,7 @@ public struct WorkloadCondition: JSONObjectCodable {
             case "lastTransitionTime": v.lastTransitionTime = try r.readTimestamp()
             case "reason": v.reason = try r.readString()
             case "message": v.message = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

@@ -16,11 +16,11 @@ public struct Service: JSONObjectCodable, APIObject {
         var v = Service()
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
-            case "kind", "apiVersion": try Self.checkTypeMember(key, try r.readString())
+            case "kind", "apiVersion": try Self.checkTypeMember(key.string, try r.readString())
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "spec": v.spec = try ServiceSpec(from: &r)
             case "status": v.status = try ServiceStatus(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -56,7 +56,7 @@ extension Service {
 
     /// The object's JSON, `kind` and `apiVersion` first.
     public func encodeJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1024)
+        var w = JSONWriter(capacity: 4096)
         encode(to: &w)
         return w.bytes
     }
@@ -114,7 +114,7 @@ public struct ServiceSpec: JSONObjectCodable {
             case "ipFamilies": v.ipFamilies = try r.readStringList()
             case "ipFamilyPolicy": v.ipFamilyPolicy = try r.readOptionalString()
             case "publishNotReadyAddresses": v.publishNotReadyAddresses = try r.readBool()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -167,7 +167,7 @@ public struct ServicePort: JSONObjectCodable {
             case "port": v.port = try r.readInt32()
             case "targetPort": v.targetPort = try r.readIntOrString()
             case "nodePort": v.nodePort = try r.readInt32()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -202,7 +202,7 @@ public struct ServiceStatus: JSONObjectCodable {
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
             case "loadBalancer": v.loadBalancer = try LoadBalancerStatus(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -232,7 +232,7 @@ public struct LoadBalancerStatus: JSONObjectCodable {
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
             case "ingress": v.ingress = try r.readList(LoadBalancerIngress.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -264,7 +264,7 @@ public struct LoadBalancerIngress: JSONObjectCodable {
             switch key {
             case "ip": v.ip = try r.readString()
             case "hostname": v.hostname = try r.readString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

@@ -17,12 +17,12 @@ public struct ServiceAccount: JSONObjectCodable, APIObject {
         var v = ServiceAccount()
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
-            case "kind", "apiVersion": try Self.checkTypeMember(key, try r.readString())
+            case "kind", "apiVersion": try Self.checkTypeMember(key.string, try r.readString())
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "secrets": v.secrets = try r.readList(ObjectReference.self)
             case "imagePullSecrets": v.imagePullSecrets = try r.readList(LocalObjectReference.self)
             case "automountServiceAccountToken": v.automountServiceAccountToken = try r.readOptionalBool()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -59,7 +59,7 @@ extension ServiceAccount {
 
     /// The object's JSON, `kind` and `apiVersion` first.
     public func encodeJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1024)
+        var w = JSONWriter(capacity: 4096)
         encode(to: &w)
         return w.bytes
     }

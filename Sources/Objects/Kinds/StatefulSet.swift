@@ -16,11 +16,11 @@ public struct StatefulSet: JSONObjectCodable, APIObject {
         var v = StatefulSet()
         try r.readObject { (r, key) throws(ObjectCodecError) in
             switch key {
-            case "kind", "apiVersion": try Self.checkTypeMember(key, try r.readString())
+            case "kind", "apiVersion": try Self.checkTypeMember(key.string, try r.readString())
             case "metadata": v.metadata = try ObjectMeta(from: &r)
             case "spec": v.spec = try StatefulSetSpec(from: &r)
             case "status": v.status = try StatefulSetStatus(from: &r)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -56,7 +56,7 @@ extension StatefulSet {
 
     /// The object's JSON, `kind` and `apiVersion` first.
     public func encodeJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1024)
+        var w = JSONWriter(capacity: 4096)
         encode(to: &w)
         return w.bytes
     }
@@ -102,7 +102,7 @@ public struct StatefulSetSpec: JSONObjectCodable {
             case "updateStrategy": v.updateStrategy = try StatefulSetUpdateStrategy(from: &r)
             case "revisionHistoryLimit": v.revisionHistoryLimit = try r.readOptionalInt32()
             case "minReadySeconds": v.minReadySeconds = try r.readInt32()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -141,7 +141,7 @@ public struct StatefulSetUpdateStrategy: JSONObjectCodable {
             switch key {
             case "type": v.type = try r.readString()
             case "rollingUpdate": v.rollingUpdate = try r.readOptional(RollingUpdateStatefulSetStrategy.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -174,7 +174,7 @@ public struct RollingUpdateStatefulSetStrategy: JSONObjectCodable {
             switch key {
             case "partition": v.partition = try r.readOptionalInt32()
             case "maxUnavailable": v.maxUnavailable = try r.readIntOrString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -223,7 +223,7 @@ public struct StatefulSetStatus: JSONObjectCodable {
             case "collisionCount": v.collisionCount = try r.readOptionalInt32()
             case "conditions": v.conditions = try r.readList(WorkloadCondition.self)
             case "availableReplicas": v.availableReplicas = try r.readInt32()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

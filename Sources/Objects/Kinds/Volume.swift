@@ -25,7 +25,7 @@ public struct Volume: JSONObjectCodable {
             case "secret": v.secret = try r.readOptional(SecretVolumeSource.self)
             case "hostPath": v.hostPath = try r.readOptional(HostPathVolumeSource.self)
             case "persistentVolumeClaim": v.persistentVolumeClaim = try r.readOptional(PersistentVolumeClaimVolumeSource.self)
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -62,7 +62,7 @@ public struct EmptyDirVolumeSource: JSONObjectCodable {
             switch key {
             case "medium": v.medium = try r.readString()
             case "sizeLimit": v.sizeLimit = try r.readQuantity()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -99,7 +99,7 @@ public struct ConfigMapVolumeSource: JSONObjectCodable {
             case "items": v.items = try r.readList(KeyToPath.self)
             case "defaultMode": v.defaultMode = try r.readOptionalInt32()
             case "optional": v.optional = try r.readOptionalBool()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -138,7 +138,7 @@ public struct SecretVolumeSource: JSONObjectCodable {
             case "items": v.items = try r.readList(KeyToPath.self)
             case "defaultMode": v.defaultMode = try r.readOptionalInt32()
             case "optional": v.optional = try r.readOptionalBool()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -175,7 +175,7 @@ public struct KeyToPath: JSONObjectCodable {
             case "key": v.key = try r.readString()
             case "path": v.path = try r.readString()
             case "mode": v.mode = try r.readOptionalInt32()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -209,7 +209,7 @@ public struct HostPathVolumeSource: JSONObjectCodable {
             switch key {
             case "path": v.path = try r.readString()
             case "type": v.type = try r.readOptionalString()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v
@@ -242,7 +242,7 @@ public struct PersistentVolumeClaimVolumeSource: JSONObjectCodable {
             switch key {
             case "claimName": v.claimName = try r.readString()
             case "readOnly": v.readOnly = try r.readBool()
-            default: v.unknownFields.members.append((key, try r.readValue()))
+            default: v.unknownFields.members.append((key.string, try r.readValue()))
             }
         }
         self = v

@@ -12,6 +12,8 @@ public struct FieldError: Error, Hashable, Sendable, CustomStringConvertible {
         case forbidden
         case tooLong(maxLength: Int)
         case tooMany(max: Int)
+        /// A reference to something that does not exist (a volume mount naming no volume).
+        case notFound(value: String)
     }
 
     public var path: FieldPath
@@ -35,6 +37,7 @@ public struct FieldError: Error, Hashable, Sendable, CustomStringConvertible {
         case .forbidden: return "FieldValueForbidden"
         case .tooLong: return "FieldValueTooLong"
         case .tooMany: return "FieldValueTooMany"
+        case .notFound: return "FieldValueNotFound"
         }
     }
 
@@ -51,6 +54,7 @@ public struct FieldError: Error, Hashable, Sendable, CustomStringConvertible {
         case .forbidden: text = "Forbidden"
         case .tooLong(let max): text = "Too long: must have at most \(max) bytes"
         case .tooMany(let max): text = "Too many: must have at most \(max) items"
+        case .notFound(let value): text = "Not found: \(Self.quoted(value))"
         }
         if !detail.isEmpty { text += ": " + detail }
         return text

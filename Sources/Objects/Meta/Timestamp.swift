@@ -27,7 +27,13 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Parses RFC 3339 with an optional fraction (nanoseconds are truncated to microseconds) and a
     /// `Z` or `±hh:mm` offset; nil if malformed.
     public init?(rfc3339 text: String) {
-        let b = Array(text.utf8)
+        var text = text
+        guard let parsed = text.withUTF8({ Self.parseRFC3339($0) }) else { return nil }
+        self = parsed
+    }
+
+    /// Parses RFC 3339 text given as UTF-8 bytes (see ``init(rfc3339:)``); nil if malformed.
+    static func parseRFC3339(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         func digits(_ at: Int, _ n: Int) -> Int64? {
             guard at + n <= b.count else { return nil }
             var v: Int64 = 0
@@ -73,8 +79,47 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         }
         guard i == b.count else { return nil }
         let days = Self.daysFromCivil(year: year, month: month, day: day)
-        seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        microseconds = Int32(micro)
+        return Timestamp(seconds: days * 86_400 + hour * 3600 + minute * 60 + second - offset,
+                         microseconds: Int32(micro))
+    }
+
+    /// Appends the RFC 3339 text (as ``rfc3339`` or, with `micro`, ``rfc3339Micro``) to `out`
+    /// without building a String.
+    func appendRFC3339(to out: inout [UInt8], micro: Bool) {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secOfDay = seconds - days * 86_400
+        let (y, m, d) = Self.civilFromDays(days)
+        guard (0...9999).contains(y) else {
+            out.append(contentsOf: format(micro: micro).utf8)
+            return
+        }
+        func put(_ v: Int64, _ width: Int) {
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0)
+            var v = v < 0 ? 0 : v
+            withUnsafeMutableBytes(of: &digits) { buf in
+                for k in stride(from: width - 1, through: 0, by: -1) {
+                    buf[k] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+                out.append(contentsOf: buf[0..<width])
+            }
+        }
+        put(y, 4)
+        out.append(UInt8(ascii: "-"))
+        put(m, 2)
+        out.append(UInt8(ascii: "-"))
+        put(d, 2)
+        out.append(UInt8(ascii: "T"))
+        put(secOfDay / 3600, 2)
+        out.append(UInt8(ascii: ":"))
+        put(secOfDay / 60 % 60, 2)
+        out.append(UInt8(ascii: ":"))
+        put(secOfDay % 60, 2)
+        if micro {
+            out.append(UInt8(ascii: "."))
+            put(Int64(microseconds), 6)
+        }
+        out.append(UInt8(ascii: "Z"))
     }
 
     private func format(micro: Bool) -> String {

@@ -94,11 +94,11 @@ def gen_struct(b):
     out.append('        try r.readObject { (r, key) throws(ObjectCodecError) in')
     out.append('            switch key {')
     if b.kind:
-        out.append('            case "kind", "apiVersion": try Self.checkTypeMember(key, try r.readString())')
+        out.append('            case "kind", "apiVersion": try Self.checkTypeMember(key.string, try r.readString())')
     for json, typ in b.fields:
         _, _, dec, _ = field_code(json, typ)
         out.append('            case "%s": v.%s = try %s' % (json, member(json), dec))
-    out.append('            default: v.unknownFields.members.append((key, try r.readValue()))')
+    out.append('            default: v.unknownFields.members.append((key.string, try r.readValue()))')
     out.append('            }')
     out.append('        }')
     out.append('        self = v')
@@ -150,7 +150,7 @@ def gen_kind(b):
     out.append('')
     out.append('    /// The object\'s JSON, `kind` and `apiVersion` first.')
     out.append('    public func encodeJSON() -> [UInt8] {')
-    out.append('        var w = JSONWriter(capacity: 1024)')
+    out.append('        var w = JSONWriter(capacity: 4096)')
     out.append('        encode(to: &w)')
     out.append('        return w.bytes')
     out.append('    }')
