@@ -162,7 +162,21 @@ final class APIServerHTTPTests {
             let main = try f.call("PATCH", Self.deployments + "/web", #"{"status":{"readyReplicas":0}}"#, contentType: "application/merge-patch+json")
             #expect(main.json.path("status", "readyReplicas") == .number("5"))
             let pod = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"#
-            #expect(try f.call("POST", "/api/v1/namespaces/default/pods", pod).status == 201)
+            let created = try f.call("POST", "/api/v1/namespaces/default/pods", pod)
+            #expect(created.status == 201)
+            // Defaulting and validation as Kubernetes does them.
+            #expect(created.json.path("spec", "restartPolicy") == .string("Always"))
+            #expect(created.json.path("spec", "terminationGracePeriodSeconds") == .number("30"))
+            let noImage = try f.call("POST", "/api/v1/namespaces/default/pods",
+                                     #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"noimage"},"spec":{"containers":[{"name":"c"}]}}"#)
+            #expect(noImage.status == 422)
+            #expect(noImage.json["message"] == .string(#"Pod "noimage" is invalid: spec.containers[0].image: Required value"#))
+            #expect(noImage.json.path("details", "causes") == .array([.object([
+                ("reason", .string("FieldValueRequired")), ("message", .string("Required value")), ("field", .string("spec.containers[0].image")),
+            ])]))
+            let badName = try f.call("POST", "/api/v1/namespaces/default/pods",
+                                     #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"Bad_Name"},"spec":{"containers":[{"name":"c","image":"x"}]}}"#)
+            #expect(badName.status == 422)
             let binding = #"{"apiVersion":"v1","kind":"Binding","metadata":{"name":"p"},"target":{"kind":"Node","name":"n1"}}"#
             #expect(try f.call("POST", "/api/v1/namespaces/default/pods/p/binding", binding).status == 201)
             #expect(try f.call("GET", "/api/v1/namespaces/default/pods/p").json.path("spec", "nodeName") == .string("n1"))

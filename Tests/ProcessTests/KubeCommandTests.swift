@@ -170,7 +170,7 @@ struct KubeCommandTests {
         let described = tern(cluster, "describe deploy/web")
         #expect(described.0 == 0)
         #expect(described.1.hasPrefix("Name:               web\nNamespace:          default\nLabels:             app=web\nAnnotations:        <none>\n"))
-        #expect(described.1.contains("Spec:\n  replicas: 3\n"))
+        #expect(described.1.contains("Spec:\n") && described.1.contains("\n  replicas: 3\n"))
         #expect(described.1.hasSuffix("  Normal   ScalingReplicaSet   1       deployment-controller   Scaled up replica set web-1 to 5\n"))
         #expect(tern(cluster, "describe svc web").1.hasSuffix("Events:             <none>\n"))
 

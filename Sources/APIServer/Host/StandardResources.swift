@@ -23,10 +23,16 @@ public final class StandardResources: Sendable {
         }
         let nowText: @Sendable () -> String = { environment.now().rfc3339 }
         func add<T: APIObject>(_ type: T.Type) {
-            let store = ObjectStore<T>(client: client, environment: environment)
+            // Kubernetes' validation runs in the store, on every create and update (after defaulting).
+            let store = ObjectStore<T>(client: client, environment: environment, validate: { new, old in
+                old.map { Validation.validateUpdate(new, from: $0) } ?? Validation.validate(new)
+            })
             let cache = WatchCache<T>(store: store)
             handlers.append(TypedResourceHandler(store: store, cache: cache,
                                                  namespaceExists: T.resourceKind.namespaced ? namespaceExists : nil,
+                                                 applyDefaults: { object in
+                                                     if let defaulted = Defaulting.applyAny(object) as? T { object = defaulted }
+                                                 },
                                                  nowText: nowText))
             starters.append {
                 do {
