@@ -78,6 +78,25 @@ measure("Pod JSONParser → JSONValue tree", bytesPerOp: podBytes.count) {
     (try? JSONParser.parse(podBytes)) == nil ? 0 : 1
 }
 
+// A Pod as kubectl creates it (spec only, no status), compact: the other common size.
+let manifests = fixtures.deletingLastPathComponent().appendingPathComponent("manifests")
+let specPod = try Pod(json: Array(try Data(contentsOf: manifests.appendingPathComponent("pods-inject-dapi-envars-pod.json"))))
+let specPodBytes = specPod.encodeJSON()
+measure("Spec-only Pod decode (hand-written)", bytesPerOp: specPodBytes.count) {
+    (try? Pod(json: specPodBytes))?.spec.containers.count ?? 0
+}
+measure("Spec-only Pod encode (hand-written)", bytesPerOp: specPodBytes.count) {
+    specPod.encodeJSON().count
+}
+if let specCodable = try? JSONDecoder().decode(CPod.self, from: Data(specPodBytes)) {
+    measure("Spec-only Pod decode (Foundation)", bytesPerOp: specPodBytes.count) {
+        (try? JSONDecoder().decode(CPod.self, from: Data(specPodBytes)))?.spec.containers.count ?? 0
+    }
+    measure("Spec-only Pod encode (Foundation)", bytesPerOp: specPodBytes.count) {
+        (try? JSONEncoder().encode(specCodable))?.count ?? 0
+    }
+}
+
 let podData = Data(podBytes)
 let decoder = JSONDecoder()
 let encoder = JSONEncoder()
