@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Patch", dependencies: ["JSON"], path: "Sources/Patch"),
 
         // The one binary.
-        .executableTarget(name: "tern", dependencies: ["Replica", "Wire", "JSON", "MVCC"], path: "Sources/tern"),
+        .executableTarget(name: "tern", dependencies: ["Replica", "WAL", "Wire", "JSON", "MVCC"], path: "Sources/tern"),
 
         // Tests, one target per module.
         .testTarget(name: "RaftTests", dependencies: ["Raft", "WAL"], path: "Tests/RaftTests"),
@@ -51,6 +51,8 @@ let package = Package(
         // Starts real `tern` processes (the dependency makes `swift test` build the executable).
         .testTarget(name: "ProcessTests", dependencies: ["tern", "Wire", "JSON", "Replica", "TestSupport"], path: "Tests/ProcessTests",
                     exclude: ["etcd3gw_check.py"]),
+        // Fault injection against real `tern` processes: peer proxies, kills, crash points, checked histories.
+        .testTarget(name: "FaultTests", dependencies: ["tern", "Checker", "Wire", "JSON", "TestSupport"], path: "Tests/FaultTests"),
 
         .testTarget(name: "KVClientTests", dependencies: ["KVClient", "Replica", "TestSupport"], path: "Tests/KVClientTests"),
         .testTarget(name: "ObjectsTests", dependencies: ["Objects", "YAML", "JSON"], path: "Tests/ObjectsTests"),

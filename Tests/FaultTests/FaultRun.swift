@@ -1,0 +1,189 @@
+import TestSupport
+import Checker
+import JSON
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What one scenario run found, for the test's expectations and the soak figures.
+struct RunOutcome: Sendable {
+    var scenario: String
+    var seed: UInt64
+    var problems: [String]
+    var operations: Int
+    var unknownWrites: Int
+    var faults: Int
+    var watches: Int
+    var globalVerdict: String
+    var lostWrites: Int
+    var historyPath: String?
+    var seconds: Double
+
+    var passed: Bool { problems.isEmpty }
+
+    var summary: String {
+        "\(scenario) seed=\(seed): \(passed ? "PASS" : "FAIL") ops=\(operations) unknown=\(unknownWrites) watches=\(watches) faults=\(faults) global=\(globalVerdict) \(String(format1(seconds)))s"
+    }
+}
+
+func format1(_ x: Double) -> String { String(Double(Int(x * 10)) / 10) }
+
+/// One run of a scenario: a fresh cluster, traffic, the scenario's faults, healing, then every check
+/// (C1–C3, C5, C6 by ``ReliabilityVerifier``; C4 replica hashes and C7 liveness here).
+final class FaultRun: @unchecked Sendable {
+    // Safe: used from the test's thread only; the threads it starts share only the Sendable members.
+    let scenario: String
+    let seed: UInt64
+    let cluster: FaultCluster
+    let recorder = Recorder()
+    let follower = LogFollower()
+    let traffic: Traffic
+    var random: SeededRandom
+    var notes: [String] = []
+    private var trafficRunning = false
+
+    init(scenario: String, seed: UInt64, size: Int = 3, snapshotEvery: Int = 200, environment: [String: String] = [:]) throws {
+        self.scenario = scenario
+        self.seed = seed
+        random = SeededRandom(seed: seed)
+        cluster = try FaultCluster(size: size, seed: seed, snapshotEvery: snapshotEvery)
+        for name in cluster.names { cluster.setEnvironment(name, environment) }
+        traffic = Traffic(cluster: cluster, recorder: recorder, follower: follower, seed: seed)
+    }
+
+    /// Starts the members, waits for a leader, starts the log follower and the traffic.
+    func begin(clients: Int = 4, watchers: Int = 2, compact: Bool = true) throws {
+        try cluster.startAll()
+        _ = try cluster.waitForLeader(seconds: 20)
+        try follower.start(cluster, seed: seed)
+        try traffic.start(clients: clients, watchers: watchers, compact: compact)
+        trafficRunning = true
+    }
+
+    /// Restarts a member with its normal environment (crash points cleared) and lets it run.
+    func restart(_ name: String, environment: [String: String] = [:]) throws {
+        cluster.setEnvironment(name, environment)
+        try cluster.start(name)
+    }
+
+    /// Stops the traffic, heals every fault, restarts every member that is down, and runs every check.
+    func finish(baseEnvironment: [String: String] = [:]) -> RunOutcome {
+        let began = monotonicSeconds()
+        var problems: [String] = []
+        if trafficRunning { traffic.stop() }
+        cluster.heal()
+        for name in cluster.names {
+            cluster.resume(name)
+            if !cluster.running.contains(name) {
+                cluster.setEnvironment(name, baseEnvironment)
+                do { try cluster.start(name) } catch { problems.append("cannot restart \(name): \(error)") }
+            }
+        }
+        // C7: after healing, an acknowledged write within a bound.
+        let liveness = livenessWrite(within: 20)
+        if let problem = liveness.problem { problems.append(problem) }
+        // The final state: a linearizable read of every key, and the log up to it.
+        var finalRead: (revision: Int64, kvs: [KeyValue])? = nil
+        if let read = readEverything(within: 15) { finalRead = read } else { problems.append("C7: no linearizable read of every key within 15 s after healing") }
+        if let revision = finalRead?.revision, !follower.waitFor(revision, seconds: 20) {
+            problems.append("the log follower reached only revision \(follower.lastRevision) of \(revision)")
+        }
+        follower.stop()
+        if follower.lostAt.load(ordering: .relaxed) > 0 {
+            problems.append("the log follower was refused as compacted at \(follower.lostAt.load(ordering: .relaxed)) (harness bug: compaction passed it)")
+        }
+        // C4: every member has the same keyspace hash at the final revision.
+        if let revision = finalRead?.revision { problems += hashesAgree(at: revision, within: 30) }
+        let run = RecordedRun(history: recorder.history, committedLog: follower.committed, baseRevision: 1, finalRead: finalRead,
+                              watches: recorder.watchRecords, leaderObservations: recorder.leaderObservations, pinnedReads: recorder.pinnedReads)
+        // The per-key search plus C2, C3, C5, C6 must pass; the global search (exact, with revisions) runs
+        // after it with its own budget: a violation fails the run, running out of budget is reported as such.
+        let partitionedDeadline = monotonicSeconds() + 25
+        let report = ReliabilityVerifier(runGlobalSearch: false, runPartitioned: true, maxSteps: 5_000_000)
+            .verify(run, shouldStop: { monotonicSeconds() > partitionedDeadline })
+        let globalDeadline = monotonicSeconds() + 10
+        let globalReport = ReliabilityVerifier(runGlobalSearch: true, runPartitioned: false, maxSteps: 3_000_000)
+            .verify(run, shouldStop: { monotonicSeconds() > globalDeadline })
+        var global = "skipped"
+        switch globalReport.globalVerdict {
+        case .linearizable?: global = "linearizable"
+        case .unknown?: global = "unknown"
+        case .notLinearizable?: global = "NOT-linearizable"
+        case .malformedHistory?: global = "malformed"
+        case nil: break
+        }
+        let globalViolations = globalReport.violations.filter { $0.check == .linearizable }
+        if !globalViolations.isEmpty { problems.append("global search: " + globalViolations.map(\.description).joined(separator: "\n")) }
+        if !report.violations.isEmpty { problems.append(report.description) }
+        if let unknownKeys = report.partitioned?.unknownKeys, !unknownKeys.isEmpty {
+            problems.append("C1 per key: the search ran out of budget on \(unknownKeys.sorted()) (not a pass)")
+        }
+        let lost = report.violations.filter { $0.check == .durability }.count
+        var outcome = RunOutcome(scenario: scenario, seed: seed, problems: notes.isEmpty ? problems : problems, operations: report.operationsChecked,
+                                 unknownWrites: recorder.unknownWrites.load(ordering: .relaxed), faults: cluster.faultsInjected.load(ordering: .relaxed),
+                                 watches: run.watches.count, globalVerdict: global, lostWrites: lost, historyPath: nil,
+                                 seconds: monotonicSeconds() - began)
+        if !outcome.passed {
+            let path = cluster.directory + "/history.txt"
+            var text = "# scenario \(scenario) seed \(seed)\n# replay: \(replayCommand)\n# notes: \(notes.joined(separator: "; "))\n"
+            text += HistoryCodec.encode(run.history)
+            if let f = fopen(path, "w") { fputs(text, f); fclose(f) }
+            outcome.historyPath = path
+        }
+        cluster.shutdown(keep: !outcome.passed)
+        return outcome
+    }
+
+    var replayCommand: String {
+        "TERN_FAULT_SCENARIO=\(scenario) TERN_FAULT_SEED=\(seed) swift test --filter FaultTests.FaultReplayTests"
+    }
+
+    /// Puts a fresh key (recorded like any client write) until one is acknowledged.
+    private func livenessWrite(within seconds: Double) -> (seconds: Double, problem: String?) {
+        let start = monotonicSeconds()
+        var attempt = 0
+        while monotonicSeconds() - start < seconds {
+            attempt += 1
+            for name in cluster.names where cluster.isUp(name) {
+                let client = recorder.newClient()
+                let (output, _) = recorder.call(client, .put(key: "k0", value: "live-\(attempt)-\(name)", lease: 0, prevKV: false),
+                                           on: KVCalls(port: cluster.clientPort(name), timeoutSeconds: 2))
+                if output != nil { return (monotonicSeconds() - start, nil) }
+            }
+            pause(0.2)
+        }
+        return (seconds, "C7: no write acknowledged within \(Int(seconds)) s after healing; logs in \(cluster.directory)\n" + cluster.names.map { "--- \($0)\n" + cluster.logTail($0, lines: 8) }.joined(separator: "\n"))
+    }
+
+    private func readEverything(within seconds: Double) -> (revision: Int64, kvs: [KeyValue])? {
+        let deadline = monotonicSeconds() + seconds
+        while monotonicSeconds() < deadline {
+            for name in cluster.names where cluster.isUp(name) {
+                if let (status, json) = try? cluster.post(name, "/v3/kv/range", #"{"key":"AA==","range_end":"AA=="}"#, timeoutSeconds: 2),
+                   status == 200, let revision = KVCalls.revision(json), let kvs = KVCalls.keyValues(json["kvs"]) {
+                    return (revision, kvs)
+                }
+            }
+            pause(0.2)
+        }
+        return nil
+    }
+
+    /// C4: `/v3/maintenance/hashkv` at `revision` on every member, retried until they agree or time runs out.
+    private func hashesAgree(at revision: Int64, within seconds: Double) -> [String] {
+        let deadline = monotonicSeconds() + seconds
+        var last: [String: String] = [:]
+        while monotonicSeconds() < deadline {
+            last = [:]
+            for name in cluster.names {
+                if let (status, json) = try? cluster.post(name, "/v3/maintenance/hashkv", #"{"revision":"\#(revision)"}"#, timeoutSeconds: 2), status == 200 {
+                    last[name] = "\(json["hash"]?.int64Text ?? "?")/compact=\(json["compact_revision"]?.int64Text ?? "0")"
+                }
+            }
+            if last.count == cluster.names.count && Set(last.values).count == 1 { return [] }
+            pause(0.3)
+        }
+        return ["C4: keyspace hashes at revision \(revision) differ or are missing after \(Int(seconds)) s: \(cluster.names.map { "\($0)=\(last[$0] ?? "none")" }.joined(separator: " "))"]
+    }
+}

@@ -1,0 +1,74 @@
+import TestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a scenario and turns its outcome into expectations that name the scenario, seed, replay command and history file.
+func expectPasses(_ scenario: Scenario, seed: UInt64) throws {
+    let outcome = try ScenarioRunner.run(scenario, seed: seed)
+    print("[faults] \(outcome.summary)")
+    #expect(outcome.operations > 0, "the run recorded no operation")
+    #expect(outcome.passed, """
+        scenario \(scenario.rawValue) seed \(seed) failed:
+        \(outcome.problems.joined(separator: "\n"))
+        replay: TERN_FAULT_SCENARIO=\(scenario.rawValue) TERN_FAULT_SEED=\(seed) swift test --filter FaultTests.FaultReplayTests
+        history: \(outcome.historyPath ?? "-")
+        """)
+}
+
+/// The CI subset: every P0 scenario once, and a sample of P1 (one seed each).
+@Suite("fault scenarios against real tern processes (CI subset)", .serialized)
+struct FaultScenarioTests {
+    @Test("P0 scenarios", .timeLimit(.minutes(2)), arguments: Scenario.allCases.filter(\.isP0))
+    func p0(_ scenario: Scenario) throws {
+        try expectPasses(scenario, seed: 7)
+    }
+
+    @Test("P1 sample", .timeLimit(.minutes(2)), arguments: [Scenario.isolateFollowerSnapshot, .frameFaults, .oneWayAndBridge])
+    func p1(_ scenario: Scenario) throws {
+        try expectPasses(scenario, seed: 11)
+    }
+}
+
+/// `TERN_FAULT_SCENARIO=name TERN_FAULT_SEED=n`: replays one failing run exactly as printed.
+@Suite("fault scenario replay", .serialized)
+struct FaultReplayTests {
+    @Test("replay one scenario and seed", .enabled(if: getenv("TERN_FAULT_SCENARIO") != nil), .timeLimit(.minutes(3)))
+    func replay() throws {
+        let name = String(cString: getenv("TERN_FAULT_SCENARIO")!)
+        let seed = getenv("TERN_FAULT_SEED").flatMap { UInt64(String(cString: $0)) } ?? 1
+        let scenario = try #require(Scenario(rawValue: name), "unknown scenario \(name); known: \(Scenario.allCases.map(\.rawValue))")
+        try expectPasses(scenario, seed: seed)
+    }
+}
+
+/// `TERN_SOAK=N`: N randomized rounds (scenario × seed from `TERN_SOAK_SEED`, default the clock).
+@Suite("fault soak", .serialized)
+struct FaultSoakTests {
+    @Test("soak", .enabled(if: getenv("TERN_SOAK") != nil), .timeLimit(.minutes(180)))
+    func soak() throws {
+        let rounds = getenv("TERN_SOAK").flatMap { Int(String(cString: $0)) } ?? 1
+        let base = getenv("TERN_SOAK_SEED").flatMap { UInt64(String(cString: $0)) } ?? UInt64(monotonicNanoseconds() % 1_000_000)
+        var random = SeededRandom(seed: base)
+        var totals = (ops: 0, faults: 0, unknown: 0, lost: 0, failed: 0, watches: 0)
+        print("[soak] \(rounds) rounds, base seed \(base)")
+        for round in 0..<rounds {
+            let scenario = Scenario.allCases.randomElement(using: &random)!
+            let seed = random.next() % 1_000_000
+            let outcome = try ScenarioRunner.run(scenario, seed: seed)
+            print("[soak] round \(round + 1)/\(rounds): \(outcome.summary)")
+            totals.ops += outcome.operations
+            totals.faults += outcome.faults
+            totals.unknown += outcome.unknownWrites
+            totals.lost += outcome.lostWrites
+            totals.watches += outcome.watches
+            if !outcome.passed {
+                totals.failed += 1
+                print("[soak] FAILED: \(outcome.problems.joined(separator: "\n"))\n[soak] replay: TERN_FAULT_SCENARIO=\(scenario.rawValue) TERN_FAULT_SEED=\(seed) swift test --filter FaultTests.FaultReplayTests\n[soak] history: \(outcome.historyPath ?? "-")")
+            }
+            #expect(outcome.passed, "round \(round + 1): \(scenario.rawValue) seed \(seed): \(outcome.problems.joined(separator: "\n"))")
+        }
+        print("[soak] totals: rounds=\(rounds) failed=\(totals.failed) operations-checked=\(totals.ops) faults=\(totals.faults) unknown-writes=\(totals.unknown) watch-streams=\(totals.watches) lost-writes=\(totals.lost)")
+    }
+}

@@ -1,0 +1,37 @@
+import TestSupport
+import Testing
+/// The fault scenarios of issue 7 (RELIABILITY.md §3), P0 first, then P1 in the issue's order.
+enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    // P0
+    case noFaults = "no-faults"
+    case killLeader = "kill-leader"
+    case killFollower = "kill-follower"
+    case killTwoThenAll = "kill-two-then-all"
+    case crashPoints = "crash-points"
+    case loseUnsyncedOne = "lose-unsynced-1"
+    case loseUnsyncedThree = "lose-unsynced-3"
+    case blackholeLeader = "blackhole-leader"
+    case pauseLeader = "pause-leader"
+    // P1
+    case isolateFollowerSnapshot = "isolate-follower-snapshot"
+    case crashDuringSnapshotInstall = "crash-snapshot-install"
+    case frameFaults = "frame-faults"
+    case oneWayAndBridge = "one-way-and-bridge"
+    case crashMidCompaction = "crash-mid-compaction"
+
+    var isP0: Bool {
+        switch self {
+        case .noFaults, .killLeader, .killFollower, .killTwoThenAll, .crashPoints, .loseUnsyncedOne, .loseUnsyncedThree,
+             .blackholeLeader, .pauseLeader: true
+        default: false
+        }
+    }
+
+    var testDescription: String { rawValue }
+
+    /// Every named crash point compiled into `tern` (WAL and replica).
+    static let crashPointNames = [
+        "before-wal-write", "before-wal-sync", "after-wal-sync", "before-snapshot-save", "after-snapshot-save",
+        "before-release", "before-apply", "after-apply", "during-compaction",
+    ]
+}

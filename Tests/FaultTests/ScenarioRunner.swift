@@ -1,0 +1,240 @@
+import TestSupport
+/// Runs one ``Scenario`` with one seed: the faults it injects while the traffic runs, then the checks.
+enum ScenarioRunner {
+    static func run(_ scenario: Scenario, seed: UInt64) throws -> RunOutcome {
+        switch scenario {
+        case .noFaults:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed)
+            try run.begin(clients: 6, watchers: 3)
+            pause(4)
+            return run.finish()
+
+        case .killLeader:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed)
+            try run.begin()
+            for _ in 0..<20 {
+                guard let leader = try? run.cluster.waitForLeader(seconds: 10) else { run.notes.append("no leader"); break }
+                pause(Double.random(in: 0.1...0.5, using: &run.random))
+                run.cluster.kill(leader)
+                pause(Double.random(in: 0.1...0.6, using: &run.random))
+                try run.restart(leader)
+            }
+            pause(1)
+            return run.finish()
+
+        case .killFollower:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed)
+            try run.begin()
+            for _ in 0..<3 {
+                let leader = try run.cluster.waitForLeader()
+                let follower = run.cluster.names.filter { $0 != leader }.randomElement(using: &run.random)!
+                pause(0.5)
+                run.cluster.kill(follower)
+                pause(Double.random(in: 0.5...1.5, using: &run.random))
+                try run.restart(follower)
+            }
+            pause(1)
+            return run.finish()
+
+        case .killTwoThenAll:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed)
+            try run.begin()
+            pause(1.5)
+            let leader = try run.cluster.waitForLeader()
+            let followers = run.cluster.names.filter { $0 != leader }
+            for f in followers { run.cluster.kill(f) }  // no quorum: writes time out (unknown)
+            pause(1)
+            run.cluster.kill(leader)
+            pause(0.3)
+            try run.cluster.startAll()
+            pause(2)
+            return run.finish()
+
+        case .crashPoints:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed, snapshotEvery: 60)
+            try run.begin()
+            var reached: [String] = []
+            for (i, point) in Scenario.crashPointNames.enumerated() {
+                let leader = try run.cluster.waitForLeader()
+                let onLeader = (i + Int(seed % 2)) % 2 == 0
+                let target = onLeader ? leader : run.cluster.names.filter { $0 != leader }.randomElement(using: &run.random)!
+                run.cluster.kill(target)
+                try run.restart(target, environment: ["TERN_CRASH_AT": point, "TERN_CRASH_AFTER": "\(Int.random(in: 1...15, using: &run.random))"])
+                if run.cluster.waitForExit(target, seconds: 4) {
+                    reached.append("\(point)@\(onLeader ? "leader" : "follower")")
+                } else {
+                    run.cluster.kill(target)
+                }
+                try run.restart(target)
+            }
+            run.notes.append("crash points reached: \(reached.joined(separator: ", "))")
+            pause(1)
+            return run.finish()
+
+        case .loseUnsyncedOne:
+            let lossy = ["TERN_TEST_FS": "lose-unsynced-tear"]
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed, size: 1, environment: lossy)
+            try run.begin(clients: 3, watchers: 1)
+            for round in 0..<4 {
+                pause(Double.random(in: 0.4...1.2, using: &run.random))
+                if round % 2 == 0 {
+                    run.cluster.kill("n1")
+                } else {
+                    // A crash point tears the newest unsynced write before exiting.
+                    run.cluster.kill("n1")
+                    var env = lossy
+                    env["TERN_CRASH_AT"] = "before-wal-sync"
+                    env["TERN_CRASH_AFTER"] = "\(Int.random(in: 5...40, using: &run.random))"
+                    try run.restart("n1", environment: env)
+                    if !run.cluster.waitForExit("n1", seconds: 4) { run.cluster.kill("n1") }
+                }
+                try run.restart("n1", environment: lossy)
+            }
+            pause(1)
+            return run.finish(baseEnvironment: lossy)
+
+        case .loseUnsyncedThree:
+            let lossy = ["TERN_TEST_FS": "lose-unsynced-tear"]
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed, environment: lossy)
+            try run.begin()
+            for _ in 0..<4 {
+                let leader = try run.cluster.waitForLeader()
+                pause(Double.random(in: 0.3...0.8, using: &run.random))
+                run.cluster.kill(leader)
+                pause(0.3)
+                try run.restart(leader, environment: lossy)
+            }
+            pause(0.5)
+            for name in run.cluster.names { run.cluster.kill(name) }  // all at once: only synced data survives
+            pause(0.2)
+            for name in run.cluster.names { try run.restart(name, environment: lossy) }
+            pause(1.5)
+            return run.finish(baseEnvironment: lossy)
+
+        case .blackholeLeader:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed)
+            try run.begin()
+            pause(1)
+            let leader = try run.cluster.waitForLeader()
+            run.cluster.isolate(leader)
+            // Check-quorum: it must step down; clients keep asking it for (linearizable) reads meanwhile.
+            let deadline = monotonicSeconds() + 10 * run.cluster.electionTimeoutSeconds + 3
+            var steppedDown = false
+            while monotonicSeconds() < deadline {
+                if let s = run.cluster.status(leader), s.leader != leader { steppedDown = true; break }
+                pause(0.1)
+            }
+            pause(1)
+            run.cluster.heal()
+            var outcome = run.finish()
+            if !steppedDown { outcome.problems.append("the isolated leader \(leader) still called itself leader after \(format1(10 * run.cluster.electionTimeoutSeconds + 3)) s") }
+            return outcome
+
+        case .pauseLeader:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed)
+            try run.begin()
+            for _ in 0..<2 {
+                pause(1)
+                let leader = try run.cluster.waitForLeader()
+                run.cluster.pause(leader)
+                pause(4 * run.cluster.electionTimeoutSeconds + Double.random(in: 0.2...1, using: &run.random))
+                run.cluster.resume(leader)
+            }
+            pause(1.5)
+            return run.finish()
+
+        case .isolateFollowerSnapshot, .crashDuringSnapshotInstall:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed, snapshotEvery: 50)
+            try run.begin(clients: 5, watchers: 3)
+            pause(0.5)
+            let leader = try run.cluster.waitForLeader()
+            let follower = run.cluster.names.filter { $0 != leader }.randomElement(using: &run.random)!
+            run.cluster.isolate(follower)
+            pause(4)
+            if scenario == .crashDuringSnapshotInstall {
+                run.cluster.kill(follower)
+                let point = run.random.chance(50) ? "before-snapshot-install" : "after-snapshot-install"
+                try run.restart(follower, environment: ["TERN_CRASH_AT": point])
+                pause(0.3)
+                run.cluster.heal()
+                let crashed = run.cluster.waitForExit(follower, seconds: 6)
+                run.notes.append("\(point) on \(follower): \(crashed ? "reached" : "not reached")")
+                if !crashed { run.cluster.kill(follower) }
+                try run.restart(follower)
+            } else {
+                run.cluster.heal()
+            }
+            pause(2)
+            let installed = run.cluster.logTail(follower, lines: 400).contains("installed snapshot")
+            var outcome = run.finish()
+            if !installed { outcome.problems.append("\(follower) never installed a snapshot from the leader (the scenario did not exercise it)") }
+            outcome.problems += run.notes.filter { $0.contains("not reached") }
+            return outcome
+
+        case .frameFaults:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed)
+            try run.begin()
+            for _ in 0..<4 {
+                for key in run.cluster.proxies.keys.sorted() {
+                    let proxy = run.cluster.proxies[key]!
+                    let fault: LinkFault
+                    switch Int.random(in: 0..<5, using: &run.random) {
+                    case 0: fault = .delay(milliseconds: Int.random(in: 5...60, using: &run.random))
+                    case 1: fault = .drop(percent: Int.random(in: 5...30, using: &run.random))
+                    case 2: fault = .duplicate(percent: Int.random(in: 5...30, using: &run.random))
+                    case 3: fault = .reorder(percent: Int.random(in: 10...40, using: &run.random))
+                    default: fault = .pass
+                    }
+                    run.cluster.link(proxy.from, proxy.to, fault)
+                    if run.random.chance(20) { proxy.reset() }
+                }
+                pause(1.5)
+            }
+            return run.finish()
+
+        case .oneWayAndBridge:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed)
+            try run.begin()
+            pause(1)
+            // One-way: the leader's messages to one follower are lost; that follower's pre-votes must not
+            // depose the leader (the other follower still hears it).
+            let leader = try run.cluster.waitForLeader()
+            let term = run.cluster.status(leader)?.term ?? 0
+            let follower = run.cluster.names.filter { $0 != leader }.randomElement(using: &run.random)!
+            run.cluster.link(leader, follower, .blackhole)
+            pause(3)
+            run.cluster.heal()
+            pause(1)
+            let after = run.cluster.status(leader)
+            if after?.leader != leader || after?.term != term {
+                run.notes.append("deposed: leader \(leader) term \(term) became \(after?.leader ?? "none") term \(after?.term ?? 0) after a one-way partition")
+            }
+            // Bridge: the two ends cannot talk, the middle talks to both.
+            let ends = run.cluster.names.filter { $0 != leader }
+            run.cluster.link(ends[0], ends[1], .blackhole)
+            run.cluster.link(ends[1], ends[0], .blackhole)
+            pause(3)
+            run.cluster.heal()
+            pause(1)
+            var outcome = run.finish()
+            outcome.problems += run.notes.filter { $0.hasPrefix("deposed") }
+            return outcome
+
+        case .crashMidCompaction:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed)
+            try run.begin()
+            for _ in 0..<2 {
+                pause(1)
+                let target = run.cluster.names.randomElement(using: &run.random)!
+                run.cluster.kill(target)
+                try run.restart(target, environment: ["TERN_CRASH_AT": "during-compaction", "TERN_CRASH_AFTER": "\(Int.random(in: 1...2, using: &run.random))"])
+                let crashed = run.cluster.waitForExit(target, seconds: 6)
+                run.notes.append("during-compaction on \(target): \(crashed ? "reached" : "not reached")")
+                if !crashed { run.cluster.kill(target) }
+                try run.restart(target)
+            }
+            pause(1.5)
+            return run.finish()
+        }
+    }
+}
