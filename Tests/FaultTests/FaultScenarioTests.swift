@@ -31,6 +31,19 @@ struct FaultScenarioTests {
     }
 }
 
+/// Known issues: each fails today and is kept as a named scenario (docs/reliability.md, "Findings").
+@Suite("fault scenarios: known issues", .serialized)
+struct FaultKnownIssueTests {
+    @Test("a forwarded proposal duplicated on the wire is applied twice", .timeLimit(.minutes(2)))
+    func duplicatedProposals() throws {
+        let outcome = try ScenarioRunner.run(.duplicateProposals, seed: 3)
+        print("[faults] \(outcome.summary)")
+        withKnownIssue("duplicated MsgProp frames are appended and applied twice", isIntermittent: true) {
+            #expect(outcome.passed, "\(outcome.problems.joined(separator: "\n"))")
+        }
+    }
+}
+
 /// `TERN_FAULT_SCENARIO=name TERN_FAULT_SEED=n`: replays one failing run exactly as printed.
 @Suite("fault scenario replay", .serialized)
 struct FaultReplayTests {
@@ -54,7 +67,7 @@ struct FaultSoakTests {
         var totals = (ops: 0, faults: 0, unknown: 0, lost: 0, failed: 0, watches: 0)
         print("[soak] \(rounds) rounds, base seed \(base)")
         for round in 0..<rounds {
-            let scenario = Scenario.allCases.randomElement(using: &random)!
+            let scenario = Scenario.soakable.randomElement(using: &random)!
             let seed = random.next() % 1_000_000
             let outcome = try ScenarioRunner.run(scenario, seed: seed)
             print("[soak] round \(round + 1)/\(rounds): \(outcome.summary)")

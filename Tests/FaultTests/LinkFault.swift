@@ -9,8 +9,9 @@ enum LinkFault: Sendable, Equatable, CustomStringConvertible {
     case delay(milliseconds: Int)
     /// Drop this percentage of message frames.
     case drop(percent: Int)
-    /// Send this percentage of message frames twice.
-    case duplicate(percent: Int)
+    /// Send this percentage of message frames twice. Frames carrying a forwarded proposal (Raft `propose`)
+    /// are duplicated only when `proposals` is true: see docs/reliability.md, "Findings".
+    case duplicate(percent: Int, proposals: Bool = false)
     /// Hold this percentage of message frames back until the next frame has gone.
     case reorder(percent: Int)
 
@@ -20,7 +21,7 @@ enum LinkFault: Sendable, Equatable, CustomStringConvertible {
         case .blackhole: "blackhole"
         case .delay(let ms): "delay \(ms)ms"
         case .drop(let p): "drop \(p)%"
-        case .duplicate(let p): "duplicate \(p)%"
+        case .duplicate(let p, let proposals): "duplicate \(p)%" + (proposals ? " (proposals too)" : "")
         case .reorder(let p): "reorder \(p)%"
         }
     }

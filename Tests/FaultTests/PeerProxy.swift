@@ -123,7 +123,8 @@ final class PeerProxy: Sendable {
                     guard Self.writeAll(upstream, frame) else { return }
                 case .drop(let percent) where isMessage && random.withLock({ $0.chance(percent) }):
                     counters.withLock { $0.dropped += 1 }
-                case .duplicate(let percent) where isMessage && random.withLock({ $0.chance(percent) }):
+                case .duplicate(let percent, let proposals) where isMessage && (proposals || !Self.carriesProposal(frame))
+                        && random.withLock({ $0.chance(percent) }):
                     counters.withLock { $0.duplicated += 1 }
                     guard Self.writeAll(upstream, frame + frame) else { return }
                 case .reorder(let percent) where isMessage && held == nil && random.withLock({ $0.chance(percent) }):
@@ -136,6 +137,22 @@ final class PeerProxy: Sendable {
                 if isMessage { counters.withLock { $0.forwarded += 1 } }
             }
         }
+    }
+
+    /// True when a message frame holds a Raft `propose` message (a follower forwarding client writes).
+    /// Payload: u32 count, then per message u32 length + envelope (tag 1 = Raft, version byte, kind byte).
+    static func carriesProposal(_ frame: [UInt8]) -> Bool {
+        func u32(_ at: Int) -> Int { Int(UInt32(frame[at]) | UInt32(frame[at + 1]) << 8 | UInt32(frame[at + 2]) << 16 | UInt32(frame[at + 3]) << 24) }
+        guard frame.count >= 13 else { return false }
+        var offset = 13
+        for _ in 0..<u32(9) {
+            guard offset + 4 <= frame.count else { return false }
+            let length = u32(offset)
+            offset += 4
+            if length >= 3 && offset + 3 <= frame.count && frame[offset] == 1 && frame[offset + 2] == 9 { return true }
+            offset += length
+        }
+        return false
     }
 
     /// Whatever the receiver sends back goes to the dialer unchanged (blackholed too when asked).

@@ -18,6 +18,9 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case frameFaults = "frame-faults"
     case oneWayAndBridge = "one-way-and-bridge"
     case crashMidCompaction = "crash-mid-compaction"
+    // Regressions and known issues
+    /// Forwarded proposals duplicated on the wire are applied twice (docs/reliability.md, "Findings").
+    case duplicateProposals = "duplicate-proposals"
 
     var isP0: Bool {
         switch self {
@@ -28,6 +31,9 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     var testDescription: String { rawValue }
+
+    /// The scenarios a soak draws from (not the known issues).
+    static let soakable: [Scenario] = allCases.filter { $0 != .duplicateProposals }
 
     /// Every named crash point compiled into `tern` (WAL and replica).
     static let crashPointNames = [

@@ -192,6 +192,13 @@ enum ScenarioRunner {
             }
             return run.finish()
 
+        case .duplicateProposals:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed)
+            try run.begin()
+            run.cluster.everyLink(.duplicate(percent: 30, proposals: true))
+            pause(4)
+            return run.finish()
+
         case .oneWayAndBridge:
             let run = try FaultRun(scenario: scenario.rawValue, seed: seed)
             try run.begin()
