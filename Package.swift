@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "ProcessTests", dependencies: ["tern", "Wire", "JSON", "Replica", "TestSupport"], path: "Tests/ProcessTests",
                     exclude: ["etcd3gw_check.py"]),
         // Fault injection against real `tern` processes: peer proxies, kills, crash points, checked histories.
-        .testTarget(name: "FaultTests", dependencies: ["tern", "Checker", "Wire", "JSON", "TestSupport"], path: "Tests/FaultTests"),
+        .testTarget(name: "FaultTests", dependencies: ["tern", "Checker", "Wire", "JSON", "WAL", "TestSupport"], path: "Tests/FaultTests"),
 
         .testTarget(name: "KVClientTests", dependencies: ["KVClient", "Replica", "TestSupport"], path: "Tests/KVClientTests"),
         .testTarget(name: "ObjectsTests", dependencies: ["Objects", "YAML", "JSON"], path: "Tests/ObjectsTests"),

@@ -19,11 +19,12 @@ struct RunOutcome: Sendable {
     var lostWrites: Int
     var historyPath: String?
     var seconds: Double
+    var notes: [String] = []
 
     var passed: Bool { problems.isEmpty }
 
     var summary: String {
-        "\(scenario) seed=\(seed): \(passed ? "PASS" : "FAIL") ops=\(operations) unknown=\(unknownWrites) watches=\(watches) faults=\(faults) global=\(globalVerdict) \(String(format1(seconds)))s"
+        "\(scenario) seed=\(seed): \(passed ? "PASS" : "FAIL") ops=\(operations) unknown=\(unknownWrites) watches=\(watches) faults=\(faults) global=\(globalVerdict) \(format1(seconds))s" + (notes.isEmpty ? "" : " [\(notes.joined(separator: "; "))]")
     }
 }
 
@@ -41,7 +42,10 @@ final class FaultRun: @unchecked Sendable {
     let traffic: Traffic
     var random: SeededRandom
     var notes: [String] = []
+    /// Changes the recording before it is checked (only the harness's own self-test uses it).
+    var tamper: ((inout RecordedRun) -> Void)?
     private var trafficRunning = false
+    private let createdAt = monotonicSeconds()
 
     init(scenario: String, seed: UInt64, size: Int = 3, snapshotEvery: Int = 200, environment: [String: String] = [:]) throws {
         self.scenario = scenario
@@ -69,7 +73,6 @@ final class FaultRun: @unchecked Sendable {
 
     /// Stops the traffic, heals every fault, restarts every member that is down, and runs every check.
     func finish(baseEnvironment: [String: String] = [:]) -> RunOutcome {
-        let began = monotonicSeconds()
         var problems: [String] = []
         if trafficRunning { traffic.stop() }
         cluster.heal()
@@ -95,8 +98,9 @@ final class FaultRun: @unchecked Sendable {
         }
         // C4: every member has the same keyspace hash at the final revision.
         if let revision = finalRead?.revision { problems += hashesAgree(at: revision, within: 30) }
-        let run = RecordedRun(history: recorder.history, committedLog: follower.committed, baseRevision: 1, finalRead: finalRead,
+        var run = RecordedRun(history: recorder.history, committedLog: follower.committed, baseRevision: 1, finalRead: finalRead,
                               watches: recorder.watchRecords, leaderObservations: recorder.leaderObservations, pinnedReads: recorder.pinnedReads)
+        tamper?(&run)
         // The per-key search plus C2, C3, C5, C6 must pass; the global search (exact, with revisions) runs
         // after it with its own budget: a violation fails the run, running out of budget is reported as such.
         let partitionedDeadline = monotonicSeconds() + 25
@@ -120,10 +124,10 @@ final class FaultRun: @unchecked Sendable {
             problems.append("C1 per key: the search ran out of budget on \(unknownKeys.sorted()) (not a pass)")
         }
         let lost = report.violations.filter { $0.check == .durability }.count
-        var outcome = RunOutcome(scenario: scenario, seed: seed, problems: notes.isEmpty ? problems : problems, operations: report.operationsChecked,
+        var outcome = RunOutcome(scenario: scenario, seed: seed, problems: problems, operations: report.operationsChecked,
                                  unknownWrites: recorder.unknownWrites.load(ordering: .relaxed), faults: cluster.faultsInjected.load(ordering: .relaxed),
                                  watches: run.watches.count, globalVerdict: global, lostWrites: lost, historyPath: nil,
-                                 seconds: monotonicSeconds() - began)
+                                 seconds: monotonicSeconds() - createdAt, notes: notes)
         if !outcome.passed {
             let path = cluster.directory + "/history.txt"
             var text = "# scenario \(scenario) seed \(seed)\n# replay: \(replayCommand)\n# notes: \(notes.joined(separator: "; "))\n"
