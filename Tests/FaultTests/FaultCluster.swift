@@ -90,6 +90,12 @@ final class FaultCluster: @unchecked Sendable {
 
     func clientPort(_ name: String) -> UInt16 { clientPorts[name]! }
 
+    /// The port a member listens on for peers (not its proxies).
+    func peerPort(_ name: String) -> UInt16 { peerPorts[name]! }
+
+    /// A member's data folder.
+    func dataDirectory(_ name: String) -> String { directory + "/data/" + name }
+
     /// Running and not paused.
     func isUp(_ name: String) -> Bool { state.withLock { $0.pids[name] != nil && !$0.paused.contains(name) } }
 

@@ -42,6 +42,8 @@ final class FaultRun: @unchecked Sendable {
     let traffic: Traffic
     var random: SeededRandom
     var notes: [String] = []
+    /// Members the scenario left down on purpose (a corrupt WAL): not restarted, not hashed.
+    var excluded: Set<String> = []
     /// Changes the recording before it is checked (only the harness's own self-test uses it).
     var tamper: ((inout RecordedRun) -> Void)?
     private var trafficRunning = false
@@ -76,7 +78,7 @@ final class FaultRun: @unchecked Sendable {
         var problems: [String] = []
         if trafficRunning { traffic.stop() }
         cluster.heal()
-        for name in cluster.names {
+        for name in cluster.names where !excluded.contains(name) {
             cluster.resume(name)
             if !cluster.running.contains(name) {
                 cluster.setEnvironment(name, baseEnvironment)
@@ -178,16 +180,17 @@ final class FaultRun: @unchecked Sendable {
     private func hashesAgree(at revision: Int64, within seconds: Double) -> [String] {
         let deadline = monotonicSeconds() + seconds
         var last: [String: String] = [:]
+        let members = cluster.names.filter { !excluded.contains($0) }
         while monotonicSeconds() < deadline {
             last = [:]
-            for name in cluster.names {
+            for name in members {
                 if let (status, json) = try? cluster.post(name, "/v3/maintenance/hashkv", #"{"revision":"\#(revision)"}"#, timeoutSeconds: 2), status == 200 {
                     last[name] = "\(json["hash"]?.int64Text ?? "?")/compact=\(json["compact_revision"]?.int64Text ?? "0")"
                 }
             }
-            if last.count == cluster.names.count && Set(last.values).count == 1 { return [] }
+            if last.count == members.count && Set(last.values).count == 1 { return [] }
             pause(0.3)
         }
-        return ["C4: keyspace hashes at revision \(revision) differ or are missing after \(Int(seconds)) s: \(cluster.names.map { "\($0)=\(last[$0] ?? "none")" }.joined(separator: " "))"]
+        return ["C4: keyspace hashes at revision \(revision) differ or are missing after \(Int(seconds)) s: \(members.map { "\($0)=\(last[$0] ?? "none")" }.joined(separator: " "))"]
     }
 }

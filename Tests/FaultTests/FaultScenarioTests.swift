@@ -20,12 +20,15 @@ func expectPasses(_ scenario: Scenario, seed: UInt64) throws {
 /// The CI subset: every P0 scenario once, and a sample of P1 (one seed each).
 @Suite("fault scenarios against real tern processes (CI subset)", .serialized)
 struct FaultScenarioTests {
-    @Test("P0 scenarios", .timeLimit(.minutes(2)), arguments: Scenario.allCases.filter(\.isP0))
-    func p0(_ scenario: Scenario) throws {
-        try expectPasses(scenario, seed: 7)
+    /// Every P0 scenario with seed 7; crash points also with seed 8, which puts each point on the other role.
+    @Test("P0 scenarios", .timeLimit(.minutes(2)),
+          arguments: Scenario.allCases.filter(\.isP0).map { ($0, UInt64(7)) } + [(Scenario.crashPoints, UInt64(8))])
+    func p0(_ scenario: Scenario, seed: UInt64) throws {
+        try expectPasses(scenario, seed: seed)
     }
 
-    @Test("P1 sample", .timeLimit(.minutes(2)), arguments: [Scenario.isolateFollowerSnapshot, .frameFaults, .oneWayAndBridge])
+    @Test("P1 sample", .timeLimit(.minutes(2)),
+          arguments: [Scenario.isolateFollowerSnapshot, .crashDuringSnapshotInstall, .frameFaults, .oneWayAndBridge, .crashMidCompaction, .walBitFlip])
     func p1(_ scenario: Scenario) throws {
         try expectPasses(scenario, seed: 11)
     }
@@ -39,6 +42,15 @@ struct FaultKnownIssueTests {
         let outcome = try ScenarioRunner.run(.duplicateProposals, seed: 3)
         print("[faults] \(outcome.summary)")
         withKnownIssue("duplicated MsgProp frames are appended and applied twice", isIntermittent: true) {
+            #expect(outcome.passed, "\(outcome.problems.joined(separator: "\n"))")
+        }
+    }
+
+    @Test("a member removed, wiped and added back under its name stops itself", .timeLimit(.minutes(2)))
+    func readdedMemberStopsItself() throws {
+        let outcome = try ScenarioRunner.run(.removeWipeReadd, seed: 3)
+        print("[faults] \(outcome.summary)")
+        withKnownIssue("the re-joined member replays its own earlier removal and stops", isIntermittent: true) {
             #expect(outcome.passed, "\(outcome.problems.joined(separator: "\n"))")
         }
     }

@@ -18,9 +18,12 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case frameFaults = "frame-faults"
     case oneWayAndBridge = "one-way-and-bridge"
     case crashMidCompaction = "crash-mid-compaction"
+    case walBitFlip = "wal-bit-flip"
     // Regressions and known issues
     /// Forwarded proposals duplicated on the wire are applied twice (docs/reliability.md, "Findings").
     case duplicateProposals = "duplicate-proposals"
+    /// A member removed, wiped and added back under its name stops itself on replaying its old removal.
+    case removeWipeReadd = "remove-wipe-readd"
 
     var isP0: Bool {
         switch self {
@@ -33,7 +36,7 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 
     /// The scenarios a soak draws from (not the known issues).
-    static let soakable: [Scenario] = allCases.filter { $0 != .duplicateProposals }
+    static let soakable: [Scenario] = allCases.filter { $0 != .duplicateProposals && $0 != .removeWipeReadd }
 
     /// Every named crash point compiled into `tern` (WAL and replica).
     static let crashPointNames = [

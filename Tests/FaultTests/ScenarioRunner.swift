@@ -59,7 +59,10 @@ enum ScenarioRunner {
                 let onLeader = (i + Int(seed % 2)) % 2 == 0
                 let target = onLeader ? leader : run.cluster.names.filter { $0 != leader }.randomElement(using: &run.random)!
                 run.cluster.kill(target)
-                try run.restart(target, environment: ["TERN_CRASH_AT": point, "TERN_CRASH_AFTER": "\(Int.random(in: 1...15, using: &run.random))"])
+                // Snapshot points are reached once per snapshot, the others on every save or apply.
+                let rare = point.contains("snapshot") || point == "before-release" || point == "during-compaction"
+                let after = Int.random(in: 1...(rare ? 2 : 15), using: &run.random)
+                try run.restart(target, environment: ["TERN_CRASH_AT": point, "TERN_CRASH_AFTER": "\(after)"])
                 if run.cluster.waitForExit(target, seconds: 4) {
                     reached.append("\(point)@\(onLeader ? "leader" : "follower")")
                 } else {
@@ -191,6 +194,59 @@ enum ScenarioRunner {
                 pause(1.5)
             }
             return run.finish()
+
+        case .walBitFlip:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed, snapshotEvery: 100_000)
+            try run.begin()
+            pause(2)
+            let leader = try run.cluster.waitForLeader()
+            let follower = run.cluster.names.filter { $0 != leader }.randomElement(using: &run.random)!
+            run.cluster.kill(follower)
+            guard let (file, offset) = CorruptWAL.flipByte(in: run.cluster.dataDirectory(follower), random: &run.random) else {
+                var outcome = run.finish()
+                outcome.problems.append("no WAL record to corrupt in \(follower)")
+                return outcome
+            }
+            try run.cluster.start(follower)
+            // It must refuse to start and say where; the other two keep serving (C7 and C4 over them).
+            if run.cluster.waitForExit(follower, seconds: 8) {
+                let log = run.cluster.logTail(follower, lines: 30)
+                let name = String(file.split(separator: "/").last ?? "")
+                if !(log.contains(name) && log.contains("corrupt")) {
+                    run.notes.append("refused: \(follower) refused to start but its log does not name \(name) as corrupt: \(log.suffix(300))")
+                }
+            } else {
+                run.notes.append("refused: \(follower) started on a WAL with a flipped bit at \(file):\(offset)")
+                run.cluster.kill(follower)
+            }
+            run.excluded.insert(follower)
+            pause(2)
+            var outcome = run.finish()
+            outcome.problems += run.notes.filter { $0.hasPrefix("refused") }
+            return outcome
+
+        case .removeWipeReadd:
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed, snapshotEvery: 100_000)
+            try run.begin()
+            pause(2)
+            let leader = try run.cluster.waitForLeader()
+            let follower = run.cluster.names.filter { $0 != leader }.randomElement(using: &run.random)!
+            let id = run.cluster.ids[follower]!
+            let (removed, removeBody) = try run.cluster.post(leader, "/v3/cluster/member/remove", #"{"ID":"\#(id)"}"#, timeoutSeconds: 5)
+            if removed != 200 { run.notes.append("refused: member remove answered \(removed) \(removeBody)") }
+            pause(0.5)
+            run.cluster.kill(follower)
+            removeTree(run.cluster.dataDirectory(follower))
+            let add = #"{"name":"\#(follower)","peerURLs":["http://127.0.0.1:\#(run.cluster.peerPort(follower))"],"clientURLs":["http://127.0.0.1:\#(run.cluster.clientPort(follower))"]}"#
+            let (added, addBody) = try run.cluster.post(try run.cluster.waitForLeader(), "/v3/cluster/member/add", add, timeoutSeconds: 5)
+            if added != 200 { run.notes.append("refused: member add answered \(added) \(addBody)") }
+            try run.cluster.start(follower, extra: ["--join"])
+            pause(3)
+            let stoppedItself = run.cluster.waitForExit(follower, seconds: 0.1)
+            if stoppedItself { run.notes.append("refused: the re-added \(follower) stopped itself: \(run.cluster.logTail(follower, lines: 3))") }
+            var outcome = run.finish()
+            outcome.problems += run.notes.filter { $0.hasPrefix("refused") }
+            return outcome
 
         case .duplicateProposals:
             let run = try FaultRun(scenario: scenario.rawValue, seed: seed)
