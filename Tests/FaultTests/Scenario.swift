@@ -19,6 +19,7 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case oneWayAndBridge = "one-way-and-bridge"
     case crashMidCompaction = "crash-mid-compaction"
     case walBitFlip = "wal-bit-flip"
+    case fiveMembers = "five-members"
     // Regressions and known issues
     /// Forwarded proposals duplicated on the wire are applied twice (docs/reliability.md, "Findings").
     case duplicateProposals = "duplicate-proposals"

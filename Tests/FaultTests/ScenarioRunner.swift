@@ -225,6 +225,28 @@ enum ScenarioRunner {
             outcome.problems += run.notes.filter { $0.hasPrefix("refused") }
             return outcome
 
+        case .fiveMembers:
+            // Five members: two can die and the rest still has a quorum; then the leader too.
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed, size: 5)
+            try run.begin(clients: 5, watchers: 2)
+            for _ in 0..<2 {
+                pause(1)
+                let leader = try run.cluster.waitForLeader()
+                var others = run.cluster.names.filter { $0 != leader }
+                others.shuffle(using: &run.random)
+                run.cluster.kill(others[0])
+                run.cluster.kill(others[1])
+                pause(1)
+                run.cluster.kill(leader)  // three of five down: no quorum until one returns
+                pause(0.5)
+                try run.restart(leader)
+                pause(1)
+                try run.restart(others[0])
+                try run.restart(others[1])
+            }
+            pause(1.5)
+            return run.finish()
+
         case .removeWipeReadd:
             let run = try FaultRun(scenario: scenario.rawValue, seed: seed, snapshotEvery: 100_000)
             try run.begin()
