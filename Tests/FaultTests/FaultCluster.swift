@@ -31,6 +31,16 @@ final class FaultCluster: @unchecked Sendable {
     /// Proxies by "from>to".
     let proxies: [String: PeerProxy]
     let serverFlags: [String]
+    /// A cluster name unique in this test process ("fault<pid>x<n>"), so that its cluster id differs from
+    /// every other cluster's and an answer from another run's member is recognised (see ``crossedAnswers``).
+    let clusterName: String
+    /// Short tag of this cluster, put in every value its clients write.
+    let tag: String
+    /// The cluster id every answer's header must carry.
+    let clusterID: UInt64
+    /// Answers that came from another cluster (ports reused across concurrent runs): never recorded.
+    let crossedAnswers = Atomic<Int>(0)
+    private static let created = Atomic<Int>(0)
     private let state = Mutex<(pids: [String: pid_t], paused: Set<String>, env: [String: [String: String]])>(([:], [], [:]))
     /// Faults injected (for the soak figures).
     let faultsInjected = Atomic<Int>(0)
@@ -39,7 +49,11 @@ final class FaultCluster: @unchecked Sendable {
     init(size: Int, seed: UInt64, tickMilliseconds: Int = 25, electionTicks: Int = 10, snapshotEvery: Int = 200) throws {
         _ = killAtExit
         directory = temporaryDirectory("tern-fault")
-        var text = "[cluster]\nname = fault\ndata-dir = data\n"
+        let number = Self.created.wrappingAdd(1, ordering: .relaxed).newValue
+        tag = "x\(number)"
+        clusterName = "fault\(getpid())x\(number)"
+        clusterID = Self.memberID(cluster: "cluster", member: clusterName)
+        var text = "[cluster]\nname = \(clusterName)\ndata-dir = data\n"
         var names: [String] = []
         var clientPorts: [String: UInt16] = [:]
         var peerPorts: [String: UInt16] = [:]
@@ -58,7 +72,7 @@ final class FaultCluster: @unchecked Sendable {
         self.clientPorts = clientPorts
         self.peerPorts = peerPorts
         var ids: [String: UInt64] = [:]
-        for name in names { ids[name] = Self.memberID(cluster: "fault", member: name) }
+        for name in names { ids[name] = Self.memberID(cluster: clusterName, member: name) }
         self.ids = ids
         var proxies: [String: PeerProxy] = [:]
         var n: UInt64 = 0
@@ -203,7 +217,17 @@ final class FaultCluster: @unchecked Sendable {
         let c = HTTPClient(address: SocketAddress(host: "127.0.0.1", port: clientPort(name)), timeoutNanoseconds: UInt64(timeoutSeconds * 1e9))
         defer { c.close() }
         let r = try c.request(method: "POST", path: path, body: Array(json.utf8))
-        return (r.status, (try? JSONParser.parse(r.body)) ?? .null)
+        let value = (try? JSONParser.parse(r.body)) ?? .null
+        guard isOurs(value) else { throw TestFailure("answer from another cluster on port \(clientPort(name))") }
+        return (r.status, value)
+    }
+
+    /// False (and counted) when a response's header names another cluster.
+    func isOurs(_ response: JSONValue) -> Bool {
+        guard let id = response["header"]?["cluster_id"]?.int64Text ?? response["result"]?["header"]?["cluster_id"]?.int64Text else { return true }
+        if id == String(clusterID) { return true }
+        crossedAnswers.add(1, ordering: .relaxed)
+        return false
     }
 
     /// (leader name, term) as member `name` reports it, or nil.

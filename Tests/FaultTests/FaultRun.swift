@@ -59,11 +59,11 @@ final class FaultRun: @unchecked Sendable {
     }
 
     /// Starts the members, waits for a leader, starts the log follower and the traffic.
-    func begin(clients: Int = 4, watchers: Int = 2, compact: Bool = true) throws {
+    func begin(clients: Int = 4, watchers: Int = 2, compact: Bool = true, slowWatchers: Bool = false) throws {
         try cluster.startAll()
         _ = try cluster.waitForLeader(seconds: 20)
         try follower.start(cluster, seed: seed)
-        try traffic.start(clients: clients, watchers: watchers, compact: compact)
+        try traffic.start(clients: clients, watchers: watchers, compact: compact, slowWatchers: slowWatchers)
         trafficRunning = true
     }
 
@@ -135,6 +135,8 @@ final class FaultRun: @unchecked Sendable {
         let globalViolations = globalReport.violations.filter { $0.check == .linearizable }
         if !globalViolations.isEmpty { problems.append("global search: " + globalViolations.map(\.description).joined(separator: "\n")) }
         if !report.violations.isEmpty { problems.append(report.description) }
+        let crossed = cluster.crossedAnswers.load(ordering: .relaxed)
+        if crossed > 0 { notes.append("\(crossed) answers from another cluster were ignored") }
         let lost = report.violations.filter { $0.check == .durability }.count
         var outcome = RunOutcome(scenario: scenario, seed: seed, problems: problems, operations: report.operationsChecked,
                                  unknownWrites: recorder.unknownWrites.load(ordering: .relaxed), faults: cluster.faultsInjected.load(ordering: .relaxed),
@@ -156,7 +158,7 @@ final class FaultRun: @unchecked Sendable {
     }
 
     var replayCommand: String {
-        "TERN_FAULT_SCENARIO=\(scenario) TERN_FAULT_SEED=\(seed) swift test --filter FaultTests.FaultReplayTests"
+        "TERN_FAULT_SCENARIO=\(scenario) TERN_FAULT_SEED=\(seed) swift test --filter FaultReplayTests"
     }
 
     /// Puts a fresh key (recorded like any client write) until one is acknowledged.
@@ -167,8 +169,8 @@ final class FaultRun: @unchecked Sendable {
             attempt += 1
             for name in cluster.names where cluster.isUp(name) {
                 let client = recorder.newClient()
-                let (output, _) = recorder.call(client, .put(key: "k0", value: "live-\(attempt)-\(name)", lease: 0, prevKV: false),
-                                           on: KVCalls(port: cluster.clientPort(name), timeoutSeconds: 2))
+                let (output, _) = recorder.call(client, .put(key: "k0", value: "\(cluster.tag)live-\(attempt)-\(name)", lease: 0, prevKV: false),
+                                           on: KVCalls(cluster: cluster, member: name, timeoutSeconds: 2))
                 if output != nil { return (monotonicSeconds() - start, nil) }
             }
             pause(0.2)

@@ -83,66 +83,68 @@ private func writeBytes(_ file: any StorageFile, _ bytes: [UInt8], at offset: In
     try file.write(UnsafeRawBufferPointer(buffer), at: offset)
 }
 
-@Suite("fault harness: proxy, lossy file system, self-test", .serialized, .timeLimit(.minutes(1)))
-struct HarnessTests {
-    @Test("the proxy finds forwarded proposals inside message frames")
-    func proposalDetection() {
-        #expect(PeerProxy.carriesProposal(messagesFrame([append, proposal])))
-        #expect(!PeerProxy.carriesProposal(messagesFrame([append, append])))
-        var hello: [UInt8] = []
-        PeerFrameEncoder.appendHello(nodeID: 1, clusterID: 2, to: &hello)
-        #expect(!PeerProxy.carriesProposal(hello))
-    }
-
-    @Test("pass forwards every frame; drop 100% keeps the hello; duplicate doubles messages but not proposals; blackhole swallows all")
-    func faultsApplyToWholeFrames() throws {
-        var hello: [UInt8] = []
-        PeerFrameEncoder.appendHello(nodeID: 1, clusterID: 2, to: &hello)
-        let m1 = messagesFrame([append])
-        let p1 = messagesFrame([proposal])
-        // Split a frame across writes: the proxy must reassemble it.
-        let frames = [hello, Array(m1[..<5]), Array(m1[5...]), p1]
-        #expect(try throughProxy(.pass, frames) == hello + m1 + p1)
-        #expect(try throughProxy(.drop(percent: 100), frames) == hello)
-        #expect(try throughProxy(.duplicate(percent: 100), frames) == hello + m1 + m1 + p1)
-        #expect(try throughProxy(.duplicate(percent: 100, proposals: true), frames) == hello + m1 + m1 + p1 + p1)
-        #expect(try throughProxy(.blackhole, frames) == [])
-        #expect(try throughProxy(.reorder(percent: 100), [hello, m1, p1]) == hello + p1 + m1)
-    }
-
-    @Test("lose-unsynced: unsynced writes vanish with the process, synced ones stay, a tear keeps half")
-    func loseUnsynced() throws {
-        let dir = temporaryDirectory("tern-lossy")
-        defer { removeTree(dir) }
-        let fs = LoseUnsyncedFileSystem()
-        let file = try fs.openFile(atPath: dir + "/f", create: true)
-        try writeBytes(file, [1, 2, 3, 4], at: 0)
-        try file.sync()
-        try writeBytes(file, [5, 6, 7, 8], at: 4)
-        #expect(try file.read(at: 0, count: 8) == [1, 2, 3, 4, 5, 6, 7, 8], "reads see unsynced writes")
-        // Another opener sees only what reached the OS: the synced part ("after the crash").
-        let after = try POSIXFileSystem().openFile(atPath: dir + "/f", create: false)
-        #expect(try after.read(at: 0, count: 8) == [1, 2, 3, 4])
-        LoseUnsyncedFileSystem.tearNewestWrite()
-        #expect(try after.read(at: 0, count: 8) == [1, 2, 3, 4, 5, 6], "the tear writes the first half of the newest write")
-        after.close()
-        file.close()
-    }
-
-    @Test("the harness goes red: an acknowledged write that the cluster never committed is reported as lost (C2)")
-    func harnessCatchesALostWrite() throws {
-        let run = try FaultRun(scenario: "self-test", seed: 1)
-        try run.begin(clients: 2, watchers: 1)
-        pause(1.5)
-        run.tamper = { recorded in
-            let last = recorded.history.compactMap(\.returnNanoseconds).max() ?? 0
-            let revision = (recorded.committedLog.last?.revision ?? 1) + 1
-            recorded.history.append(KVOperation(client: 999_999, input: .put(key: "k1", value: "never-written", lease: 0, prevKV: false),
-                                                callNanoseconds: last + 1, output: .put(revision: revision, prev: nil), returnNanoseconds: last + 2))
+extension FaultSuites {
+    @Suite("fault harness: proxy, lossy file system, self-test", .serialized, .timeLimit(.minutes(1)))
+    struct HarnessTests {
+        @Test("the proxy finds forwarded proposals inside message frames")
+        func proposalDetection() {
+            #expect(PeerProxy.carriesProposal(messagesFrame([append, proposal])))
+            #expect(!PeerProxy.carriesProposal(messagesFrame([append, append])))
+            var hello: [UInt8] = []
+            PeerFrameEncoder.appendHello(nodeID: 1, clusterID: 2, to: &hello)
+            #expect(!PeerProxy.carriesProposal(hello))
         }
-        let outcome = run.finish()
-        #expect(!outcome.passed)
-        #expect(outcome.lostWrites >= 1, "\(outcome.problems)")
-        if let path = outcome.historyPath { removeTree(String(path.dropLast("/history.txt".count))) }
+
+        @Test("pass forwards every frame; drop 100% keeps the hello; duplicate doubles messages but not proposals; blackhole swallows all")
+        func faultsApplyToWholeFrames() throws {
+            var hello: [UInt8] = []
+            PeerFrameEncoder.appendHello(nodeID: 1, clusterID: 2, to: &hello)
+            let m1 = messagesFrame([append])
+            let p1 = messagesFrame([proposal])
+            // Split a frame across writes: the proxy must reassemble it.
+            let frames = [hello, Array(m1[..<5]), Array(m1[5...]), p1]
+            #expect(try throughProxy(.pass, frames) == hello + m1 + p1)
+            #expect(try throughProxy(.drop(percent: 100), frames) == hello)
+            #expect(try throughProxy(.duplicate(percent: 100), frames) == hello + m1 + m1 + p1)
+            #expect(try throughProxy(.duplicate(percent: 100, proposals: true), frames) == hello + m1 + m1 + p1 + p1)
+            #expect(try throughProxy(.blackhole, frames) == [])
+            #expect(try throughProxy(.reorder(percent: 100), [hello, m1, p1]) == hello + p1 + m1)
+        }
+
+        @Test("lose-unsynced: unsynced writes vanish with the process, synced ones stay, a tear keeps half")
+        func loseUnsynced() throws {
+            let dir = temporaryDirectory("tern-lossy")
+            defer { removeTree(dir) }
+            let fs = LoseUnsyncedFileSystem()
+            let file = try fs.openFile(atPath: dir + "/f", create: true)
+            try writeBytes(file, [1, 2, 3, 4], at: 0)
+            try file.sync()
+            try writeBytes(file, [5, 6, 7, 8], at: 4)
+            #expect(try file.read(at: 0, count: 8) == [1, 2, 3, 4, 5, 6, 7, 8], "reads see unsynced writes")
+            // Another opener sees only what reached the OS: the synced part ("after the crash").
+            let after = try POSIXFileSystem().openFile(atPath: dir + "/f", create: false)
+            #expect(try after.read(at: 0, count: 8) == [1, 2, 3, 4])
+            LoseUnsyncedFileSystem.tearNewestWrite()
+            #expect(try after.read(at: 0, count: 8) == [1, 2, 3, 4, 5, 6], "the tear writes the first half of the newest write")
+            after.close()
+            file.close()
+        }
+
+        @Test("the harness goes red: an acknowledged write that the cluster never committed is reported as lost (C2)")
+        func harnessCatchesALostWrite() throws {
+            let run = try FaultRun(scenario: "self-test", seed: 1)
+            try run.begin(clients: 2, watchers: 1)
+            pause(1.5)
+            run.tamper = { recorded in
+                let last = recorded.history.compactMap(\.returnNanoseconds).max() ?? 0
+                let revision = (recorded.committedLog.last?.revision ?? 1) + 1
+                recorded.history.append(KVOperation(client: 999_999, input: .put(key: "k1", value: "never-written", lease: 0, prevKV: false),
+                                                    callNanoseconds: last + 1, output: .put(revision: revision, prev: nil), returnNanoseconds: last + 2))
+            }
+            let outcome = run.finish()
+            #expect(!outcome.passed)
+            #expect(outcome.lostWrites >= 1, "\(outcome.problems)")
+            if let path = outcome.historyPath { removeTree(String(path.dropLast("/history.txt".count))) }
+        }
     }
 }

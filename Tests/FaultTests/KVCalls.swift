@@ -16,8 +16,11 @@ enum CallOutcome: Sendable {
 /// Sends ``KVInput``s to a member over HTTP (the etcd JSON gateway) and decodes the answers into ``KVOutput``s.
 /// Every call uses a fresh connection, so nothing is ever resent behind the recorder's back.
 struct KVCalls: Sendable {
-    let port: UInt16
+    let cluster: FaultCluster
+    let member: String
     let timeoutSeconds: Double
+
+    var port: UInt16 { cluster.clientPort(member) }
 
     /// Performs `input`.
     func perform(_ input: KVInput) -> CallOutcome {
@@ -38,6 +41,8 @@ struct KVCalls: Sendable {
             }
         }
         guard let json = try? JSONParser.parse(response.body) else { return .unknown("HTTP \(response.status), undecodable body") }
+        // Another run's member answered (a port reused): our cluster never saw the request.
+        guard cluster.isOurs(json) else { return .notSent("answer from another cluster") }
         switch response.status {
         case 200:
             guard let output = Self.decode(json, for: input) else { return .unknown("cannot decode \(String(decoding: response.body.prefix(200), as: UTF8.self))") }

@@ -46,7 +46,7 @@ final class LogFollower: Sendable {
             let up = cluster.names.filter(cluster.isUp)
             guard let member = up.randomElement(using: &random) else { pause(0.05); continue }
             let from = lastRevision + 1
-            guard let stream = try? WatchStream(port: cluster.clientPort(member), key: "", prefix: true, startRevision: from, prevKV: true, timeoutSeconds: 0.5) else {
+            guard let stream = try? WatchStream(cluster: cluster, member: member, key: "", prefix: true, startRevision: from, prevKV: true, timeoutSeconds: 0.5) else {
                 pause(0.05)
                 continue
             }

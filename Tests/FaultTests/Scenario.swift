@@ -18,6 +18,7 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case frameFaults = "frame-faults"
     case oneWayAndBridge = "one-way-and-bridge"
     case crashMidCompaction = "crash-mid-compaction"
+    case slowWatchers = "slow-watchers"
     case walBitFlip = "wal-bit-flip"
     case fiveMembers = "five-members"
     // Regressions and known issues

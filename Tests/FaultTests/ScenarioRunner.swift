@@ -225,6 +225,13 @@ enum ScenarioRunner {
             outcome.problems += run.notes.filter { $0.hasPrefix("refused") }
             return outcome
 
+        case .slowWatchers:
+            // Slow consumers and progress-request storms while compaction goes on: late is fine, wrong never (C3).
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed)
+            try run.begin(clients: 6, watchers: 4, slowWatchers: true)
+            pause(6)
+            return run.finish()
+
         case .fiveMembers:
             // Five members: two can die and the rest still has a quorum; then the leader too.
             let run = try FaultRun(scenario: scenario.rawValue, seed: seed, size: 5)

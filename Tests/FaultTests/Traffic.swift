@@ -21,6 +21,8 @@ final class Traffic: Sendable {
     let compactions = Atomic<Int>(0)
     /// Operations answered (reads and writes).
     let answered = Atomic<Int>(0)
+    /// Watchers stop reading for a while and send bursts of progress requests (scenario 14).
+    private let slowWatchers = Atomic<Bool>(false)
 
     init(cluster: FaultCluster, recorder: Recorder, follower: LogFollower, seed: UInt64) {
         self.cluster = cluster
@@ -30,7 +32,8 @@ final class Traffic: Sendable {
     }
 
     /// Starts `clients` client threads, `watchers` watcher threads and the monitor.
-    func start(clients: Int, watchers: Int, compact: Bool) throws {
+    func start(clients: Int, watchers: Int, compact: Bool, slowWatchers slow: Bool = false) throws {
+        slowWatchers.store(slow, ordering: .relaxed)
         var started: [TestThread] = []
         for index in 0..<clients {
             started.append(try TestThread { [self] in runClient(index) })
@@ -66,9 +69,9 @@ final class Traffic: Sendable {
         var seen: [String: String] = [:]
         while !stopped {
             guard let member = pickMember(&random) else { pause(0.05); continue }
-            let calls = KVCalls(port: cluster.clientPort(member), timeoutSeconds: 1.0)
+            let calls = KVCalls(cluster: cluster, member: member, timeoutSeconds: 1.0)
             counter += 1
-            let value = "c\(index)-\(counter)"
+            let value = "\(cluster.tag)c\(index)-\(counter)"
             let key = Self.keys.randomElement(using: &random)!
             let roll = Int.random(in: 0..<100, using: &random)
             if roll < 6 {
@@ -137,14 +140,20 @@ final class Traffic: Sendable {
             let prefix = random.chance(60)
             let key = prefix ? "k" : Self.keys.randomElement(using: &random)!
             let prevKV = random.chance(60)
-            guard let stream = try? WatchStream(port: cluster.clientPort(member), key: key, prefix: prefix, startRevision: start, prevKV: prevKV, timeoutSeconds: 0.3) else {
+            guard let stream = try? WatchStream(cluster: cluster, member: member, key: key, prefix: prefix, startRevision: start, prevKV: prevKV, timeoutSeconds: 0.3) else {
                 pause(0.1)
                 continue
             }
             var responses: [WatchResponse] = []
-            let until = monotonicSeconds() + Double.random(in: 0.5...3, using: &random)
+            let slow = slowWatchers.load(ordering: .relaxed)
+            let until = monotonicSeconds() + Double.random(in: slow ? 2...5 : 0.5...3, using: &random)
             reading: while !stopped && monotonicSeconds() < until {
                 if random.chance(10) { try? stream.requestProgress() }
+                if slow && random.chance(30) {
+                    // A slow consumer: stop reading while the writes go on, then a storm of progress requests.
+                    pause(Double.random(in: 0.2...1.5, using: &random))
+                    for _ in 0..<20 { try? stream.requestProgress() }
+                }
                 do {
                     if let response = try stream.next() {
                         responses.append(response)

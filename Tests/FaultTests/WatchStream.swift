@@ -11,8 +11,11 @@ final class WatchStream {
     private(set) var createdRevision: Int64 = 0
 
     /// Opens a watch on `key` (or every key under it when `prefix`) from `startRevision` (0: from now).
-    init(port: UInt16, key: String, prefix: Bool, startRevision: Int64, prevKV: Bool, timeoutSeconds: Double) throws {
-        client = HTTPClient(address: SocketAddress(host: "127.0.0.1", port: port), timeoutNanoseconds: UInt64(timeoutSeconds * 1e9))
+    let cluster: FaultCluster
+
+    init(cluster: FaultCluster, member: String, key: String, prefix: Bool, startRevision: Int64, prevKV: Bool, timeoutSeconds: Double) throws {
+        self.cluster = cluster
+        client = HTTPClient(address: SocketAddress(host: "127.0.0.1", port: cluster.clientPort(member)), timeoutNanoseconds: UInt64(timeoutSeconds * 1e9))
         var create = #""key":"\#(b64(key))""#
         if prefix { create += #","range_end":"\#(b64(key.isEmpty ? "\0" : KVCalls.prefixEnd(key)))""# }
         if startRevision > 0 { create += #","start_revision":"\#(startRevision)""# }
@@ -47,6 +50,7 @@ final class WatchStream {
             guard let json = try? JSONParser.parse(line), let result = json["result"] else {
                 throw TestFailure("undecodable watch line \(String(decoding: line.prefix(200), as: UTF8.self))")
             }
+            guard cluster.isOurs(json) else { throw TestFailure("a watch answered by another cluster") }
             let revision = KVCalls.revision(result) ?? 0
             if result["created"] == .bool(true) && result["canceled"] != .bool(true) {
                 createdRevision = revision
