@@ -17,6 +17,11 @@ func expectPasses(_ scenario: Scenario, seed: UInt64) throws {
         """)
 }
 
+/// A known issue's run fails every time: do not keep its folder.
+func removeKeptFolder(_ outcome: RunOutcome) {
+    if let path = outcome.historyPath { removeTree(String(path.dropLast("/history.txt".count))) }
+}
+
 /// Every suite of this target runs inside this one, one test at a time: two clusters running at once
 /// compete for the two cores, and a port one run releases can be taken by another run.
 @Suite("fault tests", .serialized)
@@ -52,6 +57,7 @@ extension FaultSuites {
             withKnownIssue("duplicated MsgProp frames are appended and applied twice", isIntermittent: true) {
                 #expect(outcome.passed, "\(outcome.problems.joined(separator: "\n"))")
             }
+            removeKeptFolder(outcome)
         }
 
         @Test("a member removed, wiped and added back under its name stops itself", .timeLimit(.minutes(2)))
@@ -61,6 +67,7 @@ extension FaultSuites {
             withKnownIssue("the re-joined member replays its own earlier removal and stops", isIntermittent: true) {
                 #expect(outcome.passed, "\(outcome.problems.joined(separator: "\n"))")
             }
+            removeKeptFolder(outcome)
         }
     }
 }
