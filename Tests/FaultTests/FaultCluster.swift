@@ -45,8 +45,13 @@ final class FaultCluster: @unchecked Sendable {
     /// Faults injected (for the soak figures).
     let faultsInjected = Atomic<Int>(0)
 
-    /// Writes a `cluster.conf` for `size` members and starts one proxy per ordered pair.
-    init(size: Int, seed: UInt64, tickMilliseconds: Int = 25, electionTicks: Int = 10, snapshotEvery: Int = 200) throws {
+    /// Members that are not founders: in `cluster-all.conf` only, started with `--join` after a `member add`.
+    let spares: Set<String>
+    private let allConfigPath: String
+
+    /// Writes a `cluster.conf` for `size` founding members (and `cluster-all.conf` with `spares` more) and
+    /// starts one proxy per ordered pair.
+    init(size: Int, spares spareCount: Int = 0, seed: UInt64, tickMilliseconds: Int = 25, electionTicks: Int = 10, snapshotEvery: Int = 200) throws {
         _ = killAtExit
         directory = temporaryDirectory("tern-fault")
         let number = Self.created.wrappingAdd(1, ordering: .relaxed).newValue
@@ -57,17 +62,25 @@ final class FaultCluster: @unchecked Sendable {
         var names: [String] = []
         var clientPorts: [String: UInt16] = [:]
         var peerPorts: [String: UInt16] = [:]
-        for i in 1...size {
+        var allText = text
+        var spares: Set<String> = []
+        for i in 1...(size + spareCount) {
             let name = "n\(i)"
             names.append(name)
             clientPorts[name] = freePort()
             peerPorts[name] = freePort()
-            text += "[member \(name)]\nclient = 127.0.0.1:\(clientPorts[name]!)\npeer = 127.0.0.1:\(peerPorts[name]!)\napi = 127.0.0.1:\(freePort())\n"
+            let section = "[member \(name)]\nclient = 127.0.0.1:\(clientPorts[name]!)\npeer = 127.0.0.1:\(peerPorts[name]!)\napi = 127.0.0.1:\(freePort())\n"
+            allText += section
+            if i <= size { text += section } else { spares.insert(name) }
         }
+        self.spares = spares
         configPath = directory + "/cluster.conf"
-        guard let f = fopen(configPath, "w") else { throw TestFailure("cannot write \(configPath)") }
-        fputs(text, f)
-        fclose(f)
+        allConfigPath = directory + "/cluster-all.conf"
+        for (path, content) in [(configPath, text), (allConfigPath, allText)] {
+            guard let f = fopen(path, "w") else { throw TestFailure("cannot write \(path)") }
+            fputs(content, f)
+            fclose(f)
+        }
         self.names = names
         self.clientPorts = clientPorts
         self.peerPorts = peerPorts
@@ -121,7 +134,9 @@ final class FaultCluster: @unchecked Sendable {
 
     /// Starts `tern server --name NAME`, logging to `<dir>/NAME.log`, dialing peers through its proxies.
     func start(_ name: String, extra: [String] = []) throws {
-        let via = names.filter { $0 != name }.map { "\($0)=127.0.0.1:\(proxies["\(name)>\($0)"]!.listenPort)" }.joined(separator: ",")
+        // A founder knows only the founders (its cluster.conf); a spare knows everyone.
+        let dialed = spares.contains(name) ? names : names.filter { !spares.contains($0) }
+        let via = dialed.filter { $0 != name }.map { "\($0)=127.0.0.1:\(proxies["\(name)>\($0)"]!.listenPort)" }.joined(separator: ",")
         var env = ["TERN_PEER_VIA": via]
         for (k, v) in state.withLock({ $0.env[name] ?? [:] }) { env[k] = v }
         var environment: [String] = []
@@ -139,7 +154,8 @@ final class FaultCluster: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         let path = Self.ternPath
-        let args = [path, "server", "--config", configPath, "--name", name] + serverFlags + extra
+        let spare = spares.contains(name)
+        let args = [path, "server", "--config", spare ? allConfigPath : configPath, "--name", name] + serverFlags + extra + (spare ? ["--join"] : [])
         let argv = args.map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
         defer { for p in argv + envp { free(p) } }
@@ -150,7 +166,8 @@ final class FaultCluster: @unchecked Sendable {
         state.withLock { $0.pids[name] = pid; $0.paused.remove(name) }
     }
 
-    func startAll() throws { for n in names { try start(n) } }
+    /// Starts every founding member.
+    func startAll() throws { for n in names where !spares.contains(n) { try start(n) } }
 
     /// SIGKILL and reap.
     func kill(_ name: String) {

@@ -49,11 +49,12 @@ final class FaultRun: @unchecked Sendable {
     private var trafficRunning = false
     private let createdAt = monotonicSeconds()
 
-    init(scenario: String, seed: UInt64, size: Int = 3, snapshotEvery: Int = 200, environment: [String: String] = [:]) throws {
+    init(scenario: String, seed: UInt64, size: Int = 3, spares: Int = 0, snapshotEvery: Int = 200, environment: [String: String] = [:]) throws {
         self.scenario = scenario
         self.seed = seed
         random = SeededRandom(seed: seed)
-        cluster = try FaultCluster(size: size, seed: seed, snapshotEvery: snapshotEvery)
+        cluster = try FaultCluster(size: size, spares: spares, seed: seed, snapshotEvery: snapshotEvery)
+        excluded = cluster.spares  // until a scenario adds them
         for name in cluster.names { cluster.setEnvironment(name, environment) }
         traffic = Traffic(cluster: cluster, recorder: recorder, follower: follower, seed: seed)
     }
@@ -73,8 +74,19 @@ final class FaultRun: @unchecked Sendable {
         try cluster.start(name)
     }
 
+    private var finished = false
+
+    /// A scenario that threw before `finish()`: stop everything it started, keep the folder for reading.
+    deinit {
+        guard !finished else { return }
+        if trafficRunning { traffic.stop() }
+        follower.stop()
+        cluster.shutdown(keep: true)
+    }
+
     /// Stops the traffic, heals every fault, restarts every member that is down, and runs every check.
     func finish(baseEnvironment: [String: String] = [:]) -> RunOutcome {
+        finished = true
         var problems: [String] = []
         if trafficRunning { traffic.stop() }
         cluster.heal()

@@ -39,7 +39,7 @@ extension FaultSuites {
         }
 
         @Test("P1 sample", .timeLimit(.minutes(2)),
-              arguments: [Scenario.isolateFollowerSnapshot, .crashDuringSnapshotInstall, .frameFaults, .oneWayAndBridge, .crashMidCompaction, .slowWatchers, .walBitFlip])
+              arguments: [Scenario.isolateFollowerSnapshot, .crashDuringSnapshotInstall, .frameFaults, .oneWayAndBridge, .crashMidCompaction, .slowWatchers, .learnerPromote, .walBitFlip])
         func p1(_ scenario: Scenario) throws {
             try expectPasses(scenario, seed: 11)
         }

@@ -21,6 +21,7 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case slowWatchers = "slow-watchers"
     case walBitFlip = "wal-bit-flip"
     case fiveMembers = "five-members"
+    case learnerPromote = "learner-promote"
     // Regressions and known issues
     /// Forwarded proposals duplicated on the wire are applied twice (docs/reliability.md, "Findings").
     case duplicateProposals = "duplicate-proposals"

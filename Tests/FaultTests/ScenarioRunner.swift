@@ -237,6 +237,44 @@ enum ScenarioRunner {
             pause(6)
             return run.finish()
 
+        case .learnerPromote:
+            // Add a fourth member as a learner under traffic, let it catch up, promote it, then kill the leader.
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed, spares: 1)
+            try run.begin()
+            pause(1.5)
+            let learner = "n4"
+            let add = #"{"name":"\#(learner)","isLearner":true,"peerURLs":["http://127.0.0.1:\#(run.cluster.peerPort(learner))"],"clientURLs":["http://127.0.0.1:\#(run.cluster.clientPort(learner))"]}"#
+            let (added, addBody) = try run.cluster.post(try run.cluster.waitForLeader(), "/v3/cluster/member/add", add, timeoutSeconds: 5)
+            guard added == 200 else {
+                var outcome = run.finish()
+                outcome.problems.append("member add (learner) answered \(added) \(addBody)")
+                return outcome
+            }
+            try run.cluster.start(learner)
+            run.excluded.remove(learner)
+            // Promote once it has caught up (the leader refuses while it lags); retry for up to 15 s.
+            let deadline = monotonicSeconds() + 15
+            var promoted = false
+            var last = ""
+            while monotonicSeconds() < deadline && !promoted {
+                pause(0.5)
+                guard let leader = try? run.cluster.waitForLeader(seconds: 5) else { continue }
+                if let (status, body) = try? run.cluster.post(leader, "/v3/cluster/member/promote", #"{"ID":"\#(run.cluster.ids[learner]!)"}"#, timeoutSeconds: 3) {
+                    promoted = status == 200
+                    last = "\(status) \(body)"
+                }
+            }
+            if !promoted { run.notes.append("refused: promote never succeeded: \(last)") }
+            pause(1)
+            let leader = try run.cluster.waitForLeader()
+            run.cluster.kill(leader)  // 3 of 4 voters remain: a quorum
+            pause(1)
+            try run.restart(leader)
+            pause(1.5)
+            var outcome = run.finish()
+            outcome.problems += run.notes.filter { $0.hasPrefix("refused") }
+            return outcome
+
         case .fiveMembers:
             // Five members: two can die and the rest still has a quorum; then the leader too.
             let run = try FaultRun(scenario: scenario.rawValue, seed: seed, size: 5)
