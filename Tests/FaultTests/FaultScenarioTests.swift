@@ -43,6 +43,13 @@ extension FaultSuites {
         func p1(_ scenario: Scenario) throws {
             try expectPasses(scenario, seed: 11)
         }
+
+        /// Regression (Findings 3): with this seed the new member leads when a founder restarts from a snapshot
+        /// that holds it; before the fix in `Member.start` the founder never dialed it and C4 failed.
+        @Test("regression: a member known only from a snapshot is dialed after a restart", .timeLimit(.minutes(2)))
+        func snapshotMembershipRedialed() throws {
+            try expectPasses(.learnerPromote, seed: 669_505)
+        }
     }
 }
 

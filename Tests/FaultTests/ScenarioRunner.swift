@@ -239,7 +239,7 @@ enum ScenarioRunner {
 
         case .learnerPromote:
             // Add a fourth member as a learner under traffic, let it catch up, promote it, then kill the leader.
-            let run = try FaultRun(scenario: scenario.rawValue, seed: seed, spares: 1)
+            let run = try FaultRun(scenario: scenario.rawValue, seed: seed, spares: 1, snapshotEvery: 60)
             try run.begin()
             pause(1.5)
             let learner = "n4"
@@ -265,12 +265,29 @@ enum ScenarioRunner {
                 }
             }
             if !promoted { run.notes.append("refused: promote never succeeded: \(last)") }
-            pause(1)
-            let leader = try run.cluster.waitForLeader()
-            run.cluster.kill(leader)  // 3 of 4 voters remain: a quorum
-            pause(1)
-            try run.restart(leader)
-            pause(1.5)
+            // Let snapshots that hold the new member in their membership happen, then restart founders (they
+            // recover from such a snapshot) until the new member leads; then restart one more founder: it
+            // must reach the leader it knows only from that snapshot.
+            let from = run.cluster.status(try run.cluster.waitForLeader())?.revision ?? 0
+            let until = monotonicSeconds() + 15
+            while monotonicSeconds() < until, (run.cluster.status(try run.cluster.waitForLeader())?.revision ?? 0) < from + 150 { pause(0.25) }
+            var newLeader = false
+            for _ in 0..<8 {
+                let leader = try run.cluster.waitForLeader()
+                if leader == learner { newLeader = true; break }
+                run.cluster.kill(leader)  // 3 of 4 voters remain: a quorum
+                pause(0.5)
+                try run.restart(leader)
+                pause(1)
+            }
+            if newLeader {
+                let founder = run.cluster.names.filter { $0 != learner }.randomElement(using: &run.random)!
+                run.cluster.kill(founder)
+                pause(0.3)
+                try run.restart(founder)
+                run.notes.append("\(learner) led; \(founder) restarted under it")
+            }
+            pause(2)
             var outcome = run.finish()
             outcome.problems += run.notes.filter { $0.hasPrefix("refused") }
             return outcome
