@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "APIServer", dependencies: ["Objects", "KVClient", "Patch", "YAML", "JSON", "Wire"], path: "Sources/APIServer"),
 
         // The one binary.
-        .executableTarget(name: "tern", dependencies: ["Replica", "Wire", "JSON", "MVCC", "APIServer", "Objects", "YAML"], path: "Sources/tern"),
+        .executableTarget(name: "tern", dependencies: ["Replica", "WAL", "Wire", "JSON", "MVCC", "APIServer", "Objects", "YAML"], path: "Sources/tern"),
 
         // Tests, one target per module.
         .testTarget(name: "RaftTests", dependencies: ["Raft", "WAL"], path: "Tests/RaftTests"),
@@ -54,6 +54,8 @@ let package = Package(
         // Starts real `tern` processes (the dependency makes `swift test` build the executable).
         .testTarget(name: "ProcessTests", dependencies: ["tern", "Wire", "JSON", "Replica", "TestSupport"], path: "Tests/ProcessTests",
                     exclude: ["etcd3gw_check.py", "k8s_client_check.py"]),
+        // Fault injection against real `tern` processes: peer proxies, kills, crash points, checked histories.
+        .testTarget(name: "FaultTests", dependencies: ["tern", "Checker", "Wire", "JSON", "WAL", "TestSupport"], path: "Tests/FaultTests"),
 
         .testTarget(name: "KVClientTests", dependencies: ["KVClient", "Replica", "TestSupport"], path: "Tests/KVClientTests"),
         .testTarget(name: "ObjectsTests", dependencies: ["Objects", "YAML", "JSON"], path: "Tests/ObjectsTests",

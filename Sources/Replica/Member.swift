@@ -95,6 +95,9 @@ public final class Member: Sendable {
             throw .network("cannot listen: \(error)")
         }
         loop.transport = transport
+        // Members known only from the recovered snapshot's membership (added at run time, so not in
+        // cluster.conf) must be dialed too; the loop thread has not started yet.
+        for m in loop.registry.sorted { loop.ensurePeer(m) }
         let loop = self.loop
         let t = try DedicatedThread(name: "raft-\(config.name)") { loop.run() }
         thread.withLock { $0 = t }

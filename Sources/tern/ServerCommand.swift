@@ -2,21 +2,33 @@
 import Glibc
 #endif
 import Replica
+import WAL
 
 /// `tern server --name NAME [--config FILE] [--log-level LEVEL]`: one member, until SIGINT/SIGTERM.
 enum ServerCommand {
     static func run(_ args: [String]) -> Int32 {
         let flags = Console.Flags(args, switches: ["join"])
         guard let name = flags["name"] else {
-            Console.error("usage: tern server --name NAME [--config cluster.conf] [--log-level info] [--restore SNAPSHOT] [--join]")
+            Console.error("usage: tern server --name NAME [--config cluster.conf] [--log-level info] [--restore SNAPSHOT] [--join]"
+                          + " [--tick-ms 100] [--election-ticks 10] [--snapshot-every 10000]")
             return 2
         }
-        guard let cluster = Console.loadCluster(flags["config"] ?? "cluster.conf") else { return 2 }
+        guard var cluster = Console.loadCluster(flags["config"] ?? "cluster.conf") else { return 2 }
         let level = ReplicaLog.Level(name: flags["log-level"] ?? "info") ?? .info
         var options = ReplicaOptions()
         options.join = flags.has("join")
-        // Fault-injection tests crash a member at named points: TERN_CRASH_AT=before-wal-sync,...
-        options.walOptions.crashPoints = .fromEnvironment()
+        guard applyTiming(flags, to: &options) else { return 2 }
+        // Fault-injection test hooks (docs/reliability.md): crash points, lossy file I/O, peer proxies.
+        let testFS = getenv("TERN_TEST_FS").map { String(cString: $0) } ?? ""
+        let tear = testFS == "lose-unsynced-tear"
+        if let crash = CrashSwitch.fromEnvironment(beforeExit: { if tear { LoseUnsyncedFileSystem.tearNewestWrite() } }) {
+            options.walOptions.crashPoints = CrashPoints { point in crash.reach(point.rawValue) }
+            CrashHooks.install { point in crash.reach(point) }
+        }
+        if let raw = getenv("TERN_PEER_VIA") {
+            guard let routed = routePeers(String(cString: raw), cluster: cluster, except: name) else { return 2 }
+            cluster = routed
+        }
         if let path = flags["restore"] {
             guard let image = Console.readFile(path) else {
                 Console.error("tern server: cannot read \(path)")
@@ -28,7 +40,8 @@ enum ServerCommand {
         let member: Member
         let api: KubernetesAPIHost
         do {
-            member = try Member(cluster: cluster, name: name, options: options, logLevel: level)
+            let fileSystem: any FileSystem = testFS.hasPrefix("lose-unsynced") ? LoseUnsyncedFileSystem() : POSIXFileSystem()
+            member = try Member(cluster: cluster, name: name, options: options, logLevel: level, fileSystem: fileSystem)
             api = try KubernetesAPIHost(member: member, cluster: cluster)
             try member.start()
             try api.start()
@@ -45,5 +58,39 @@ enum ServerCommand {
         api.stop()
         member.stop()
         return 0
+    }
+
+    /// `--tick-ms`, `--election-ticks`, `--snapshot-every`: Raft timing and snapshot frequency (tests use
+    /// fast ticks and small thresholds). False after printing an error for a bad value.
+    static func applyTiming(_ flags: Console.Flags, to options: inout ReplicaOptions) -> Bool {
+        if let text = flags["tick-ms"] {
+            guard let ms = UInt64(text), ms > 0, ms <= 10_000 else { Console.error("tern server: --tick-ms must be 1...10000"); return false }
+            options.tickNanoseconds = ms * 1_000_000
+        }
+        if let text = flags["election-ticks"] {
+            guard let n = Int(text), n >= 2, n <= 1000 else { Console.error("tern server: --election-ticks must be 2...1000"); return false }
+            options.electionTicks = n
+        }
+        if let text = flags["snapshot-every"] {
+            guard let n = UInt64(text), n > 0 else { Console.error("tern server: --snapshot-every must be > 0"); return false }
+            options.snapshotEveryEntries = n
+        }
+        return true
+    }
+
+    /// `TERN_PEER_VIA=n2=127.0.0.1:41234,n3=...`: dial those peers at these addresses (a test proxy)
+    /// while this member still listens on its configured peer address. Nil after printing an error.
+    static func routePeers(_ list: String, cluster: ClusterConfig, except own: String) -> ClusterConfig? {
+        var routed = cluster
+        for item in list.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let via = HostPort(parsing: String(parts[1])),
+                  let index = routed.members.firstIndex(where: { $0.name == String(parts[0]) }) else {
+                Console.error("tern server: TERN_PEER_VIA item \(item) must be NAME=host:port of a configured member")
+                return nil
+            }
+            if routed.members[index].name != own { routed.members[index].peer = via }
+        }
+        return routed
     }
 }

@@ -12,10 +12,14 @@ extension RaftLoop {
             let rd = node.ready()
             noteAppendedMembership(rd.entries)
             send(rd.messages)
+            if rd.snapshot != nil { CrashHooks.reach(.beforeSnapshotInstall) }
             guard persist(rd) else { return }
             send(rd.messagesAfterPersist)
             if let soft = rd.softState { roleChanged(soft) }
-            if let snapshot = rd.snapshot { install(snapshot) }
+            if let snapshot = rd.snapshot {
+                install(snapshot)
+                CrashHooks.reach(.afterSnapshotInstall)
+            }
             if !rd.committedEntries.isEmpty {
                 let start = now()
                 for entry in rd.committedEntries { apply(entry) }
@@ -123,12 +127,15 @@ extension RaftLoop {
             log.error("skipping entry \(entry.index): \(error)")
             return
         }
+        CrashHooks.reach(.beforeApply)
+        if case .compaction = proposal.request { CrashHooks.reach(.duringCompaction) }
         let result: Result<WriteResponse, GatewayError>
         do {
             result = .success(try keyspace.apply(proposal.request, nowNanoseconds: Int64(bitPattern: now())))
         } catch {
             result = .failure(GatewayError(error))
         }
+        CrashHooks.reach(.afterApply)
         if case .leaseRevoke(let revoke) = proposal.request { revoking.removeValue(forKey: revoke.id) }
         if proposal.id.origin == member.id, let pending = pendingWrites.removeValue(forKey: proposal.id.sequence) {
             pending.completion(result, headerContext)

@@ -1,0 +1,49 @@
+import TestSupport
+import Testing
+/// The fault scenarios of issue 7 (RELIABILITY.md §3), P0 first, then P1 in the issue's order.
+enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    // P0
+    case noFaults = "no-faults"
+    case killLeader = "kill-leader"
+    case killFollower = "kill-follower"
+    case killTwoThenAll = "kill-two-then-all"
+    case crashPoints = "crash-points"
+    case loseUnsyncedOne = "lose-unsynced-1"
+    case loseUnsyncedThree = "lose-unsynced-3"
+    case blackholeLeader = "blackhole-leader"
+    case pauseLeader = "pause-leader"
+    // P1
+    case isolateFollowerSnapshot = "isolate-follower-snapshot"
+    case crashDuringSnapshotInstall = "crash-snapshot-install"
+    case frameFaults = "frame-faults"
+    case oneWayAndBridge = "one-way-and-bridge"
+    case crashMidCompaction = "crash-mid-compaction"
+    case slowWatchers = "slow-watchers"
+    case walBitFlip = "wal-bit-flip"
+    case fiveMembers = "five-members"
+    case learnerPromote = "learner-promote"
+    // Regressions and known issues
+    /// Forwarded proposals duplicated on the wire are applied twice (docs/reliability.md, "Findings").
+    case duplicateProposals = "duplicate-proposals"
+    /// A member removed, wiped and added back under its name stops itself on replaying its old removal.
+    case removeWipeReadd = "remove-wipe-readd"
+
+    var isP0: Bool {
+        switch self {
+        case .noFaults, .killLeader, .killFollower, .killTwoThenAll, .crashPoints, .loseUnsyncedOne, .loseUnsyncedThree,
+             .blackholeLeader, .pauseLeader: true
+        default: false
+        }
+    }
+
+    var testDescription: String { rawValue }
+
+    /// The scenarios a soak draws from (not the known issues).
+    static let soakable: [Scenario] = allCases.filter { $0 != .duplicateProposals && $0 != .removeWipeReadd }
+
+    /// Every named crash point compiled into `tern` (WAL and replica).
+    static let crashPointNames = [
+        "before-wal-write", "before-wal-sync", "after-wal-sync", "before-snapshot-save", "after-snapshot-save",
+        "before-release", "before-apply", "after-apply", "during-compaction",
+    ]
+}
