@@ -4,12 +4,13 @@ import Glibc
 import Replica
 import WAL
 
-/// `tern server --name NAME [--config FILE] [--log-level LEVEL]`: one member, until SIGINT/SIGTERM.
+/// `tern server --name NAME [--config FILE] [--log-level LEVEL]`: one member (the store and, unless
+/// `--no-kubernetes-api`, the Kubernetes API on its `api` address), until SIGINT/SIGTERM.
 enum ServerCommand {
     static func run(_ args: [String]) -> Int32 {
-        let flags = Console.Flags(args, switches: ["join"])
+        let flags = Console.Flags(args, switches: ["join", "no-kubernetes-api"])
         guard let name = flags["name"] else {
-            Console.error("usage: tern server --name NAME [--config cluster.conf] [--log-level info] [--restore SNAPSHOT] [--join]"
+            Console.error("usage: tern server --name NAME [--config cluster.conf] [--log-level info] [--restore SNAPSHOT] [--join] [--no-kubernetes-api]"
                           + " [--tick-ms 100] [--election-ticks 10] [--snapshot-every 10000]")
             return 2
         }
@@ -38,24 +39,26 @@ enum ServerCommand {
         }
         var signals = Console.blockStopSignals()
         let member: Member
-        let api: KubernetesAPIHost
+        // The store alone (fault tests check the store's history, which the API's own writes would join).
+        let serveAPI = !flags.has("no-kubernetes-api")
+        var api: KubernetesAPIHost?
         do {
             let fileSystem: any FileSystem = testFS.hasPrefix("lose-unsynced") ? LoseUnsyncedFileSystem() : POSIXFileSystem()
             member = try Member(cluster: cluster, name: name, options: options, logLevel: level, fileSystem: fileSystem)
-            api = try KubernetesAPIHost(member: member, cluster: cluster)
+            if serveAPI { api = try KubernetesAPIHost(member: member, cluster: cluster) }
             try member.start()
-            try api.start()
+            try api?.start()
         } catch {
             Console.error("tern server: \(error)")
             return 1
         }
-        member.log.info("Kubernetes API on http://\(member.config.api)")
+        if api != nil { member.log.info("Kubernetes API on http://\(member.config.api)") }
         // Wait for a stop signal, or for the member to stop on its own (a fatal storage error).
         _ = try? DedicatedThread(name: "wait") { member.wait(); kill(getpid(), SIGTERM) }
         var received: Int32 = 0
         sigwait(&signals, &received)
         member.log.info("received signal \(received); stopping")
-        api.stop()
+        api?.stop()
         member.stop()
         return 0
     }
