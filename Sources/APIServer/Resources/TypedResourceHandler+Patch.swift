@@ -99,7 +99,7 @@ extension TypedResourceHandler {
         } else if current == nil {
             _ = try checkUnknownFields(next, options)
         }
-        if type != .applyPatch, !options.fieldManager.isEmpty, let recorded = try? record(from: current, to: next, manager: options.fieldManager, operationIsApply: false) {
+        if type != .applyPatch, !options.fieldManager.isEmpty, let recorded = try? record(from: current, to: next, manager: options.fieldManager) {
             next = recorded
         }
         return next

@@ -9,7 +9,7 @@ extension TypedResourceHandler {
                             contentType: String, query: QueryParameters) async throws(APIStatus) -> ObjectBytes {
         switch (subresource, method) {
         case ("scale", "GET"):
-            return ObjectBytes(json: try Self.scale(of: try json(of: try await stored(namespace: namespace, name: name))).encoded())
+            return ObjectBytes(json: Self.scale(of: try json(of: try await stored(namespace: namespace, name: name))).encoded())
         case ("scale", "PUT"), ("scale", "PATCH"):
             return try await changeScale(namespace: namespace, name: name, method: method, body: body, contentType: contentType)
         case ("binding", "POST"):

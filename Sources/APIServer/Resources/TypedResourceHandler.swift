@@ -104,7 +104,8 @@ public struct TypedResourceHandler<T: APIObject>: ResourceHandler {
         if kind.namespaced { object.metadata.namespace = namespace }
         try await requireNamespace(namespace)
         applyDefaults(&object)
-        if !options.fieldManager.isEmpty, let recorded = try? record(from: nil, to: object, manager: options.fieldManager, operationIsApply: false) {
+        // Ownership bookkeeping is best effort: a failure leaves managedFields as they were.
+        if !options.fieldManager.isEmpty, let recorded = try? record(from: nil, to: object, manager: options.fieldManager) {
             object = recorded
         }
         if options.dryRun { return ObjectBytes(json: object.encodeJSON(), created: true, warnings: warnings) }
@@ -138,7 +139,7 @@ public struct TypedResourceHandler<T: APIObject>: ResourceHandler {
 
     /// Records managed fields for a write by `manager` (Update) — what `kubectl get -o yaml
     /// --show-managed-fields` shows; apply patches record their own (Apply).
-    func record(from old: T?, to new: T, manager: String, operationIsApply: Bool) throws -> T {
+    func record(from old: T?, to new: T, manager: String) throws -> T {
         let before = try old.map { try JSONParser.parse($0.encodeJSON()) }
         let after = try JSONParser.parse(new.encodeJSON())
         let result = try ServerSideApply.recordUpdate(from: before, to: after, manager: manager, apiVersion: kind.apiVersion,
