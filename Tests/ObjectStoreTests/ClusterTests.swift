@@ -6,7 +6,7 @@ import TestSupport
 
 /// The object store, its watch cache and informers over a real 3-member cluster (in-process
 /// KVClient of a follower) while the leader is stopped mid-stream.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct ClusterTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ClusterTests {
     /// Writes that tolerate every store error: the outcome of a write caught in the leader's stop is
     /// unknown, so names come from a small pool and create/update/delete accept any answer.
     static func tolerantWrites(_ store: ObjectStore<TestWidget>, rng: inout SplitMix, count: Int) async -> (ok: Int, failed: Int) {

@@ -24,7 +24,7 @@ final class VersionLog: Sendable {
     }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(1))) struct FaultTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct FaultTests {
     /// Seeded rounds of writes interleaved with store faults (every watch cancelled, compaction,
     /// watches refused for a while): informers straight on the store and on a watch cache must end
     /// with exactly the store's state, and never tell a handler an older version after a newer one.

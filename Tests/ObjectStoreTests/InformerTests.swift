@@ -21,7 +21,7 @@ final class HandlerLog: Sendable {
 }
 
 /// Waits (bounded) until `condition` holds.
-func eventually(seconds: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
+func eventually(seconds: Double = 30, _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = monotonicSeconds() + seconds
     while monotonicSeconds() < deadline {
         if try await condition() { return true }
