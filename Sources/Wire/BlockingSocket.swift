@@ -19,16 +19,19 @@ public final class BlockingSocket {
         self.timeoutNanoseconds = timeoutNanoseconds
         let (fd, inProgress) = try Socket.startConnect(to: address, nonBlocking: true)
         self.fd = fd
+        // On failure `close()` (not `Glibc.close`): it also forgets the descriptor, and the
+        // deinitializer, which runs when an initializer throws, must not close it a second time —
+        // by then the number may belong to another thread's socket.
         if inProgress {
             do {
                 try wait(for: Int16(POLLOUT), operation: "connect")
             } catch {
-                Glibc.close(fd)
+                close()
                 throw error
             }
             let err = Socket.pendingError(fd)
             if err != 0 {
-                Glibc.close(fd)
+                close()
                 throw .system(operation: "connect \(address)", errno: err)
             }
         }
