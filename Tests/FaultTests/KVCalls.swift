@@ -111,10 +111,15 @@ struct KVCalls: Sendable {
 
     static func int64(_ json: JSONValue?, _ field: String) -> Int64 { json?[field]?.int64Text.flatMap { Int64($0) } ?? 0 }
 
+    /// The text of a gateway `bytes` field (standard base64), or nil when malformed.
+    static func text(base64: String) -> String? {
+        Base64.decode(Array(base64.utf8)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// A `mvccpb.KeyValue` object.
     static func keyValue(_ json: JSONValue) -> KeyValue? {
-        guard let key = json["key"]?.int64Text.flatMap(Base64Text.decode) else { return nil }
-        let value = json["value"]?.int64Text.flatMap(Base64Text.decode) ?? ""
+        guard let key = json["key"]?.int64Text.flatMap(Self.text(base64:)) else { return nil }
+        let value = json["value"]?.int64Text.flatMap(Self.text(base64:)) ?? ""
         return KeyValue(key: key, value: value, createRevision: int64(json, "create_revision"), modRevision: int64(json, "mod_revision"),
                         version: int64(json, "version"), lease: int64(json, "lease"))
     }

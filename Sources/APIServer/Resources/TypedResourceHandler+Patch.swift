@@ -1,7 +1,6 @@
 import JSON
 import Objects
 import Patch
-import YAML
 
 extension TypedResourceHandler {
     /// PATCH in its four flavours. The patch is applied to the stored object's JSON and written with
@@ -51,20 +50,10 @@ extension TypedResourceHandler {
         throw APIStatus.conflict(kind.resource, group: kind.group, name: name, why: "the object kept changing while the patch was applied; try again")
     }
 
-    /// The patch document: JSON for three types, YAML (of which JSON is a subset) for apply.
+    /// The patch document: JSON for three types, one YAML document (of which JSON is a subset) for apply.
     static func parsePatch(_ body: [UInt8], type: PatchType) throws(APIStatus) -> JSONValue {
-        if type == .applyPatch {
-            let documents: [JSONValue]
-            do { documents = try YAMLReader.parseDocuments(body) } catch {
-                throw APIStatus.badRequest("the applied configuration is not valid YAML: \(error)")
-            }
-            guard documents.count == 1, let only = documents.first else {
-                throw APIStatus.badRequest("an apply patch must hold exactly one object, found \(documents.count)")
-            }
-            return only
-        }
-        do { return try JSONParser.parse(body) } catch {
-            throw APIStatus.badRequest("the patch is not valid JSON: \(error)")
+        do { return try ManifestText.parse(body, yaml: type == .applyPatch) } catch {
+            throw APIStatus.badRequest("the patch is not valid \(type == .applyPatch ? "YAML" : "JSON"): \(error)")
         }
     }
 
