@@ -77,6 +77,12 @@ public final class HTTPServer: Sendable {
         contexts.withLock { $0 }.reduce(0) { $0 + $1.context.liveConnections }
     }
 
+    /// Whether any loop still accepts connections: true once ``start()`` returns, false as soon as
+    /// ``shutdown(gracePeriodNanoseconds:)`` has closed every listening socket.
+    public var isAccepting: Bool {
+        contexts.withLock { $0 }.contains { $0.context.counters.listening.load(ordering: .acquiring) }
+    }
+
     /// Counters summed over all loops (each is exact; together they are a near-simultaneous view).
     public var stats: HTTPServerStats {
         var total = HTTPServerStats(connectionsAccepted: 0, refusedConnections: 0, connectionsOpen: 0, requests: 0,

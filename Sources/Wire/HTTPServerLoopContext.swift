@@ -46,6 +46,7 @@ final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
     func startListening() throws(WireError) {
         guard listenFD >= 0 else { return }
         try loop.register(fd: listenFD, events: UInt32(csystem_EPOLLIN), handler: self)
+        counters.listening.store(true, ordering: .releasing)
     }
 
     func handleEvents(_ events: UInt32) {
@@ -121,6 +122,7 @@ final class HTTPServerLoopContext: EventHandler, @unchecked Sendable {
             loop.deregister(fd: listenFD)
             close(listenFD)
             listenFD = -1
+            counters.listening.store(false, ordering: .releasing)
         }
         for fd in connections.keys.sorted() {
             connections[fd]?.beginShutdown()

@@ -24,4 +24,6 @@ final class HTTPServerCounters: Sendable {
     let requests = Atomic<Int>(0)
     let rejected = Atomic<Int>(0)
     let timeouts = Atomic<Int>(0)
+    /// Whether this loop's listening socket is registered (false before start and after shutdown begins).
+    let listening = Atomic<Bool>(false)
 }

@@ -166,25 +166,31 @@ struct HTTPServerHostileTests {
     }
 
     @Test func gracefulShutdownFinishesInFlightAndRefusesNew() throws {
+        // The in-flight response is held until shutdown has begun and a new connection was refused.
+        let release = DispatchSemaphore(value: 0)
+        let received = DispatchSemaphore(value: 0)
         let server = try TestServer { request in
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(200)) {
+            received.signal()
+            DispatchQueue.global().async {
+                release.wait()
                 request.responder.respond(status: 200, body: bytes("late"))
             }
         }
         let socket = try server.rawSocket()
         try socket.write(bytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
-        usleepMilliseconds(50)
+        #expect(received.wait(timeout: .now() + 5) == .success)
         let address = server.address
         let stopper = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
             server.server.shutdown(gracePeriodNanoseconds: 2_000_000_000)
             stopper.signal()
         }
-        usleepMilliseconds(50)
+        #expect(waitUntil { !server.server.isAccepting })
         #expect(throws: WireError.self) {
             let c = HTTPClient(address: address, timeoutNanoseconds: 500_000_000)
             _ = try c.request(method: "GET", path: "/new")
         }
+        release.signal()
         let response = try readResponse(socket)
         #expect(response.status == 200)
         #expect(response.body == bytes("late"))
