@@ -22,10 +22,10 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case walBitFlip = "wal-bit-flip"
     case fiveMembers = "five-members"
     case learnerPromote = "learner-promote"
-    // Regressions and known issues
-    /// Forwarded proposals duplicated on the wire are applied twice (docs/reliability.md, "Findings").
+    // Regressions
+    /// Forwarded proposals duplicated on the wire were applied twice (docs/reliability.md, "Findings" 1).
     case duplicateProposals = "duplicate-proposals"
-    /// A member removed, wiped and added back under its name stops itself on replaying its old removal.
+    /// A member removed, wiped and added back under its name stopped itself on replaying its old removal (Findings 2).
     case removeWipeReadd = "remove-wipe-readd"
 
     var isP0: Bool {
@@ -38,8 +38,8 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
-    /// The scenarios a soak draws from (not the known issues).
-    static let soakable: [Scenario] = allCases.filter { $0 != .duplicateProposals && $0 != .removeWipeReadd }
+    /// The scenarios a soak draws from.
+    static let soakable: [Scenario] = allCases
 
     /// Every named crash point compiled into `tern` (WAL and replica).
     static let crashPointNames = [
