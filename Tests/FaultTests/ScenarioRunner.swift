@@ -189,7 +189,7 @@ enum ScenarioRunner {
                     switch Int.random(in: 0..<5, using: &run.random) {
                     case 0: fault = .delay(milliseconds: Int.random(in: 5...60, using: &run.random))
                     case 1: fault = .drop(percent: Int.random(in: 5...30, using: &run.random))
-                    case 2: fault = .duplicate(percent: Int.random(in: 5...30, using: &run.random))
+                    case 2: fault = .duplicate(percent: Int.random(in: 5...30, using: &run.random), proposals: true)
                     case 3: fault = .reorder(percent: Int.random(in: 10...40, using: &run.random))
                     default: fault = .pass
                     }
