@@ -114,7 +114,11 @@ public final class Member: Sendable {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         clientServer.shutdown(gracePeriodNanoseconds: 200_000_000)
         loop.submit(.stop)
-        thread.withLock { $0 }?.join()
+        if let running = thread.withLock({ $0 }) {
+            running.join()
+        } else {
+            loop.shutdown()  // never started: release the WAL (and its lock) here
+        }
         transport.shutdown(gracePeriodNanoseconds: 200_000_000)
         group.shutdown()
         log.info("member \(config.name) stopped")

@@ -117,7 +117,8 @@ extension RaftLoop {
         }
     }
 
-    private func apply(_ entry: Entry) {
+    /// Applies one committed entry (also used at start for the entries the WAL recovered).
+    func apply(_ entry: Entry) {
         if entry.kind == .confChange { return applyMembership(entry) }
         guard !entry.data.isEmpty else { return }
         let proposal: Proposal

@@ -107,6 +107,7 @@ final class RaftLoop: @unchecked Sendable {
         let raftConfig = RaftConfig(id: member.id, electionTicks: options.electionTicks,
                                     heartbeatTicks: options.heartbeatTicks, preVote: true, checkQuorum: true,
                                     randomSeed: MonotonicClock.nowNanoseconds())
+        var replay: ArraySlice<Entry> = []
         if recovered.snapshot == nil && recovered.entries.isEmpty && recovered.hardState.isEmpty {
             if options.join {
                 node = RaftNode(config: raftConfig)
@@ -132,7 +133,11 @@ final class RaftLoop: @unchecked Sendable {
                 snapshotMeta = snap.metadata
             }
             let state = PersistentState(hardState: recovered.hardState, snapshot: snapshotMeta, entries: recovered.entries)
-            node = RaftNode(config: raftConfig, state: state, appliedIndex: snapshotMeta.index)
+            // The committed entries after the snapshot are applied before the member serves anyone
+            // (below), so its revision never goes back across a restart.
+            let commit = recovered.hardState.commit
+            replay = recovered.entries.drop { $0.index <= snapshotMeta.index }.prefix { $0.index <= commit }
+            node = RaftNode(config: raftConfig, state: state, appliedIndex: replay.last?.index ?? snapshotMeta.index)
             if let snap = recovered.snapshot { node.compact(to: snap) }
             log.info("recovered: term \(recovered.hardState.term), commit \(recovered.hardState.commit), snapshot \(snapshotMeta.index), \(recovered.entries.count) entries")
         }
@@ -142,6 +147,10 @@ final class RaftLoop: @unchecked Sendable {
         nextSequence = max(Self.wallClockNanoseconds(), ledger.highest(of: member.id))
         reads = ReadBatcher(memberID: member.id, start: MonotonicClock.nowNanoseconds())
         lastTickNanoseconds = MonotonicClock.nowNanoseconds()
+        if !replay.isEmpty {
+            for entry in replay { apply(entry) }
+            log.info("re-applied \(replay.count) committed entries from the WAL (through index \(replay.last!.index), revision \(keyspace.currentRevision))")
+        }
     }
 
     /// Seeds an empty WAL with a snapshot at index 1 of a new group whose voters are the file's
@@ -341,7 +350,9 @@ final class RaftLoop: @unchecked Sendable {
         return expired.compactMap { table.removeValue(forKey: $0) }
     }
 
-    private func shutdown() {
+    /// Fails what is pending and closes the WAL: at the end of ``run()``, or from ``Member/stop()``
+    /// for a loop that never ran.
+    func shutdown() {
         let leftovers = inbox.withLock { state -> [LoopInput] in
             state.closed = true
             defer { state.inputs.removeAll() }
