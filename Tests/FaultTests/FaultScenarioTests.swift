@@ -39,7 +39,8 @@ extension FaultSuites {
         }
 
         @Test("P1 sample", .timeLimit(.minutes(2)),
-              arguments: [Scenario.isolateFollowerSnapshot, .crashDuringSnapshotInstall, .frameFaults, .oneWayAndBridge, .crashMidCompaction, .slowWatchers, .learnerPromote, .walBitFlip])
+              arguments: [Scenario.isolateFollowerSnapshot, .crashDuringSnapshotInstall, .twoQuickSnapshots, .frameFaults, .oneWayAndBridge,
+                          .crashMidCompaction, .slowWatchers, .learnerPromote, .restoreFromSnapshot, .walBitFlip])
         func p1(_ scenario: Scenario) throws {
             try expectPasses(scenario, seed: 11)
         }
@@ -72,6 +73,17 @@ extension FaultSuites {
             let outcome = try ScenarioRunner.run(.removeWipeReadd, seed: 3)
             print("[faults] \(outcome.summary)")
             withKnownIssue("the re-joined member replays its own earlier removal and stops", isIntermittent: true) {
+                #expect(outcome.passed, "\(outcome.problems.joined(separator: "\n"))")
+            }
+            removeKeptFolder(outcome)
+        }
+
+        /// Item 16's re-join after a WAL bit flip meets Findings 2: the re-added member has its old id.
+        @Test("a member re-joined after a WAL bit flip (remove, wipe, add) stops itself", .timeLimit(.minutes(2)))
+        func rejoinAfterBitFlip() throws {
+            let outcome = try ScenarioRunner.run(.walBitFlipRejoin, seed: 11)
+            print("[faults] \(outcome.summary)")
+            withKnownIssue("Findings 2: the re-joined member replays its own earlier removal and stops", isIntermittent: true) {
                 #expect(outcome.passed, "\(outcome.problems.joined(separator: "\n"))")
             }
             removeKeptFolder(outcome)
