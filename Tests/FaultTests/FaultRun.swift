@@ -44,6 +44,9 @@ final class FaultRun: @unchecked Sendable {
     let monotonic: MonotonicStatus
     var random: SeededRandom
     var notes: [String] = []
+    /// Problems the scenario itself found (a fault it could not inject, a step that went wrong): reported by
+    /// ``finish(baseEnvironment:)`` with the checks' own, so that a failing run keeps its folder.
+    var scenarioProblems: [String] = []
     /// Members the scenario left down on purpose (a corrupt WAL): not restarted, not hashed.
     var excluded: Set<String> = []
     /// Changes the recording before it is checked (only the harness's own self-test uses it).
@@ -109,7 +112,7 @@ final class FaultRun: @unchecked Sendable {
     /// Stops the traffic, heals every fault, restarts every member that is down, and runs every check.
     func finish(baseEnvironment: [String: String] = [:]) -> RunOutcome {
         finished = true
-        var problems: [String] = []
+        var problems: [String] = scenarioProblems
         if trafficRunning { traffic.stop() }
         problems += monotonic.finish()
         let monotonicChecked = monotonic.checked.load(ordering: .relaxed)

@@ -34,9 +34,8 @@ extension ScenarioRunner {
         run.excluded.insert(follower)
         pause(scenario == .walBitFlipRejoin ? 1 : 2)
         if scenario == .walBitFlipRejoin { try rejoinWiped(follower, run: run) }
-        var outcome = run.finish()
-        outcome.problems += run.notes.filter { $0.hasPrefix("refused") || $0.hasPrefix("rejoin") }
-        return outcome
+        run.scenarioProblems += run.notes.filter { $0.hasPrefix("refused") || $0.hasPrefix("rejoin") }
+        return run.finish()
     }
 
     /// Removes a (stopped) member, wipes its data, adds it back under its name and starts it with `--join`;

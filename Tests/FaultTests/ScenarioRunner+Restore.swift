@@ -13,14 +13,10 @@ extension ScenarioRunner {
         pause(1.5)
         let source = run.cluster.names.randomElement(using: &run.random)!
         var snapshot: SnapshotDownload?
-        var problems: [String] = []
-        do { snapshot = try SnapshotDownload(from: source, of: run.cluster) } catch { problems.append("restore: \(error)") }
+        do { snapshot = try SnapshotDownload(from: source, of: run.cluster) } catch { run.scenarioProblems.append("restore: \(error)") }
         pause(1)
         var outcome = run.finish()  // the old cluster: every check, then every process stopped
-        guard let snapshot else {
-            outcome.problems += problems
-            return outcome
-        }
+        guard let snapshot else { return outcome }
         guard case .success(let replay) = KeyspaceReplay.replay(run.follower.committed, baseRevision: 1),
               replay.lastRevision >= snapshot.revision else {
             outcome.problems.append("restore: the old cluster's committed log does not reach the snapshot's revision \(snapshot.revision)")
