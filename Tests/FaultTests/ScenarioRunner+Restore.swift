@@ -6,7 +6,8 @@ extension ScenarioRunner {
     /// is checked (C1–C7) and stopped; a new 3-member cluster with fresh data folders starts from that file
     /// (`tern server --restore FILE` on every member). Then ``RestoreCheck``: every member serves exactly the
     /// old history's state at the snapshot's revision; the members' hashes at that revision agree; writes
-    /// succeed above it, and the final state equals the snapshot's state plus those writes on every member.
+    /// succeed above it; one member is restarted; and the final state equals the snapshot's state plus those
+    /// writes on every member, with equal hashes.
     static func restoreFromSnapshot(seed: UInt64) throws -> RunOutcome {
         let run = try FaultRun(scenario: Scenario.restoreFromSnapshot.rawValue, seed: seed)
         try run.begin()
@@ -79,7 +80,12 @@ extension ScenarioRunner {
             }
         }
         if acknowledged == 0 { problems.append("restore: none of 12 writes on the restored cluster was acknowledged (\(unknown) unknown)") }
-        note = "restored cluster: \(acknowledged) writes acknowledged up to revision \(lastRevision), \(unknown) unknown"
+        // The restored state is on disk, not only in memory: one member is killed and restarted (without
+        // --restore) before the final comparison.
+        let restarted = cluster.names[Int(seed % UInt64(cluster.names.count))]
+        cluster.kill(restarted)
+        try cluster.start(restarted)
+        note = "restored cluster: \(acknowledged) writes acknowledged up to revision \(lastRevision), \(unknown) unknown, \(restarted) restarted"
         // The final state on every member: the snapshot's state plus exactly those writes (exact only when
         // no write's outcome is unknown), and equal hashes.
         if acknowledged > 0 {
