@@ -99,7 +99,7 @@ final class FaultRun: @unchecked Sendable {
             if cluster.waitForExit(name, seconds: 0.05) { return true }
             monotonic.record(name)
         }
-        return cluster.waitForExit(name, seconds: 0)
+        return cluster.waitForExit(name, seconds: 0.05)
     }
 
     private var finished = false
