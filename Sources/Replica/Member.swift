@@ -28,11 +28,13 @@ public final class Member: Sendable {
     ///   - fileSystem: the WAL's file I/O (tests pass a simulated disk).
     public init(cluster: ClusterConfig, name: String, options: ReplicaOptions = ReplicaOptions(),
                 logLevel: ReplicaLog.Level = .info, fileSystem: any FileSystem = POSIXFileSystem()) throws(ReplicaError) {
-        let member: MemberConfig
+        var member: MemberConfig
         do { member = try cluster.member(named: name) } catch { throw .configuration(error.description) }
+        log = ReplicaLog(name: name, minimum: logLevel)
+        member.id = try MemberIdentity.resolve(member, cluster: cluster, join: options.join,
+                                               lookupTimeoutNanoseconds: options.joinLookupTimeoutNanoseconds, log: log)
         config = member
         self.cluster = cluster
-        log = ReplicaLog(name: name, minimum: logLevel)
         let metrics = ReplicaMetrics()
         loop = try RaftLoop(member: member, cluster: cluster, options: options, log: log, metrics: metrics,
                             fileSystem: fileSystem)
@@ -40,7 +42,7 @@ public final class Member: Sendable {
             throw .network("cannot create event loops: \(error)")
         }
         var peers: [UInt64: SocketAddress] = [:]
-        for m in cluster.members where m.id != member.id {
+        for m in cluster.members where m.name != member.name {
             peers[m.id] = m.peer.socketAddress
         }
         var peerConfig = PeerTransportConfiguration(

@@ -25,7 +25,10 @@ final class FaultCluster: @unchecked Sendable {
     let directory: String
     let configPath: String
     let names: [String]
-    let ids: [String: UInt64]
+    /// Raft ids by name: founders' are the hash of the names; a member added at run time gets the
+    /// fresh id its `member add` answered (``adoptID(of:fromAddAnswer:)``).
+    var ids: [String: UInt64] { idTable.withLock { $0 } }
+    private let idTable: Mutex<[String: UInt64]>
     private let clientPorts: [String: UInt16]
     private let peerPorts: [String: UInt16]
     /// Proxies by "from>to".
@@ -86,7 +89,7 @@ final class FaultCluster: @unchecked Sendable {
         self.peerPorts = peerPorts
         var ids: [String: UInt64] = [:]
         for name in names { ids[name] = Self.memberID(cluster: clusterName, member: name) }
-        self.ids = ids
+        idTable = Mutex(ids)
         var proxies: [String: PeerProxy] = [:]
         var n: UInt64 = 0
         for from in names {
@@ -113,6 +116,14 @@ final class FaultCluster: @unchecked Sendable {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in (cluster + "/" + member).utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return h == 0 ? 1 : h
+    }
+
+    /// Records the id a `member add` answer (`{"member":{"ID":"…"}}`) gave `name`; false if it has none.
+    @discardableResult
+    func adoptID(of name: String, fromAddAnswer body: JSONValue) -> Bool {
+        guard case .string(let text)? = body["member"]?["ID"], let id = UInt64(text) else { return false }
+        idTable.withLock { $0[name] = id }
+        return true
     }
 
     /// The name of the member with Raft id `id`.

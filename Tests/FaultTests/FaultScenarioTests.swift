@@ -26,11 +26,6 @@ func expectNoKnownIssue(_ outcome: RunOutcome) {
     }
 }
 
-/// A known issue's run fails every time: do not keep its folder.
-func removeKeptFolder(_ outcome: RunOutcome) {
-    if let path = outcome.historyPath { removeTree(String(path.dropLast("/history.txt".count))) }
-}
-
 /// Every suite of this target runs inside this one, one test at a time: two clusters running at once
 /// compete for the two cores, and a port one run releases can be taken by another run.
 @Suite("fault tests", .serialized)
@@ -49,7 +44,7 @@ extension FaultSuites {
 
         @Test("P1 sample", .timeLimit(.minutes(2)),
               arguments: [Scenario.isolateFollowerSnapshot, .crashDuringSnapshotInstall, .twoQuickSnapshots, .frameFaults, .oneWayAndBridge,
-                          .crashMidCompaction, .slowWatchers, .learnerPromote, .restoreFromSnapshot, .walBitFlip])
+                          .crashMidCompaction, .slowWatchers, .learnerPromote, .restoreFromSnapshot, .walBitFlipRejoin])
         func p1(_ scenario: Scenario) throws {
             try expectPasses(scenario, seed: 11)
         }
@@ -63,39 +58,18 @@ extension FaultSuites {
     }
 }
 
-/// Known issues: each fails today and is kept as a named scenario (docs/reliability.md, "Findings").
+/// Regressions of Findings 1 and 2 (docs/reliability.md): each failed before its fix.
 extension FaultSuites {
-    @Suite("fault scenarios: known issues", .serialized)
-    struct FaultKnownIssueTests {
-        @Test("a forwarded proposal duplicated on the wire is applied twice", .timeLimit(.minutes(2)))
+    @Suite("fault scenarios: regressions", .serialized)
+    struct FaultRegressionTests {
+        @Test("a forwarded proposal duplicated on the wire is applied once", .timeLimit(.minutes(2)))
         func duplicatedProposals() throws {
-            let outcome = try ScenarioRunner.run(.duplicateProposals, seed: 3)
-            print("[faults] \(outcome.summary)")
-            withKnownIssue("duplicated MsgProp frames are appended and applied twice", isIntermittent: true) {
-                #expect(outcome.passed, "\(outcome.problems.joined(separator: "\n"))")
-            }
-            removeKeptFolder(outcome)
+            try expectPasses(.duplicateProposals, seed: 3)
         }
 
-        @Test("a member removed, wiped and added back under its name stops itself", .timeLimit(.minutes(2)))
-        func readdedMemberStopsItself() throws {
-            let outcome = try ScenarioRunner.run(.removeWipeReadd, seed: 3)
-            print("[faults] \(outcome.summary)")
-            withKnownIssue("the re-joined member replays its own earlier removal and stops", isIntermittent: true) {
-                #expect(outcome.passed, "\(outcome.problems.joined(separator: "\n"))")
-            }
-            removeKeptFolder(outcome)
-        }
-
-        /// Item 16's re-join after a WAL bit flip meets Findings 2: the re-added member has its old id.
-        @Test("a member re-joined after a WAL bit flip (remove, wipe, add) stops itself", .timeLimit(.minutes(2)))
-        func rejoinAfterBitFlip() throws {
-            let outcome = try ScenarioRunner.run(.walBitFlipRejoin, seed: 11)
-            print("[faults] \(outcome.summary)")
-            withKnownIssue("Findings 2: the re-joined member replays its own earlier removal and stops", isIntermittent: true) {
-                #expect(outcome.passed, "\(outcome.problems.joined(separator: "\n"))")
-            }
-            removeKeptFolder(outcome)
+        @Test("a member removed, wiped and added back under its name joins as a new member", .timeLimit(.minutes(2)))
+        func readdedMemberJoins() throws {
+            try expectPasses(.removeWipeReadd, seed: 3)
         }
     }
 }

@@ -28,10 +28,10 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case learnerPromote = "learner-promote"
     /// A new cluster started from one member's `/v3/maintenance/snapshot` taken under traffic.
     case restoreFromSnapshot = "restore-from-snapshot"
-    // Regressions and known issues
-    /// Forwarded proposals duplicated on the wire are applied twice (docs/reliability.md, "Findings").
+    // Regressions
+    /// Forwarded proposals duplicated on the wire were applied twice (docs/reliability.md, "Findings" 1).
     case duplicateProposals = "duplicate-proposals"
-    /// A member removed, wiped and added back under its name stops itself on replaying its old removal.
+    /// A member removed, wiped and added back under its name stopped itself on replaying its old removal (Findings 2).
     case removeWipeReadd = "remove-wipe-readd"
 
     var isP0: Bool {
@@ -44,11 +44,8 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
-    /// The scenarios a soak draws from (not the known issues).
-    static let soakable: [Scenario] = allCases.filter { !knownIssues.contains($0) }
-
-    /// The scenarios that fail today for a reason written up in docs/reliability.md, "Findings".
-    static let knownIssues: Set<Scenario> = [.duplicateProposals, .removeWipeReadd, .walBitFlipRejoin]
+    /// The scenarios a soak draws from.
+    static let soakable: [Scenario] = allCases
 
     /// Every named crash point compiled into `tern` (WAL and replica).
     static let crashPointNames = [

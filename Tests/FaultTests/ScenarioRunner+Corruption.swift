@@ -1,4 +1,5 @@
 import TestSupport
+import JSON
 
 extension ScenarioRunner {
     /// Item 16, `wal-bit-flip`: SIGKILL a follower, flip one bit a third of the way into its newest WAL
@@ -6,7 +7,8 @@ extension ScenarioRunner {
     /// serving (C7 and C4 over them).
     ///
     /// `wal-bit-flip-rejoin` goes on: `member remove` the corrupted member, wipe its data, `member add` it
-    /// under the same name, start it with `--join`, wait until it has caught up, and run C4 over all three.
+    /// under the same name, start it with `--join`, wait until it has caught up, restart it once from its
+    /// own data folder, and run C4 over all three.
     static func walBitFlip(_ scenario: Scenario, seed: UInt64) throws -> RunOutcome {
         let run = try FaultRun(scenario: scenario.rawValue, seed: seed, snapshotEvery: 100_000)
         try run.begin()
@@ -54,12 +56,14 @@ extension ScenarioRunner {
         let add = #"{"name":"\#(member)","peerURLs":["http://127.0.0.1:\#(cluster.peerPort(member))"],"clientURLs":["http://127.0.0.1:\#(cluster.clientPort(member))"]}"#
         let deadline = monotonicSeconds() + 10
         var answer = ""
+        var addAnswer = JSONValue.null
         var added = false
         while !added && monotonicSeconds() < deadline {
             leader = (try? cluster.waitForLeader(seconds: 5)) ?? leader
             if let (status, body) = try? cluster.post(leader, "/v3/cluster/member/add", add, timeoutSeconds: 5) {
                 added = status == 200
                 answer = "\(status) \(body)"
+                addAnswer = body
             }
             if !added { pause(0.3) }
         }
@@ -67,6 +71,8 @@ extension ScenarioRunner {
             run.notes.append("rejoin: member add of \(member) never succeeded: \(answer)")
             return
         }
+        // The re-added member has a fresh id (Findings 2's fix), looked up by name when it joins.
+        if !cluster.adoptID(of: member, fromAddAnswer: addAnswer) { run.notes.append("rejoin: member add answered no id: \(answer)") }
         try cluster.start(member, extra: ["--join"])
         run.excluded.remove(member)
         // Caught up: its own (serializable) revision reaches what the leader had when it started.
@@ -85,7 +91,10 @@ extension ScenarioRunner {
             cluster.kill(member)
             run.excluded.insert(member)
         } else {
-            run.notes.append("re-joined \(member) caught up to \(reached)")
+            // Once more from its own data folder (no --join): it must keep the id it was given.
+            cluster.kill(member)
+            try run.restart(member)
+            run.notes.append("re-joined \(member) caught up to \(reached), then restarted")
         }
     }
 }

@@ -189,7 +189,7 @@ enum ScenarioRunner {
                     switch Int.random(in: 0..<5, using: &run.random) {
                     case 0: fault = .delay(milliseconds: Int.random(in: 5...60, using: &run.random))
                     case 1: fault = .drop(percent: Int.random(in: 5...30, using: &run.random))
-                    case 2: fault = .duplicate(percent: Int.random(in: 5...30, using: &run.random))
+                    case 2: fault = .duplicate(percent: Int.random(in: 5...30, using: &run.random), proposals: true)
                     case 3: fault = .reorder(percent: Int.random(in: 10...40, using: &run.random))
                     default: fault = .pass
                     }
@@ -229,6 +229,7 @@ enum ScenarioRunner {
                 outcome.problems.append("member add (learner) answered \(added) \(addBody)")
                 return outcome
             }
+            run.cluster.adoptID(of: learner, fromAddAnswer: addBody)
             try run.cluster.start(learner)
             run.excluded.remove(learner)
             // Promote once it has caught up (the leader refuses while it lags); retry for up to 15 s.
@@ -308,6 +309,7 @@ enum ScenarioRunner {
             let add = #"{"name":"\#(follower)","peerURLs":["http://127.0.0.1:\#(run.cluster.peerPort(follower))"],"clientURLs":["http://127.0.0.1:\#(run.cluster.clientPort(follower))"]}"#
             let (added, addBody) = try run.cluster.post(try run.cluster.waitForLeader(), "/v3/cluster/member/add", add, timeoutSeconds: 5)
             if added != 200 { run.notes.append("refused: member add answered \(added) \(addBody)") }
+            run.cluster.adoptID(of: follower, fromAddAnswer: addBody)
             try run.cluster.start(follower, extra: ["--join"])
             pause(3)
             let stoppedItself = run.cluster.waitForExit(follower, seconds: 0.1)

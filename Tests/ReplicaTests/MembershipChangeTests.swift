@@ -1,6 +1,7 @@
 import Testing
 import Replica
 import JSON
+import Wire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,6 +21,7 @@ struct MembershipChangeTests {
         let everyone = try ClusterConfig.parse(head + sections.joined(), baseDirectory: directory)
         var members: [String: Member] = [:]
         defer { for (_, m) in members { m.stop() } }
+        var names = Dictionary(uniqueKeysWithValues: founders.members.map { (String($0.id), $0.name) })
         for name in ["n1", "n2", "n3"] {
             let m = try Member(cluster: founders, name: name, options: TestCluster.fastOptions, logLevel: .warning)
             try m.start()
@@ -36,8 +38,8 @@ struct MembershipChangeTests {
             for _ in 0..<200 {
                 for name in members.keys.sorted() {
                     if let (s, v) = try? post(name, "/v3/maintenance/status", "{}"), s == 200, case .string(let id)? = v["leader"],
-                       let l = everyone.members.first(where: { String($0.id) == id }), members[l.name] != nil {
-                        return l.name
+                       let l = names[id], members[l] != nil {
+                        return l
                     }
                 }
                 usleep(50_000)
@@ -51,11 +53,17 @@ struct MembershipChangeTests {
         let (addStatus, added) = try post(first, "/v3/cluster/member/add",
                                           #"{"name":"n4","peerURLs":["http://\#(n4.peer)"],"clientURLs":["http://\#(n4.client)"],"isLearner":true}"#)
         #expect(addStatus == 200, "\(added)")
-        #expect(added["member"]?["ID"] == .string(String(n4.id)))
+        guard case .string(let n4ID)? = added["member"]?["ID"] else { throw TestFailure("no member in \(added)") }
+        #expect(n4ID != String(n4.id), "an added member gets a fresh id, not the hash of its name")
         #expect(added["member"]?["isLearner"] == .bool(true))
+        names[n4ID] = "n4"
+        let (again, _) = try post(first, "/v3/cluster/member/add",
+                                  #"{"name":"n4","peerURLs":["http://127.0.0.1:1"],"clientURLs":["http://\#(n4.client)"]}"#)
+        #expect(again == 412, "a second member under the same name is refused")
         var options = TestCluster.fastOptions
         options.join = true
         let joiner = try Member(cluster: everyone, name: "n4", options: options, logLevel: .warning)
+        #expect(String(joiner.config.id) == n4ID, "the joiner runs under the id it was given")
         try joiner.start()
         members["n4"] = joiner
         var count = ""
@@ -67,7 +75,7 @@ struct MembershipChangeTests {
         }
         #expect(count == "30", "the learner caught up")
 
-        let (promoteStatus, promoted) = try post(try leader(), "/v3/cluster/member/promote", #"{"ID":"\#(n4.id)"}"#)
+        let (promoteStatus, promoted) = try post(try leader(), "/v3/cluster/member/promote", #"{"ID":"\#(n4ID)"}"#)
         #expect(promoteStatus == 200, "\(promoted)")
         let (_, list) = try post("n4", "/v3/cluster/member/list", "{}")
         guard case .array(let listed)? = list["members"] else { throw TestFailure("no member list: \(list)") }
@@ -89,5 +97,33 @@ struct MembershipChangeTests {
         } else {
             Issue.record("no member list")
         }
+
+        // The removed member, wiped and added back under its name, joins as a new member: it must
+        // not replay its old removal (it has a new id) and it catches up.
+        removeTree(founders.dataDirectory(of: victim))
+        let n1 = try everyone.member(named: victim)
+        let (readdStatus, readded) = try post(now, "/v3/cluster/member/add",
+                                              #"{"name":"n1","peerURLs":["http://\#(n1.peer)"],"clientURLs":["http://\#(n1.client)"]}"#)
+        #expect(readdStatus == 200, "\(readded)")
+        guard case .string(let newID)? = readded["member"]?["ID"] else { throw TestFailure("no member in \(readded)") }
+        #expect(newID != String(victimID))
+        names[newID] = victim
+        let rejoined = try Member(cluster: everyone, name: victim, options: options, logLevel: .warning)
+        #expect(String(rejoined.config.id) == newID)
+        try rejoined.start()
+        members[victim] = rejoined
+        var seen = ""
+        let deadline = MonotonicClock.nowNanoseconds() + 15_000_000_000
+        while MonotonicClock.nowNanoseconds() < deadline {
+            if let (s, v) = try? post(victim, "/v3/kv/range", #"{"key":"\#(b64("after"))","serializable":true}"#),
+               s == 200, case .array(let kvs)? = v["kvs"], case .string(let value)? = kvs.first?["value"] { seen = value }
+            if seen == b64("x") { break }
+            usleep(50_000)
+        }
+        #expect(seen == b64("x"), "the re-added member caught up")
+        let (stillPut, _) = try post(try leader(), "/v3/kv/put", #"{"key":"\#(b64("last"))","value":"\#(b64("y"))"}"#)
+        #expect(stillPut == 200)
+        let (statusCode, _) = try post(victim, "/v3/maintenance/status", "{}")
+        #expect(statusCode == 200, "the re-added member is still running")
     }
 }

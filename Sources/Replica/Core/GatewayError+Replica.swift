@@ -1,6 +1,7 @@
 extension GatewayError {
     static let leaderChanged = GatewayError(httpStatus: 503, grpcCode: 14, message: "etcdserver: leader changed")
-    static let memberExists = GatewayError(httpStatus: 412, grpcCode: 9, message: "etcdserver: member ID already exist")
+    static let memberNameExists = GatewayError(httpStatus: 412, grpcCode: 9, message: "etcdserver: a member with this name already exists")
+    static let peerURLExists = GatewayError(httpStatus: 412, grpcCode: 9, message: "etcdserver: Peer URLs already exists")
     static let memberNotFound = GatewayError(httpStatus: 404, grpcCode: 5, message: "etcdserver: member not found")
     static let memberNotLearner = GatewayError(httpStatus: 412, grpcCode: 9, message: "etcdserver: can only promote a learner member")
     static let learnerNotReady = GatewayError(httpStatus: 412, grpcCode: 9,

@@ -10,10 +10,13 @@ extension RaftLoop {
         let conf = node.conf
         let confChange: ConfChange
         switch change {
-        case .add(let m, let learner):
-            guard !conf.members.contains(m.id) else {
-                return completion(.failure(.memberExists), headerContext)
-            }
+        case .add(var m, let learner):
+            let current = registry.sorted.filter { conf.members.contains($0.id) }
+            if current.contains(where: { $0.name == m.name }) { return completion(.failure(.memberNameExists), headerContext) }
+            if current.contains(where: { $0.peer == m.peer }) { return completion(.failure(.peerURLExists), headerContext) }
+            // A fresh random id (as etcd gives): a wiped member added back under its old
+            // name must not replay its own removal, nor reuse votes it cast under that id.
+            repeat { m.id = NodeID.random(in: 1...NodeID.max) } while registry[m.id] != nil || conf.members.contains(m.id)
             confChange = ConfChange(kind: learner ? .addLearner : .addVoter, nodeID: m.id,
                                     context: MemberChangeContext(request: request, member: m).encoded())
             ensurePeer(m)
@@ -72,6 +75,7 @@ extension RaftLoop {
                 }
             case .removeNode:
                 registry.remove(change.nodeID)
+                ledger.forget(change.nodeID)
                 if change.nodeID != member.id { transport?.removePeer(change.nodeID) }
             }
             guard let context, context.request.origin == member.id,

@@ -105,7 +105,9 @@ extension RaftLoop {
             let (state, metadata) = try KeyspaceState.decodeSnapshot(snapshot.data)
             keyspace.restore(state)
             if !metadata.isEmpty {
-                registry = try MemberRegistry(decoding: metadata)
+                let replicated = try ReplicatedMetadata(decoding: metadata)
+                registry = replicated.registry
+                ledger = replicated.ledger
                 for m in registry.sorted { ensurePeer(m) }
             }
             lastSnapshotIndex = snapshot.metadata.index
@@ -125,6 +127,16 @@ extension RaftLoop {
             // Every member decodes the same bytes the same way, so skipping keeps them identical;
             // proposals are round-trip checked before they enter the log, so this means a bug.
             log.error("skipping entry \(entry.index): \(error)")
+            return
+        }
+        guard ledger.admit(proposal.id) else {
+            // Applied already (a duplicated message), or older than the ledger's window: every member
+            // skips it alike. A client still waiting for it is told it was not applied.
+            log.warning("skipping entry \(entry.index): proposal \(proposal.id.origin)/\(proposal.id.sequence) already applied or too old")
+            if proposal.id.origin == member.id {
+                nextSequence = max(nextSequence, ledger.highest(of: member.id))
+                pendingWrites.removeValue(forKey: proposal.id.sequence)?.completion(.failure(.notApplied), headerContext)
+            }
             return
         }
         CrashHooks.reach(.beforeApply)

@@ -14,10 +14,10 @@ extension RaftLoop {
         let state = keyspace.frozen()
         let metadata = SnapshotMetadata(index: applied, term: term, confState: node.confState(at: applied))
         let wal = self.wal
-        let members = registry.encoded()
+        let replicated = ReplicatedMetadata(registry: registry, ledger: ledger).encoded()
         let log = self.log
         snapshotQueue.async { [self] in
-            let snapshot = Snapshot(metadata: metadata, data: state.encodeSnapshot(metadata: members))
+            let snapshot = Snapshot(metadata: metadata, data: state.encodeSnapshot(metadata: replicated))
             do {
                 try wal.saveSnapshot(snapshot)
                 submit(.snapshotFinished(snapshot, saved: true))

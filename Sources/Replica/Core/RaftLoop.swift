@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 import Synchronization
 import Raft
@@ -43,6 +46,7 @@ final class RaftLoop: @unchecked Sendable {
     var keepAlives: [UInt64: PendingKeepAlive] = [:]
     var pendingMemberChanges: [UInt64: PendingMemberChange] = [:]
     var registry: MemberRegistry
+    var ledger = ProposalLedger()
     var revoking: [Int64: UInt64] = [:]
     var watchSessions: [Int: WatchSession] = [:]
     var watchHandles: [Int: (session: Int, watchID: Int64)] = [:]
@@ -99,7 +103,7 @@ final class RaftLoop: @unchecked Sendable {
             log.warning("cut a torn WAL tail: \(torn.byteCount) bytes at \(torn.segment):\(torn.offset), copy in \(torn.copyPath)")
         }
         keyspace = Keyspace()
-        registry = MemberRegistry(cluster.members)
+        registry = MemberRegistry(cluster.members.map { $0.name == member.name ? member : $0 })
         let raftConfig = RaftConfig(id: member.id, electionTicks: options.electionTicks,
                                     heartbeatTicks: options.heartbeatTicks, preVote: true, checkQuorum: true,
                                     randomSeed: MonotonicClock.nowNanoseconds())
@@ -117,7 +121,11 @@ final class RaftLoop: @unchecked Sendable {
                 do {
                     let (state, metadata) = try KeyspaceState.decodeSnapshot(snap.data)
                     keyspace.restore(state)
-                    if !metadata.isEmpty { registry = try MemberRegistry(decoding: metadata) }
+                    if !metadata.isEmpty {
+                        let replicated = try ReplicatedMetadata(decoding: metadata)
+                        registry = replicated.registry
+                        ledger = replicated.ledger
+                    }
                 } catch {
                     throw .storage("snapshot at index \(snap.metadata.index) does not decode: \(error)")
                 }
@@ -129,7 +137,9 @@ final class RaftLoop: @unchecked Sendable {
             log.info("recovered: term \(recovered.hardState.term), commit \(recovered.hardState.commit), snapshot \(snapshotMeta.index), \(recovered.entries.count) entries")
         }
         lastSnapshotIndex = node.firstIndex - 1
-        nextSequence = MonotonicClock.nowNanoseconds() << 16
+        // Above anything this member proposed before a restart (the wall clock moves on between
+        // incarnations; if it went back, `apply` moves the numbering past what the ledger has seen).
+        nextSequence = max(Self.wallClockNanoseconds(), ledger.highest(of: member.id))
         reads = ReadBatcher(memberID: member.id, start: MonotonicClock.nowNanoseconds())
         lastTickNanoseconds = MonotonicClock.nowNanoseconds()
     }
@@ -156,6 +166,12 @@ final class RaftLoop: @unchecked Sendable {
         }
         log.info("restored the keyspace from a \(image.count)-byte snapshot into a new cluster")
         return RecoveredState(snapshot: snapshot, hardState: hardState, entries: [])
+    }
+
+    private static func wallClockNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return UInt64(max(ts.tv_sec, 0)) &* 1_000_000_000 &+ UInt64(max(ts.tv_nsec, 0))
     }
 
     /// Hands work to the loop; callable from any thread.

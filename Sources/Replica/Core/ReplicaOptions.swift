@@ -26,6 +26,8 @@ public struct ReplicaOptions: Sendable {
     /// Join a running cluster (after `member add`) instead of bootstrapping a new one when the data
     /// folder is empty.
     public var join = false
+    /// How long a joining member with an empty data folder asks the others for its id (``MemberIdentity``).
+    public var joinLookupTimeoutNanoseconds: UInt64 = 30_000_000_000
 
     public init() {}
 

@@ -15,15 +15,15 @@ extension ClientAPI {
     }
 
     /// `POST /v3/cluster/member/add|remove|promote`. Add takes etcd's `peerURLs` and `isLearner`, plus
-    /// Tern's `name`, `clientURLs` and `apiURLs` (the new member's id is derived from the cluster and
-    /// member names, as `tern server --join --name NAME` derives its own).
+    /// Tern's `name`, `clientURLs` and `apiURLs`. The new member gets a fresh id (the answer shows it;
+    /// `tern server --join --name NAME` looks it up by name).
     func memberChange(_ path: String, body: [UInt8], responder: HTTPResponder, cluster: ClusterConfig) throws(GatewayError) {
         let d = try GatewayDecoder.parse(body, type: "MemberRequest")
         let change: MemberChange
         switch path {
         case "/v3/cluster/member/add":
             guard case .string(let name)? = d.body["name"], !name.isEmpty else {
-                throw .invalid("etcdserver: member add needs a \"name\" (Tern derives member ids from names)")
+                throw .invalid("etcdserver: member add needs a \"name\" (a joining member finds its id by name)")
             }
             func address(_ key: String) throws(GatewayError) -> HostPort? {
                 guard case .array(let urls)? = d.body[key], case .string(var url)? = urls.first else { return nil }
@@ -32,7 +32,7 @@ extension ClientAPI {
                 return hp
             }
             guard let peer = try address("peerURLs") else { throw .invalid("etcdserver: member add needs peerURLs") }
-            let member = MemberConfig(name: name, id: ClusterConfig.memberID(cluster: cluster.name, member: name),
+            let member = MemberConfig(name: name, id: 0,  // the loop picks a fresh id
                                       client: try address("clientURLs") ?? HostPort(host: peer.host, port: 0),
                                       peer: peer, api: try address("apiURLs") ?? HostPort(host: peer.host, port: 0))
             change = .add(member, learner: try d.bool("isLearner"))
