@@ -146,5 +146,54 @@ extension FaultSuites {
             #expect(outcome.lostWrites >= 1, "\(outcome.problems)")
             if let path = outcome.historyPath { removeTree(String(path.dropLast("/history.txt".count))) }
         }
+
+        @Test("the restore check goes red: a member at the wrong revision, a wrong record, a member that never answered")
+        func restoreCheckCatchesDifferences() throws {
+            func kv(_ k: String, _ v: String, _ create: Int64, _ mod: Int64, _ version: Int64) -> KeyValue {
+                KeyValue(key: k, value: v, createRevision: create, modRevision: mod, version: version)
+            }
+            let log = [CommittedRevision(revision: 2, events: [WatchEvent(kind: .put, kv: kv("a", "1", 2, 2, 1))]),
+                       CommittedRevision(revision: 3, events: [WatchEvent(kind: .put, kv: kv("b", "2", 3, 3, 1))]),
+                       CommittedRevision(revision: 4, events: [WatchEvent(kind: .put, kv: kv("a", "3", 2, 4, 2))])]
+            guard case .success(let replay) = KeyspaceReplay.replay(log) else { Issue.record("the fabricated log does not replay"); return }
+            let atThree = [kv("a", "1", 2, 2, 1), kv("b", "2", 3, 3, 1)]
+            let good = RestoreCheck.MemberView(member: "n1", revision: 3, kvs: atThree)
+            #expect(RestoreCheck.check(replay: replay, snapshotRevision: 3, views: [good], expectedMembers: ["n1"]).isEmpty)
+            let newer = RestoreCheck.MemberView(member: "n2", revision: 3, kvs: [kv("a", "3", 2, 4, 2), kv("b", "2", 3, 3, 1)])
+            let ahead = RestoreCheck.MemberView(member: "n3", revision: 4, kvs: atThree)
+            let problems = RestoreCheck.check(replay: replay, snapshotRevision: 3, views: [good, newer, ahead], expectedMembers: ["n1", "n2", "n3", "n4"])
+            #expect(problems.count == 3, "\(problems)")
+            #expect(problems.contains { $0.contains("n4 never answered") })
+            #expect(problems.contains { $0.contains("n3 starts at revision 4") })
+            #expect(problems.contains { $0.contains("from n2") })
+        }
+
+        @Test("the monotonic status check goes red when a restarted member answers below its recorded revision")
+        func monotonicStatusCatchesARegression() throws {
+            let cluster = try FaultCluster(size: 1, seed: 1)
+            defer { cluster.shutdown(keep: false) }
+            try cluster.start("n1")
+            _ = try cluster.waitForLeader(seconds: 20)
+            let monotonic = MonotonicStatus(cluster: cluster)
+            monotonic.record("n1")
+            monotonic.expectNotBelow("n1")
+            #expect(monotonic.finish().isEmpty, "an unchanged member is not below itself")
+            monotonic.raise("n1", to: MonotonicStatus.Sample(revision: 1_000_000, compactRevision: 0))
+            monotonic.expectNotBelow("n1")
+            let problems = monotonic.finish()
+            #expect(problems.count == 1 && problems[0].contains("n1 reported revision 1000000"), "\(problems)")
+            #expect(monotonic.checked.load(ordering: .relaxed) == 2)
+        }
+
+        @Test("snapshot installs are read from a member's log, distinct, in order")
+        func installedSnapshotsFromLog() {
+            let log = """
+                info installed snapshot at index 96 from the leader
+                tern: crash point before-snapshot-install reached (hit 2); exiting with 137
+                info installed snapshot at index 96 from the leader
+                info installed snapshot at index 144 from the leader
+                """
+            #expect(ScenarioRunner.installedSnapshots(log) == [96, 144])
+        }
     }
 }

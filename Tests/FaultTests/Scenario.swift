@@ -15,13 +15,19 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
     // P1
     case isolateFollowerSnapshot = "isolate-follower-snapshot"
     case crashDuringSnapshotInstall = "crash-snapshot-install"
+    /// Two snapshots in quick succession while a follower catches up; it crashes during the second install.
+    case twoQuickSnapshots = "two-quick-snapshots"
     case frameFaults = "frame-faults"
     case oneWayAndBridge = "one-way-and-bridge"
     case crashMidCompaction = "crash-mid-compaction"
     case slowWatchers = "slow-watchers"
     case walBitFlip = "wal-bit-flip"
+    /// `wal-bit-flip`, then the corrupted member is removed, wiped, added back and re-joined; C4 over all three.
+    case walBitFlipRejoin = "wal-bit-flip-rejoin"
     case fiveMembers = "five-members"
     case learnerPromote = "learner-promote"
+    /// A new cluster started from one member's `/v3/maintenance/snapshot` taken under traffic.
+    case restoreFromSnapshot = "restore-from-snapshot"
     // Regressions
     /// Forwarded proposals duplicated on the wire were applied twice (docs/reliability.md, "Findings" 1).
     case duplicateProposals = "duplicate-proposals"

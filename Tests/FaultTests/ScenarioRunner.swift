@@ -15,9 +15,9 @@ enum ScenarioRunner {
             for _ in 0..<20 {
                 guard let leader = try? run.cluster.waitForLeader(seconds: 10) else { run.notes.append("no leader"); break }
                 pause(Double.random(in: 0.1...0.5, using: &run.random))
-                run.cluster.kill(leader)
+                run.killNoting(leader)
                 pause(Double.random(in: 0.1...0.6, using: &run.random))
-                try run.restart(leader)
+                try run.restart(leader, checkMonotonic: true)
             }
             pause(1)
             return run.finish()
@@ -29,9 +29,9 @@ enum ScenarioRunner {
                 let leader = try run.cluster.waitForLeader()
                 let follower = run.cluster.names.filter { $0 != leader }.randomElement(using: &run.random)!
                 pause(0.5)
-                run.cluster.kill(follower)
+                run.killNoting(follower)
                 pause(Double.random(in: 0.5...1.5, using: &run.random))
-                try run.restart(follower)
+                try run.restart(follower, checkMonotonic: true)
             }
             pause(1)
             return run.finish()
@@ -200,35 +200,14 @@ enum ScenarioRunner {
             }
             return run.finish()
 
-        case .walBitFlip:
-            let run = try FaultRun(scenario: scenario.rawValue, seed: seed, snapshotEvery: 100_000)
-            try run.begin()
-            pause(2)
-            let leader = try run.cluster.waitForLeader()
-            let follower = run.cluster.names.filter { $0 != leader }.randomElement(using: &run.random)!
-            run.cluster.kill(follower)
-            guard let (file, offset) = CorruptWAL.flipByte(in: run.cluster.dataDirectory(follower), random: &run.random) else {
-                var outcome = run.finish()
-                outcome.problems.append("no WAL record to corrupt in \(follower)")
-                return outcome
-            }
-            try run.cluster.start(follower)
-            // It must refuse to start and say where; the other two keep serving (C7 and C4 over them).
-            if run.cluster.waitForExit(follower, seconds: 8) {
-                let log = run.cluster.logTail(follower, lines: 30)
-                let name = String(file.split(separator: "/").last ?? "")
-                if !(log.contains(name) && log.contains("corrupt")) {
-                    run.notes.append("refused: \(follower) refused to start but its log does not name \(name) as corrupt: \(log.suffix(300))")
-                }
-            } else {
-                run.notes.append("refused: \(follower) started on a WAL with a flipped bit at \(file):\(offset)")
-                run.cluster.kill(follower)
-            }
-            run.excluded.insert(follower)
-            pause(2)
-            var outcome = run.finish()
-            outcome.problems += run.notes.filter { $0.hasPrefix("refused") }
-            return outcome
+        case .walBitFlip, .walBitFlipRejoin:
+            return try walBitFlip(scenario, seed: seed)
+
+        case .twoQuickSnapshots:
+            return try twoQuickSnapshots(seed: seed)
+
+        case .restoreFromSnapshot:
+            return try restoreFromSnapshot(seed: seed)
 
         case .slowWatchers:
             // Slow consumers and progress-request storms while compaction goes on: late is fine, wrong never (C3).
@@ -380,12 +359,14 @@ enum ScenarioRunner {
             for _ in 0..<2 {
                 pause(1)
                 let target = run.cluster.names.randomElement(using: &run.random)!
-                run.cluster.kill(target)
-                try run.restart(target, environment: ["TERN_CRASH_AT": "during-compaction", "TERN_CRASH_AFTER": "\(Int.random(in: 1...2, using: &run.random))"])
-                let crashed = run.cluster.waitForExit(target, seconds: 6)
+                // Item 13: its revision and compact revision must never go back across either restart.
+                run.killNoting(target)
+                try run.restart(target, environment: ["TERN_CRASH_AT": "during-compaction", "TERN_CRASH_AFTER": "\(Int.random(in: 1...2, using: &run.random))"],
+                                checkMonotonic: true)
+                let crashed = run.waitForCrashNoting(target, seconds: 6)
                 run.notes.append("during-compaction on \(target): \(crashed ? "reached" : "not reached")")
-                if !crashed { run.cluster.kill(target) }
-                try run.restart(target)
+                if !crashed { run.killNoting(target) }
+                try run.restart(target, checkMonotonic: true)
             }
             pause(1.5)
             return run.finish()
