@@ -20,14 +20,11 @@ struct RunOutcome: Sendable {
     var historyPath: String?
     var seconds: Double
     var notes: [String] = []
-    /// Problems of a check whose failure is a known product issue (``MonotonicStatus/knownIssue``): reported
-    /// apart, under `withKnownIssue`, so the run's other checks still gate it.
-    var knownIssues: [String] = []
 
     var passed: Bool { problems.isEmpty }
 
     var summary: String {
-        "\(scenario) seed=\(seed): \(passed ? "PASS" : "FAIL") ops=\(operations) unknown=\(unknownWrites) watches=\(watches) faults=\(faults) global=\(globalVerdict) \(format1(seconds))s" + (knownIssues.isEmpty ? "" : " known-issue=\(knownIssues.count)") + (notes.isEmpty ? "" : " [\(notes.joined(separator: "; "))]")
+        "\(scenario) seed=\(seed): \(passed ? "PASS" : "FAIL") ops=\(operations) unknown=\(unknownWrites) watches=\(watches) faults=\(faults) global=\(globalVerdict) \(format1(seconds))s" + (notes.isEmpty ? "" : " [\(notes.joined(separator: "; "))]")
     }
 }
 
@@ -117,9 +114,7 @@ final class FaultRun: @unchecked Sendable {
         finished = true
         var problems: [String] = scenarioProblems
         if trafficRunning { traffic.stop() }
-        let backwards = monotonic.finish()
-        var knownIssues: [String] = []
-        if MonotonicStatus.knownIssue == nil { problems += backwards } else { knownIssues = backwards }
+        problems += monotonic.finish()
         let monotonicChecked = monotonic.checked.load(ordering: .relaxed)
         if monotonicChecked > 0 { notes.append("monotonic status checked on \(monotonicChecked) restarts") }
         cluster.heal()
@@ -186,7 +181,7 @@ final class FaultRun: @unchecked Sendable {
         var outcome = RunOutcome(scenario: scenario, seed: seed, problems: problems, operations: report.operationsChecked,
                                  unknownWrites: recorder.unknownWrites.load(ordering: .relaxed), faults: cluster.faultsInjected.load(ordering: .relaxed),
                                  watches: run.watches.count, globalVerdict: global, lostWrites: lost, historyPath: nil,
-                                 seconds: monotonicSeconds() - createdAt, notes: notes, knownIssues: knownIssues)
+                                 seconds: monotonicSeconds() - createdAt, notes: notes)
         if !outcome.passed {
             let path = cluster.directory + "/history.txt"
             var text = "# scenario \(scenario) seed \(seed)\n# replay: \(replayCommand)\n# notes: \(notes.joined(separator: "; "))\n"

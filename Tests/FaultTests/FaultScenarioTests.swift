@@ -15,15 +15,6 @@ func expectPasses(_ scenario: Scenario, seed: UInt64) throws {
         replay: TERN_FAULT_SCENARIO=\(scenario.rawValue) TERN_FAULT_SEED=\(seed) swift test --filter FaultReplayTests
         history: \(outcome.historyPath ?? "-")
         """)
-    expectNoKnownIssue(outcome)
-}
-
-/// The problems of a check that fails for a known product issue: recorded as a known issue, never silent.
-func expectNoKnownIssue(_ outcome: RunOutcome) {
-    guard !outcome.knownIssues.isEmpty else { return }
-    withKnownIssue(Comment(rawValue: MonotonicStatus.knownIssue ?? "known issue"), isIntermittent: true) {
-        #expect(outcome.knownIssues.isEmpty, "scenario \(outcome.scenario) seed \(outcome.seed):\n\(outcome.knownIssues.joined(separator: "\n"))")
-    }
 }
 
 /// Every suite of this target runs inside this one, one test at a time: two clusters running at once
@@ -101,7 +92,7 @@ extension FaultSuites {
             let only = getenv("TERN_SOAK_SCENARIOS").map { String(cString: $0).split(separator: ",").map(String.init) } ?? []
             let pool = only.isEmpty ? Scenario.soakable : only.compactMap(Scenario.init(rawValue:))
             try #require(!pool.isEmpty, "TERN_SOAK_SCENARIOS names no known scenario")
-            var totals = (ops: 0, faults: 0, unknown: 0, lost: 0, failed: 0, watches: 0, known: 0)
+            var totals = (ops: 0, faults: 0, unknown: 0, lost: 0, failed: 0, watches: 0)
             print("[soak] \(rounds) rounds, base seed \(base)")
             for round in 0..<rounds {
                 let scenario = pool.randomElement(using: &random)!
@@ -113,15 +104,13 @@ extension FaultSuites {
                 totals.unknown += outcome.unknownWrites
                 totals.lost += outcome.lostWrites
                 totals.watches += outcome.watches
-                totals.known += outcome.knownIssues.count
-                for problem in outcome.knownIssues { print("[soak] known issue: \(problem)") }
                 if !outcome.passed {
                     totals.failed += 1
                     print("[soak] FAILED: \(outcome.problems.joined(separator: "\n"))\n[soak] replay: TERN_FAULT_SCENARIO=\(scenario.rawValue) TERN_FAULT_SEED=\(seed) swift test --filter FaultReplayTests\n[soak] history: \(outcome.historyPath ?? "-")")
                 }
                 #expect(outcome.passed, "round \(round + 1): \(scenario.rawValue) seed \(seed): \(outcome.problems.joined(separator: "\n"))")
             }
-            print("[soak] totals: rounds=\(rounds) failed=\(totals.failed) operations-checked=\(totals.ops) faults=\(totals.faults) unknown-writes=\(totals.unknown) watch-streams=\(totals.watches) lost-writes=\(totals.lost) known-issue-problems=\(totals.known)")
+            print("[soak] totals: rounds=\(rounds) failed=\(totals.failed) operations-checked=\(totals.ops) faults=\(totals.faults) unknown-writes=\(totals.unknown) watch-streams=\(totals.watches) lost-writes=\(totals.lost)")
         }
     }
 }

@@ -21,11 +21,6 @@ final class MonotonicStatus: Sendable {
         var description: String { "revision \(revision) compact \(compactRevision)" }
     }
 
-    /// Set while the product breaks this check (docs/reliability.md, Findings 4: a restarted member serves
-    /// before it has re-applied its own WAL); its problems are then reported under `withKnownIssue`. Set it
-    /// to nil once fixed, and every drop fails the run.
-    static let knownIssue: String? = "Findings 4: a restarted member answers before re-applying its WAL, so its revision goes back"
-
     private let cluster: FaultCluster
     private let bounds = Mutex<[String: Sample]>([:])
     private let problems = Mutex<[String]>([])
