@@ -10,7 +10,8 @@ extension RaftLoop {
     /// A `Ready` whose batch needs a write is split in two. ``startReady(_:)`` sends `messages`,
     /// hands `entries`/`hardState` to the ``WALWriter`` and, while the write and its fsync run,
     /// applies `committedEntries` (answering clients; the run loop then feeds watchers and keeps
-    /// handling inputs and ticks). ``finishReady(_:)``, once the batch is durable, sends
+    /// handling inputs and ticks, sending heartbeats and new appends as they arise: see
+    /// `RaftNode.takeMessagesSafeBeforePersist`). ``finishReady(_:)``, once the batch is durable, sends
     /// `messagesAfterPersist` and calls `advance`. Committed entries are already durable on a
     /// quorum, so applying them before this member's own fsync loses nothing: a crash restarts
     /// from the WAL and the leader sends whatever the write did not keep. A snapshot from the
@@ -19,7 +20,11 @@ extension RaftLoop {
         var rounds = 0
         while running && rounds < 64 {
             if let rd = inFlight {
-                guard let outcome = walWriter?.take() else { return }
+                guard let outcome = walWriter?.take() else {
+                    // Heartbeats, and appends of what was proposed since, need nothing durable.
+                    send(node.takeMessagesSafeBeforePersist())
+                    return
+                }
                 collectedBatches += 1
                 finishReady(rd, outcome: outcome)
                 continue
