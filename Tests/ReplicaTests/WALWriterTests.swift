@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import Testing
 import Raft
@@ -20,6 +23,15 @@ struct WALWriterTests {
             gate.wait()
             if let error = failWith.withLock({ $0 }) { throw error }
             saved.withLock { $0.append(batch) }
+        }
+    }
+
+    /// Opens the gate 20 ms from now on a thread of its own (not Dispatch's pool, which a loaded
+    /// parallel test run can starve).
+    static func openLater(_ gate: DispatchSemaphore) throws {
+        _ = try DedicatedThread(name: "gate") {
+            usleep(20_000)
+            gate.signal()
         }
     }
 
@@ -59,7 +71,7 @@ struct WALWriterTests {
         defer { writer.close() }
         #expect(writer.wait() == nil)
         writer.begin(Self.batch(1))
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(20)) { gated.gate.signal() }
+        try Self.openLater(gated.gate)
         guard case .saved = try #require(writer.wait()) else { Issue.record("not saved"); return }
         #expect(!writer.isBusy)
         #expect(writer.wait() == nil)
@@ -83,7 +95,7 @@ struct WALWriterTests {
         let writer = try WALWriter(name: "wal-test", save: { (b: WALWriter.Batch) throws(WALError) in try gated.save(b) },
                                    onFinished: {})
         writer.begin(Self.batch(1))
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(20)) { gated.gate.signal() }
+        try Self.openLater(gated.gate)
         writer.close()
         #expect(gated.saved.withLock { $0.count } == 1)
         writer.close()
