@@ -14,10 +14,12 @@ import Wire
 /// sleeps until the next tick, the next input or the end of the fsync. Inputs and ticks keep being
 /// handled while the fsync runs (see docs/architecture-replica.md).
 ///
-/// - Warning: everything but ``submit(_:)`` and the read-only lets runs on the loop thread.
+/// - Warning: everything but ``submit(_:)``, `notePersisted()` (the WAL writer's wake-up) and the
+///   read-only lets runs on the loop thread.
 final class RaftLoop: @unchecked Sendable {
     // @unchecked Sendable: `inbox` is a Mutex; every other mutable property is touched only on the
-    // loop thread (the closures and callbacks other threads run only call `submit`).
+    // loop thread (the closures and callbacks other threads run only call `submit`, or, on the WAL
+    // writer's thread, `notePersisted`, which touches only `inbox` and the semaphore).
     struct InboxState {
         var inputs: [LoopInput] = []
         var sleeping = false
