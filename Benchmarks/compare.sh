@@ -15,11 +15,12 @@
 #   -x   instead of the matrix, run COMMAND (bash -c) with ETCD_EPS, TERN_EPS, ETCD_PIDS, TERN_PIDS
 #        exported (cross-checks with another client, profiling); both clusters are stopped after it
 # Needs the release build: swift build -c release --product tern-bench --product tern
+# TERN_BINARY=/path/to/tern runs another Tern build (A/B comparisons of two builds).
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BENCH=$ROOT/.build/release/tern-bench
-TERN=$ROOT/.build/release/tern
+TERN=${TERN_BINARY:-$ROOT/.build/release/tern}  # TERN_BINARY: another build (A/B runs)
 REPS=3; DUR=10; ONLY=""; OUT=""; QUICK=0; EXEC=""; MEMKEYS=0
 while getopts "r:d:s:o:qx:m:" o; do case $o in r) REPS=$OPTARG;; d) DUR=$OPTARG;; s) ONLY=$OPTARG;; o) OUT=$OPTARG;; q) QUICK=1;; x) EXEC=$OPTARG;; m) MEMKEYS=$OPTARG;; *) exit 2;; esac; done
 [ $QUICK = 1 ] && { REPS=1; DUR=2; }

@@ -12,7 +12,7 @@ import Synchronization
 /// After any write error (or a crash point firing) the WAL refuses further writes with ``WALError/failed``;
 /// reopen it to recover. The on-disk format is described in `docs/architecture-wal.md`.
 ///
-/// - Warning: meant to be driven by one thread (the replica's Raft loop). Calls are serialized by a mutex,
+/// - Warning: meant to be driven by one thread (the replica's WAL writer, for its Raft loop). Calls are serialized by a mutex,
 ///   so a second thread is safe but waits for the `fdatasync` in progress.
 public final class WriteAheadLog: Sendable {
     private let core: Mutex<WALCore>

@@ -4,36 +4,98 @@ import MVCC
 import Wire
 
 extension RaftLoop {
-    /// Runs Raft's Ready cycle until the node has nothing more to hand out.
+    /// Runs Raft's Ready cycle until the node has nothing more to hand out, or until the WAL writer
+    /// is busy with this member's own write (the run loop comes back when it is done).
+    ///
+    /// A `Ready` whose batch needs a write is split in two. ``startReady(_:)`` sends `messages`,
+    /// hands `entries`/`hardState` to the ``WALWriter`` and, while the write and its fsync run,
+    /// applies `committedEntries` (answering clients; the run loop then feeds watchers and keeps
+    /// handling inputs and ticks, sending heartbeats and new appends as they arise: see
+    /// `RaftNode.takeMessagesSafeBeforePersist`). ``finishReady(_:)``, once the batch is durable, sends
+    /// `messagesAfterPersist` and calls `advance`. Committed entries are already durable on a
+    /// quorum, so applying them before this member's own fsync loses nothing: a crash restarts
+    /// from the WAL and the leader sends whatever the write did not keep. A snapshot from the
+    /// leader is still written inline, before it is installed.
     func processReady() {
         var rounds = 0
-        while running && node.hasReady && rounds < 64 {
+        while running && rounds < 64 {
+            if let rd = inFlight {
+                guard let outcome = walWriter?.take() else {
+                    // Heartbeats, and appends of what was proposed since, need nothing durable.
+                    send(node.takeMessagesSafeBeforePersist())
+                    return
+                }
+                collectedBatches += 1
+                finishReady(rd, outcome: outcome)
+                continue
+            }
+            guard node.hasReady else { return }
             rounds += 1
-            let rd = node.ready()
-            noteAppendedMembership(rd.entries)
-            send(rd.messages)
-            if rd.snapshot != nil { CrashHooks.reach(.beforeSnapshotInstall) }
-            guard persist(rd) else { return }
-            send(rd.messagesAfterPersist)
-            if let soft = rd.softState { roleChanged(soft) }
-            if let snapshot = rd.snapshot {
-                install(snapshot)
-                CrashHooks.reach(.afterSnapshotInstall)
-            }
-            if !rd.committedEntries.isEmpty {
-                let start = now()
-                for entry in rd.committedEntries { apply(entry) }
-                metrics.apply.observe(nanoseconds: now() &- start)
-                metrics.appliedEntries.add(rd.committedEntries.count, ordering: .relaxed)
-            }
-            reads.received(rd.readStates)
-            node.advance(rd)
-            reads.serve(appliedIndex: node.appliedIndex, keyspace: keyspace, header: headerContext)
+            startReady(node.ready())
         }
     }
 
-    /// One WAL write and one fsync for the batch. False if storage failed (the member stops).
-    private func persist(_ rd: Ready) -> Bool {
+    /// The first half of a Ready (see ``processReady()``); a Ready with nothing to write, or with a
+    /// snapshot to install, is done entirely here.
+    private func startReady(_ rd: Ready) {
+        noteAppendedMembership(rd.entries)
+        send(rd.messages)
+        let needsWrite = rd.hardState != nil || !rd.entries.isEmpty
+        if rd.snapshot == nil, needsWrite, let walWriter {
+            walWriter.begin(WALWriter.Batch(hardState: rd.hardState, entries: rd.entries))
+            inFlight = rd
+            if let soft = rd.softState { roleChanged(soft) }
+            applyCommitted(rd)
+            return
+        }
+        if rd.snapshot != nil { CrashHooks.reach(.beforeSnapshotInstall) }
+        guard persistInline(rd) else { return }
+        send(rd.messagesAfterPersist)
+        if let soft = rd.softState { roleChanged(soft) }
+        if let snapshot = rd.snapshot {
+            install(snapshot)
+            CrashHooks.reach(.afterSnapshotInstall)
+        }
+        applyCommitted(rd)
+        completeReady(rd)
+    }
+
+    /// The second half of a Ready whose batch the WAL writer has finished.
+    private func finishReady(_ rd: Ready, outcome: WALWriter.Outcome) {
+        inFlight = nil
+        switch outcome {
+        case .saved(let took):
+            noteFsync(nanoseconds: took, entries: rd.entries.count)
+        case .failed(let error):
+            fail(.storage("WAL write failed: \(error)"))
+            return
+        }
+        send(rd.messagesAfterPersist)
+        completeReady(rd)
+    }
+
+    private func applyCommitted(_ rd: Ready) {
+        guard !rd.committedEntries.isEmpty else { return }
+        let start = now()
+        for entry in rd.committedEntries { apply(entry) }
+        metrics.apply.observe(nanoseconds: now() &- start)
+        metrics.appliedEntries.add(rd.committedEntries.count, ordering: .relaxed)
+    }
+
+    private func completeReady(_ rd: Ready) {
+        reads.received(rd.readStates)
+        node.advance(rd)
+        reads.serve(appliedIndex: node.appliedIndex, keyspace: keyspace, header: headerContext)
+    }
+
+    private func noteFsync(nanoseconds took: UInt64, entries: Int) {
+        metrics.fsync.observe(nanoseconds: took)
+        if took > 100_000_000 { log.warning("slow fsync: \(took / 1_000_000) ms for \(entries) entries") }
+    }
+
+    /// One WAL write and one fsync for the batch, on the loop thread (snapshot installs, and a loop
+    /// without a writer). False if storage failed (the member stops).
+    private func persistInline(_ rd: Ready) -> Bool {
         do {
             let start = now()
             if let snapshot = rd.snapshot {
@@ -43,9 +105,7 @@ extension RaftLoop {
             } else {
                 return true
             }
-            let took = now() &- start
-            metrics.fsync.observe(nanoseconds: took)
-            if took > 100_000_000 { log.warning("slow fsync: \(took / 1_000_000) ms for \(rd.entries.count) entries") }
+            noteFsync(nanoseconds: now() &- start, entries: rd.entries.count)
             return true
         } catch {
             fail(.storage("WAL write failed: \(error)"))

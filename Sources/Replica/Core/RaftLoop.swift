@@ -11,19 +11,27 @@ import Wire
 /// The thread that owns one member's Raft node, WAL and keyspace.
 ///
 /// Other threads hand it ``LoopInput``s through ``submit(_:)``; each turn of the loop drains every
-/// input, ticks if a tick is due, then runs Raft's `Ready` cycle — send, one WAL write with one
-/// fsync for the whole batch (group commit), send what needed the fsync, apply, answer waiting
-/// clients, feed watchers — and sleeps until the next tick or the next input.
+/// input, ticks if a tick is due, then runs Raft's `Ready` cycle — send, hand the batch to the
+/// ``WALWriter`` thread (one write, one fsync: group commit), apply what is committed, answer
+/// waiting clients, feed watchers; once the fsync is done, send what needed it and advance — and
+/// sleeps until the next tick, the next input or the end of the fsync. Inputs and ticks keep being
+/// handled while the fsync runs (see docs/architecture-replica.md).
 ///
-/// - Warning: everything but ``submit(_:)`` and the read-only lets runs on the loop thread.
+/// - Warning: everything but ``submit(_:)``, `notePersisted()` (the WAL writer's wake-up) and the
+///   read-only lets runs on the loop thread.
 final class RaftLoop: @unchecked Sendable {
     // @unchecked Sendable: `inbox` is a Mutex; every other mutable property is touched only on the
-    // loop thread (the closures and callbacks other threads run only call `submit`).
+    // loop thread (the closures and callbacks other threads run only call `submit`, or, on the WAL
+    // writer's thread, `notePersisted`, which touches only `inbox` and the semaphore).
     struct InboxState {
         var inputs: [LoopInput] = []
         var sleeping = false
         /// The loop has ended: inputs are refused at once (see ``refuseAfterStop(_:)``).
         var closed = false
+        /// Batches the ``WALWriter`` has finished (counted on its thread): while above
+        /// ``RaftLoop/collectedBatches`` an outcome waits for the loop. A count, not a flag, because
+        /// the loop may collect an outcome just before the writer's wake-up call lands.
+        var persistedBatches = 0
     }
 
     let member: MemberConfig
@@ -61,6 +69,12 @@ final class RaftLoop: @unchecked Sendable {
     /// The last turn moved unsynced watchers forward: take another turn at once.
     var catchingUp = false
     var failure: ReplicaError?
+    /// Writes `Ready` batches on their own thread; started by ``run()``.
+    var walWriter: WALWriter?
+    /// The `Ready` whose entries the ``walWriter`` is writing: not yet advanced.
+    var inFlight: Ready?
+    /// Outcomes collected from the ``walWriter`` (compare ``InboxState/persistedBatches``).
+    var collectedBatches = 0
     let snapshotQueue = DispatchQueue(label: "tern.snapshot")
 
     struct PendingWrite {
@@ -204,6 +218,11 @@ final class RaftLoop: @unchecked Sendable {
 
     /// The loop body; returns when stopped.
     func run() {
+        do {
+            walWriter = try WALWriter(name: "wal-\(member.name)", wal: wal) { [weak self] in self?.notePersisted() }
+        } catch {
+            fail(error)
+        }
         while running {
             let inputs = inbox.withLock { state -> [LoopInput] in
                 let taken = state.inputs
@@ -223,7 +242,9 @@ final class RaftLoop: @unchecked Sendable {
             if t &- lastTickNanoseconds >= options.tickNanoseconds { lastTickNanoseconds = t }
             processReady()
             deliverWatchEvents()
-            maybeSnapshot()
+            // A snapshot labels the keyspace with the applied index: only once the keyspace is
+            // exactly at it (entries of an in-flight Ready are applied before `advance`).
+            if inFlight == nil { maybeSnapshot() }
             if let deadline = stopDeadline, node.role != .leader || now() >= deadline { running = false }
             if !running { break }
             sleepUntilWorkOrTick()
@@ -233,7 +254,7 @@ final class RaftLoop: @unchecked Sendable {
 
     private func sleepUntilWorkOrTick() {
         let shouldSleep = inbox.withLock { state -> Bool in
-            if !state.inputs.isEmpty || node.hasReady || catchingUp { return false }
+            if !state.inputs.isEmpty || node.hasReady || catchingUp || state.persistedBatches > collectedBatches { return false }
             state.sleeping = true
             return true
         }
@@ -242,6 +263,17 @@ final class RaftLoop: @unchecked Sendable {
         let wait = elapsed >= options.tickNanoseconds ? 0 : options.tickNanoseconds - elapsed
         _ = wakeup.wait(timeout: .now() + .nanoseconds(Int(wait)))
         inbox.withLock { $0.sleeping = false }
+    }
+
+    /// Called on the WAL writer's thread when a batch is durable (or failed): wakes the loop.
+    private func notePersisted() {
+        let wake = inbox.withLock { state -> Bool in
+            state.persistedBatches += 1
+            let wasSleeping = state.sleeping
+            state.sleeping = false
+            return wasSleeping
+        }
+        if wake { wakeup.signal() }
     }
 
     private func handle(_ input: LoopInput) {
@@ -368,6 +400,9 @@ final class RaftLoop: @unchecked Sendable {
         pendingMemberChanges.removeAll()
         for (_, session) in watchSessions { session.output.end() }
         watchSessions.removeAll()
+        // A batch still being written is left to finish (never advanced): the WAL stays consistent.
+        walWriter?.close()
+        inFlight = nil
         snapshotQueue.sync {}
         wal.close()
     }
