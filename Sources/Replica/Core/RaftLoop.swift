@@ -125,7 +125,7 @@ final class RaftLoop: @unchecked Sendable {
             }
             let state = PersistentState(hardState: recovered.hardState, snapshot: snapshotMeta, entries: recovered.entries)
             node = RaftNode(config: raftConfig, state: state, appliedIndex: snapshotMeta.index)
-            if let snap = recovered.snapshot { node.compact(to: snap) }
+            if let snap = recovered.snapshot { node.compact(to: snap.metadata) }
             log.info("recovered: term \(recovered.hardState.term), commit \(recovered.hardState.commit), snapshot \(snapshotMeta.index), \(recovered.entries.count) entries")
         }
         lastSnapshotIndex = node.firstIndex - 1
@@ -241,13 +241,13 @@ final class RaftLoop: @unchecked Sendable {
                           nowNanoseconds: Int64(bitPattern: now()), membership: membershipView()))
         case .watch(let command):
             handleWatch(command)
-        case .snapshotFinished(let snapshot, let saved):
+        case .snapshotFinished(let metadata, let byteCount, let saved):
             snapshotInProgress = false
-            lastSnapshotIndex = snapshot.metadata.index
+            lastSnapshotIndex = metadata.index
             if saved {
                 metrics.snapshotsSaved.add(1, ordering: .relaxed)
-                node.compact(to: snapshot)
-                log.info("snapshot at index \(snapshot.metadata.index) saved (\(snapshot.data.count) bytes)")
+                node.compact(to: metadata)
+                log.info("snapshot at index \(metadata.index) saved (\(byteCount) bytes)")
             }
         case .stop:
             beginStop()
