@@ -14,7 +14,8 @@
 #        compact, and print each member's resident memory (the issue's 1 M-key memory goal):
 #        VmRSS, then VmHWM (peak) and RssAnon (heap) from /proc/PID/status, in MiB
 #   -y   with -m: which systems to load, in order (default "etcd tern"; e.g. -y tern)
-# TERN_BINARY=path runs another tern build (e.g. a baseline for a before/after memory figure).
+# TERN_BINARY=path runs another tern build (e.g. a baseline for a before/after memory figure);
+# TERN_EXTRA_ARGS adds arguments to every `tern server` (e.g. --no-kubernetes-api).
 #   -x   instead of the matrix, run COMMAND (bash -c) with ETCD_EPS, TERN_EPS, ETCD_PIDS, TERN_PIDS
 #        exported (cross-checks with another client, profiling); both clusters are stopped after it
 # Needs the release build: swift build -c release --product tern-bench --product tern
@@ -84,7 +85,7 @@ ETCD_EPS="http://127.0.0.1:${EC[1]},http://127.0.0.1:${EC[2]},http://127.0.0.1:$
   done
 } > "$WORK/cluster.conf"
 for i in 1 2 3; do
-  "$TERN" server --config "$WORK/cluster.conf" --name n$i --log-level warning > "$WORK/tern-n$i.log" 2>&1 &
+  "$TERN" server --config "$WORK/cluster.conf" --name n$i --log-level warning ${TERN_EXTRA_ARGS:-} > "$WORK/tern-n$i.log" 2>&1 &
   disown $!
   PIDS_TERN="$PIDS_TERN $!"
 done
