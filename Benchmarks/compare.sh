@@ -11,7 +11,11 @@
 #   -s   scenario ids to run (default: all, see MATRIX below), e.g. -s "put-16 range-64 watch-1000"
 #   -q   quick smoke: 1 repetition, 2 s runs, small watcher counts (for .ci/run)
 #   -m   instead of the matrix, load KEYS distinct 256-byte keys into each cluster (64 connections),
-#        compact, and print each member's resident memory (the issue's 1 M-key memory goal)
+#        compact, and print each member's resident memory (the issue's 1 M-key memory goal):
+#        VmRSS, then VmHWM (peak) and RssAnon (heap) from /proc/PID/status, in MiB
+#   -y   with -m: which systems to load, in order (default "etcd tern"; e.g. -y tern)
+# TERN_BINARY=path runs another tern build (e.g. a baseline for a before/after memory figure);
+# TERN_EXTRA_ARGS adds arguments to every `tern server` (e.g. --no-kubernetes-api).
 #   -x   instead of the matrix, run COMMAND (bash -c) with ETCD_EPS, TERN_EPS, ETCD_PIDS, TERN_PIDS
 #        exported (cross-checks with another client, profiling); both clusters are stopped after it
 # Needs the release build: swift build -c release --product tern-bench --product tern
@@ -21,8 +25,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BENCH=$ROOT/.build/release/tern-bench
 TERN=${TERN_BINARY:-$ROOT/.build/release/tern}  # TERN_BINARY: another build (A/B runs)
-REPS=3; DUR=10; ONLY=""; OUT=""; QUICK=0; EXEC=""; MEMKEYS=0
-while getopts "r:d:s:o:qx:m:" o; do case $o in r) REPS=$OPTARG;; d) DUR=$OPTARG;; s) ONLY=$OPTARG;; o) OUT=$OPTARG;; q) QUICK=1;; x) EXEC=$OPTARG;; m) MEMKEYS=$OPTARG;; *) exit 2;; esac; done
+REPS=3; DUR=10; ONLY=""; OUT=""; QUICK=0; EXEC=""; MEMKEYS=0; MEMSYS="etcd tern"
+while getopts "r:d:s:o:qx:m:y:" o; do case $o in r) REPS=$OPTARG;; d) DUR=$OPTARG;; s) ONLY=$OPTARG;; o) OUT=$OPTARG;; q) QUICK=1;; x) EXEC=$OPTARG;; m) MEMKEYS=$OPTARG;; y) MEMSYS=$OPTARG;; *) exit 2;; esac; done
 [ $QUICK = 1 ] && { REPS=1; DUR=2; }
 [ -x "$BENCH" ] && [ -x "$TERN" ] || { echo "build first: swift build -c release --product tern-bench --product tern" >&2; exit 2; }
 if ! command -v etcd >/dev/null; then
@@ -82,7 +86,7 @@ ETCD_EPS="http://127.0.0.1:${EC[1]},http://127.0.0.1:${EC[2]},http://127.0.0.1:$
   done
 } > "$WORK/cluster.conf"
 for i in 1 2 3; do
-  "$TERN" server --config "$WORK/cluster.conf" --name n$i --log-level warning > "$WORK/tern-n$i.log" 2>&1 &
+  "$TERN" server --config "$WORK/cluster.conf" --name n$i --log-level warning ${TERN_EXTRA_ARGS:-} > "$WORK/tern-n$i.log" 2>&1 &
   disown $!
   PIDS_TERN="$PIDS_TERN $!"
 done
@@ -119,14 +123,19 @@ compact() {
 }
 
 rss() { local p t=""; for p in $1; do t="$t $(awk '/^VmRSS/{printf "%.0f", $2/1024}' /proc/$p/status 2>/dev/null)"; done; echo $t; }
+# Per member: VmRSS/VmHWM/RssAnon in MiB.
+mem() { local p t=""; for p in $1; do t="$t $(awk '/^VmRSS/{r=$2} /^VmHWM/{h=$2} /^RssAnon/{a=$2} END{printf "%.0f/%.0f/%.0f", r/1024, h/1024, a/1024}' /proc/$p/status 2>/dev/null)"; done; echo $t; }
 if [ "$MEMKEYS" -gt 0 ]; then
-  for sys in etcd tern; do
+  for sys in $MEMSYS; do
     if [ $sys = etcd ]; then eps=$ETCD_EPS; pids=$PIDS_ETCD; else eps=$TERN_EPS; pids=$PIDS_TERN; fi
     echo "# $sys RSS MiB before: $(rss "$pids")" | tee -a "$OUT"
     "$BENCH" put --endpoints "$eps" --conns 64 --requests "$MEMKEYS" --key-space "$MEMKEYS" --duration 1800 \
       --prefix m/ --label "$sys" --pids "$(echo $pids | tr ' ' ,)" | tee -a "$OUT"
     compact "$eps"; sleep 5
+    keys=$(curl -s -m 60 -X POST "${eps%%,*}/v3/kv/range" -d '{"key":"bS8=","range_end":"bTA=","count_only":true,"serializable":true}' | sed -n 's/.*"count":"\([0-9]*\)".*/\1/p')
+    echo "# $sys keys stored under m/: $keys" | tee -a "$OUT"
     echo "# $sys RSS MiB after $MEMKEYS keys of 256 bytes (compacted): $(rss "$pids")" | tee -a "$OUT"
+    echo "# $sys VmRSS/VmHWM/RssAnon MiB per member: $(mem "$pids")" | tee -a "$OUT"
   done
   exit 0
 fi

@@ -42,8 +42,7 @@ struct InMemoryGroup {
         for i in nodes.indices {
             let index = nodes[i].appliedIndex
             guard let term = nodes[i].term(at: index) else { continue }
-            nodes[i].compact(to: Snapshot(metadata: SnapshotMetadata(index: index, term: term,
-                                                                     confState: nodes[i].confState(at: index))))
+            nodes[i].compact(to: SnapshotMetadata(index: index, term: term, confState: nodes[i].confState(at: index)))
         }
     }
 }

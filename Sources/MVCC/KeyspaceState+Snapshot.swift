@@ -13,7 +13,9 @@ extension KeyspaceState {
     /// Blobs are a u32 length and the bytes.
     public func encodeSnapshot(metadata: [UInt8] = []) -> [UInt8] {
         var writer = ByteWriter()
-        writer.bytes.reserveCapacity(keys.count * 96 + 64)
+        // The exact size: growing by doubling would hold two large buffers at once (and up to twice
+        // the image) while a big snapshot is encoded.
+        writer.bytes.reserveCapacity(encodedSnapshotByteCount(metadata: metadata))
         writer.bytes.append(contentsOf: Self.snapshotMagic)
         writer.u32(Self.snapshotFormatVersion)
         writer.blob(metadata)
@@ -37,6 +39,18 @@ extension KeyspaceState {
         }
         writer.u32(CRC32C.checksum(writer.bytes))
         return writer.bytes
+    }
+
+    /// The size of ``encodeSnapshot(metadata:)``'s result (one pass over the keys, no copying).
+    func encodedSnapshotByteCount(metadata: [UInt8]) -> Int {
+        var count = Self.snapshotMagic.count + 4 + (4 + metadata.count) + 8 + 8 + 8 + 4 + leases.count * 24 + 4
+        keys.forEach { key, index in
+            count += 4 + key.bytes.count + 4 + index.versionCount * (5 * 8 + 4)
+            for version in index.older { count += version.value.count }
+            count += index.latest.value.count
+            return true
+        }
+        return count + 4
     }
 
     private static func write(_ version: KeyVersion, to writer: inout ByteWriter) {

@@ -27,9 +27,30 @@ extension Message {
         return w.buffer
     }
 
+    /// The encoding of this snapshot message up to its snapshot data, for a snapshot of `dataCount`
+    /// bytes: ``encoded()`` of the same message with the data attached is exactly this followed by
+    /// the data (the data is the last field). Lets the sender stream a large snapshot from storage
+    /// instead of holding it in memory. Any data already in `snapshot` is ignored.
+    public func encodedSnapshotHead(dataCount: Int) -> [UInt8] {
+        var head = self
+        head.snapshot = Snapshot(metadata: snapshot?.metadata ?? SnapshotMetadata())
+        var bytes = head.encoded()
+        bytes.removeLast()  // the empty data's length, a one-byte varint 0
+        var w = ByteWriter()
+        w.uvarint(UInt64(dataCount))
+        bytes.append(contentsOf: w.buffer)
+        return bytes
+    }
+
     /// Decodes what ``encoded()`` produced; anything else is a typed error, never a crash.
     public init(decoding bytes: [UInt8]) throws(DecodeError) {
-        var r = ByteReader(bytes)
+        try self.init(decoding: bytes, from: 0)
+    }
+
+    /// Decodes a message that starts at `offset` in `bytes` and runs to its end (no copy of the
+    /// rest, which matters for a snapshot message).
+    public init(decoding bytes: [UInt8], from offset: Int) throws(DecodeError) {
+        var r = ByteReader(bytes, offset: offset)
         let version = try r.byte()
         guard version == Self.binaryVersion else { throw .malformed("message version \(version)") }
         guard let kind = Kind(rawValue: try r.byte()) else { throw .malformed("unknown message kind") }

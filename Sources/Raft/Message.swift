@@ -60,6 +60,9 @@ public struct Message: Sendable, Equatable {
     public var commit: UInt64
     public var reject: Bool
     public var rejectHint: UInt64
+    /// On `.snapshot`: the snapshot. A node sends it with empty `data` (it keeps only metadata);
+    /// the application attaches the bytes of the snapshot `metadata` names before it goes out
+    /// (see ``encodedSnapshotHead(dataCount:)`` to stream them without building the message).
     public var snapshot: Snapshot?
     /// Opaque bytes echoed back: read-request ids on heartbeats, the transfer flag on votes.
     public var context: [UInt8]

@@ -65,10 +65,11 @@ extension RaftNode {
         return true
     }
 
+    /// Sends `follower` the metadata of the latest snapshot; the caller attaches the bytes.
     mutating func sendSnapshot(to follower: NodeID) -> Bool {
-        guard var pr = progress[follower], let snapshot = latestSnapshot, pr.recentActive else { return false }
-        send(Message(kind: .snapshot, from: id, to: follower, term: term, snapshot: snapshot))
-        pr.becomeSnapshot(index: snapshot.metadata.index)
+        guard var pr = progress[follower], let metadata = latestSnapshot, pr.recentActive else { return false }
+        send(Message(kind: .snapshot, from: id, to: follower, term: term, snapshot: Snapshot(metadata: metadata)))
+        pr.becomeSnapshot(index: metadata.index)
         progress[follower] = pr
         return true
     }

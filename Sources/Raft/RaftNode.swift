@@ -35,8 +35,10 @@ public struct RaftNode: Sendable {
     var readStates: [ReadState] = []
     /// Set when new entries or a new commit index should be broadcast at the next `ready()`.
     var broadcastPending = false
-    /// The newest snapshot the application gave us, sent to followers too far behind.
-    var latestSnapshot: Snapshot?
+    /// What the newest snapshot the application gave us covers. Followers too far behind are sent a
+    /// snapshot message carrying only this; the application supplies the bytes (from its own storage)
+    /// when it sends the message, so the node never holds a state-machine image.
+    var latestSnapshot: SnapshotMetadata?
 
     var outbox: [Message] = []
     var outboxAfterPersist: [Message] = []
@@ -152,13 +154,15 @@ public struct RaftNode: Sendable {
         progress[follower] = pr
     }
 
-    /// Gives the node a snapshot of the application's state through `snapshot.metadata.index`
-    /// (which must be applied) and drops the log entries it covers. The node keeps the snapshot to
-    /// send to followers that fall behind the new start of the log.
-    public mutating func compact(to snapshot: Snapshot) {
-        let index = snapshot.metadata.index
+    /// Tells the node that the application saved a snapshot of its state through `metadata.index`
+    /// (which must be applied) and drops the log entries it covers. The node keeps only the metadata:
+    /// a follower that falls behind the new start of the log is sent a ``Message/Kind-swift.enum/snapshot``
+    /// message whose `snapshot.data` is empty, and the application fills in (or streams) the bytes of
+    /// the snapshot that metadata names when it sends the message.
+    public mutating func compact(to metadata: SnapshotMetadata) {
+        let index = metadata.index
         guard index >= log.snapshotIndex, index <= log.applied, index <= log.stableIndex else { return }
-        if index >= (latestSnapshot?.metadata.index ?? 0) { latestSnapshot = snapshot }
+        if index >= (latestSnapshot?.index ?? 0) { latestSnapshot = metadata }
         guard index > log.snapshotIndex else { return }  // e.g. at restart, the log already starts here
         membership.compacted(through: index)
         log.compact(through: index)
@@ -211,9 +215,10 @@ public struct RaftNode: Sendable {
         if let snap = rd.snapshot {
             log.snapshotPersisted(snap.metadata)
             log.applied = max(log.applied, snap.metadata.index)
-            // Keep it to send on: if this node leads later, members behind the start of its log
-            // can only catch up from this snapshot (until the application takes a newer one).
-            if snap.metadata.index >= (latestSnapshot?.metadata.index ?? 0) { latestSnapshot = snap }
+            // Keep its metadata to send on: if this node leads later, members behind the start of
+            // its log can only catch up from this snapshot (until the application takes a newer
+            // one). The bytes are the caller's to keep (it just persisted them), not ours.
+            if snap.metadata.index >= (latestSnapshot?.index ?? 0) { latestSnapshot = snap.metadata }
         }
         if let last = rd.entries.last { log.stable(through: last.index, term: last.term) }
         if let last = rd.committedEntries.last { log.applied = max(log.applied, last.index) }

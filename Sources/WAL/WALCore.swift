@@ -241,13 +241,13 @@ struct WALCore: Sendable {
         let name = SnapshotName(index: snapshot.metadata.index, term: snapshot.metadata.term)
         let path = joinPath(directory, name.fileName)
         let temporary = path + temporarySuffix
-        let bytes = SnapshotFile.encode(snapshot)
         let fileSystem = self.fileSystem, directory = self.directory
         try io { () throws(FileSystemError) in
             try removeIfPresent(temporary, fileSystem: fileSystem)
             let file = try fileSystem.openFile(atPath: temporary, create: true)
             defer { file.close() }
-            try file.write(bytes, at: 0)
+            // Piecewise: the file image is never a second in-memory copy of a large snapshot.
+            try SnapshotFile.write(snapshot, to: file)
             try file.sync()
             try fileSystem.rename(from: temporary, to: path)
             try fileSystem.syncDirectory(atPath: directory)

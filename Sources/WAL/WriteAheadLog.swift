@@ -63,6 +63,32 @@ public final class WriteAheadLog: Sendable {
         try core.withLock { (core) throws(WALError) in try core.saveSnapshot(snapshot) }
     }
 
+    /// Opens the saved snapshot at (`index`, `term`) for reading piece by piece (to stream it to a
+    /// follower). Only the header is read here; see ``SnapshotReader``. Does not wait for a save in
+    /// progress beyond looking the name up.
+    /// - Throws: ``WALError/missingSnapshot(file:)`` if the WAL no longer keeps that snapshot (a newer
+    ///   one replaced it), ``WALError/corruptSnapshot(file:offset:reason:)`` for a damaged header, or
+    ///   an I/O error. None of these fail the WAL.
+    public func openSnapshot(index: UInt64, term: UInt64) throws(WALError) -> SnapshotReader {
+        let name = SnapshotName(index: index, term: term)
+        let (directory, fileSystem, kept) = core.withLock { ($0.directory, $0.fileSystem, $0.snapshots.contains(name)) }
+        let path = joinPath(directory, name.fileName)
+        guard kept else { throw .missingSnapshot(file: path) }
+        let file: any StorageFile
+        do throws(FileSystemError) {
+            file = try fileSystem.openFile(atPath: path, create: false)
+        } catch {
+            // Released between the look-up and the open.
+            if case .notFound = error { throw .missingSnapshot(file: path) }
+            throw .io(error)
+        }
+        let reader = try SnapshotReader(file: file, path: path)
+        guard reader.metadata.index == index, reader.metadata.term == term else {
+            throw .corruptSnapshot(file: path, offset: 16, reason: "metadata does not match the file name")
+        }
+        return reader
+    }
+
     /// Closes the current segment file and releases the directory lock. Further calls throw ``WALError/closed``.
     /// Dropping the last reference closes it too.
     public func close() {

@@ -191,6 +191,36 @@ struct KeyspaceRulesTests {
         #expect(live.kvs.count == 10 && live.kvs.allSatisfy { $0.value == b("r4") && $0.version == 5 })
         #expect(state.keys.invariantViolation() == nil)
     }
+
+    @Test("compaction without dead keys changes the index in place; a frozen copy taken before keeps its history")
+    func compactionInPlace() throws {
+        let keyspace = Keyspace(maxKeysPerNode: 3)
+        for key in 0..<30 { try keyspace.put("k\(key)", "r0") }
+        for round in 1..<4 {
+            for key in stride(from: 0, to: 30, by: round + 1) { try keyspace.put("k\(key)", "r\(round)") }
+        }
+        let middle = keyspace.currentRevision - 10
+        let before = keyspace.frozen()
+        let expectedAtMiddle = try keyspace.range(RangeRequest(key: [0], rangeEnd: [0], revision: middle)).kvs
+        let expectedNow = try keyspace.range(RangeRequest(key: [0], rangeEnd: [0])).kvs
+        _ = try keyspace.compact(CompactionRequest(revision: middle))
+        let state = keyspace.frozen()
+        #expect(state.keys.count == 30)
+        #expect(try keyspace.range(RangeRequest(key: [0], rangeEnd: [0], revision: middle)).kvs == expectedAtMiddle)
+        #expect(try keyspace.range(RangeRequest(key: [0], rangeEnd: [0])).kvs == expectedNow)
+        // Every retained version is at or after the compact revision, except each key's newest one below it.
+        state.keys.forEach { _, index in
+            #expect(index.older.dropFirst().allSatisfy { $0.modRevision.main >= middle })
+            return true
+        }
+        #expect(state.keys.invariantViolation() == nil && state.history.invariantViolation() == nil)
+        // The copy taken before compacting is untouched (copy-on-write).
+        #expect(before.keys.count == 30)
+        #expect(before.history.count > state.history.count)
+        var versionsBefore = 0
+        before.keys.forEach { _, index in versionsBefore += index.versionCount; return true }
+        #expect(versionsBefore == 30 + 15 + 10 + 8)
+    }
 }
 
 @Suite("KeyIndex")

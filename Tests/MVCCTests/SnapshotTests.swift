@@ -26,6 +26,7 @@ struct SnapshotTests {
         let original = try Self.populated(seed: seed)
         let frozen = original.frozen()
         let bytes = frozen.encodeSnapshot(metadata: [1, 2, 3])
+        #expect(frozen.encodedSnapshotByteCount(metadata: [1, 2, 3]) == bytes.count, "the buffer is sized exactly")
         let (restored, metadata) = try KeyspaceState.decodeSnapshot(bytes, maxKeysPerNode: 7)
         #expect(metadata == [1, 2, 3])
         #expect(try restored.hashKV() == frozen.hashKV(), "seed \(seed)")

@@ -30,6 +30,18 @@ struct CodecTests {
         }
     }
 
+    @Test("a snapshot message's head followed by its data is the whole message's encoding", arguments: [0, 1, 127, 128, 70_000])
+    func snapshotHead(dataCount: Int) throws {
+        let data = (0..<dataCount).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let meta = SnapshotMetadata(index: 300, term: 7, confState: ConfState(voters: [1, 2, 3], learners: [9]))
+        let bare = Message(kind: .snapshot, from: 1, to: 2, term: 7, snapshot: Snapshot(metadata: meta))
+        var full = bare
+        full.snapshot?.data = data
+        #expect(bare.encodedSnapshotHead(dataCount: data.count) + data == full.encoded())
+        #expect(full.encodedSnapshotHead(dataCount: data.count) + data == full.encoded())
+        #expect(try Message(decoding: bare.encodedSnapshotHead(dataCount: data.count) + data) == full)
+    }
+
     @Test("truncated, extended and bit-flipped input is an error or a different valid message, never a crash")
     func hostileInput() {
         var random = SeededRandom(seed: 99)

@@ -176,7 +176,25 @@ struct SnapshotForwardingTests {
         f.step(Message(kind: .heartbeatResponse, from: 3, to: 2, term: f.term))
         f.step(Message(kind: .appendResponse, from: 3, to: 2, term: f.term, index: 20, reject: true, rejectHint: 5))
         let sent = T.messages(T.drain(&f).messages, .snapshot, to: 3)
-        #expect(sent.first?.snapshot == snap)
+        // Only the metadata: the node dropped the bytes once they were persisted; the sender attaches them.
+        #expect(sent.first?.snapshot == Snapshot(metadata: snap.metadata))
+    }
+
+    @Test("a leader keeps only a compaction snapshot's metadata, and a follower behind it is sent that")
+    func compactionKeepsMetadataOnly() {
+        var l = T.node(1, voters: [1, 2, 3], terms: [1, 1, 1, 1, 1], term: 1, commit: 5)
+        T.elect(&l)
+        let index = l.appliedIndex
+        let meta = SnapshotMetadata(index: index, term: l.term(at: index) ?? 0, confState: l.confState(at: index))
+        l.compact(to: meta)
+        #expect(l.firstIndex == index + 1)
+        // Member 3 needs entries before the new start of the log.
+        l.step(Message(kind: .heartbeatResponse, from: 3, to: 1, term: l.term))
+        l.step(Message(kind: .appendResponse, from: 3, to: 1, term: l.term, index: index, reject: true, rejectHint: 1))
+        let sent = T.messages(T.drain(&l).messages, .snapshot, to: 3)
+        #expect(sent.count == 1)
+        #expect(sent.first?.snapshot?.metadata == meta)
+        #expect(sent.first?.snapshot?.data.isEmpty == true)
     }
 
     @Test("a vote request from an older term is refused with the current term")

@@ -34,8 +34,9 @@ enum LoopInput: Sendable {
     case memberChange(MemberChange, @Sendable (Result<MembershipView, GatewayError>, HeaderContext) -> Void)
     /// Watch stream commands.
     case watch(WatchCommand)
-    /// A background snapshot finished (saved, or failed and to be retried a period later).
-    case snapshotFinished(Snapshot, saved: Bool)
+    /// A background snapshot of `byteCount` bytes finished (saved, or failed and to be retried a
+    /// period later). Only the metadata comes back: the bytes live in the WAL's snapshot file.
+    case snapshotFinished(SnapshotMetadata, byteCount: Int, saved: Bool)
     /// Stop the loop.
     case stop
 }

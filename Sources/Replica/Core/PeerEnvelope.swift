@@ -22,6 +22,13 @@ enum PeerEnvelope: Equatable, Sendable {
         }
     }
 
+    /// The encoding of `.raft(m)` for a snapshot message up to its snapshot data, for a snapshot of
+    /// `dataCount` bytes: followed by the data it is the whole envelope (see
+    /// ``Message/encodedSnapshotHead(dataCount:)``).
+    static func raftSnapshotHead(_ m: Message, dataCount: Int) -> [UInt8] {
+        [1] + m.encodedSnapshotHead(dataCount: dataCount)
+    }
+
     /// The lease messages: tag, sequence (varint), one int64.
     private static func lease(tag: UInt8, _ sequence: UInt64, _ value: Int64) -> [UInt8] {
         var w = ByteWriter()
@@ -35,7 +42,7 @@ enum PeerEnvelope: Equatable, Sendable {
         guard let tag = bytes.first else { throw .truncated(offset: 0) }
         switch tag {
         case 1:
-            self = .raft(try Message(decoding: Array(bytes[1...])))
+            self = .raft(try Message(decoding: bytes, from: 1))
         case 2, 3, 4:
             var r = ByteReader(bytes, offset: 1)
             let seq = try r.uvarint()

@@ -126,8 +126,7 @@ extension RaftLoop {
         var order: [NodeID] = []
         for m in messages {
             if m.kind == .snapshot {
-                let bytes = PeerEnvelope.raft(m).encoded()
-                _ = transport.sendSnapshot(to: m.to, snapshotID: m.snapshot?.metadata.index ?? 0, bytes: bytes)
+                sendSnapshot(m)
                 continue
             }
             if batches[m.to] == nil { order.append(m.to) }

@@ -152,7 +152,7 @@ final class RaftLoop: @unchecked Sendable {
             let commit = recovered.hardState.commit
             replay = recovered.entries.drop { $0.index <= snapshotMeta.index }.prefix { $0.index <= commit }
             node = RaftNode(config: raftConfig, state: state, appliedIndex: replay.last?.index ?? snapshotMeta.index)
-            if let snap = recovered.snapshot { node.compact(to: snap) }
+            if let snap = recovered.snapshot { node.compact(to: snap.metadata) }
             log.info("recovered: term \(recovered.hardState.term), commit \(recovered.hardState.commit), snapshot \(snapshotMeta.index), \(recovered.entries.count) entries")
         }
         lastSnapshotIndex = node.firstIndex - 1
@@ -298,13 +298,13 @@ final class RaftLoop: @unchecked Sendable {
                           nowNanoseconds: Int64(bitPattern: now()), membership: membershipView()))
         case .watch(let command):
             handleWatch(command)
-        case .snapshotFinished(let snapshot, let saved):
+        case .snapshotFinished(let metadata, let byteCount, let saved):
             snapshotInProgress = false
-            lastSnapshotIndex = snapshot.metadata.index
+            lastSnapshotIndex = metadata.index
             if saved {
                 metrics.snapshotsSaved.add(1, ordering: .relaxed)
-                node.compact(to: snapshot)
-                log.info("snapshot at index \(snapshot.metadata.index) saved (\(snapshot.data.count) bytes)")
+                node.compact(to: metadata)
+                log.info("snapshot at index \(metadata.index) saved (\(byteCount) bytes)")
             }
         case .stop:
             beginStop()

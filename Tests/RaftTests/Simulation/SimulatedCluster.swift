@@ -114,8 +114,16 @@ final class SimulatedCluster {
         }
     }
 
-    private func dispatch(_ messages: [Message]) {
-        for m in messages {
+    private func dispatch(_ messages: [Message], from id: NodeID) {
+        for var m in messages {
+            if m.kind == .snapshot, let meta = m.snapshot?.metadata {
+                // The node sent only the metadata: attach the bytes from its storage, like a replica.
+                guard let data = slots[id]?.storage.snapshotData(for: meta) else {
+                    checker.fail("node \(id) sent snapshot @\(meta.index) that its storage does not hold")
+                    continue
+                }
+                m.snapshot?.data = data
+            }
             let delivered = network.send(m, now: round, random: &random)
             if !delivered && m.kind == .snapshot && chance(0.5, &random) {
                 with(m.from) { $0.reportSnapshot(to: m.to, delivered: false) }
@@ -131,7 +139,7 @@ final class SimulatedCluster {
             checker.checkLeaderCompleteness(n)
             log("\(id) leads t\(n.term) last=\(n.lastIndex) commit=\(n.commitIndex)")
         }
-        dispatch(rd.messages)
+        dispatch(rd.messages, from: id)
         if rd.mustSync && chance(crashBeforePersistRate, &random) {
             slots[id] = slot
             crash(id)
@@ -143,7 +151,7 @@ final class SimulatedCluster {
             return
         }
         if let hs = rd.hardState { checker.observeDurableCommit(hs.commit, of: id) }
-        dispatch(rd.messagesAfterPersist)
+        dispatch(rd.messagesAfterPersist, from: id)
         if let snap = rd.snapshot {
             if let sm = ChainStateMachine.decode(snap.data) {
                 checker.observeSnapshotRestore(index: sm.appliedIndex, hash: sm.hash, by: id)
@@ -165,8 +173,8 @@ final class SimulatedCluster {
             let snap = Snapshot(
                 metadata: SnapshotMetadata(index: index, term: n.term(at: index) ?? 0, confState: n.confState(at: index)),
                 data: slot.machine.encoded())
-            slot.storage.saveSnapshot(snap)
-            n.compact(to: snap)
+            // Like a replica, compact only once the snapshot is stored: followers are sent it from there.
+            if slot.storage.saveSnapshot(snap) { n.compact(to: snap.metadata) }
         }
         slot.raft = n
         slots[id] = slot
@@ -190,7 +198,7 @@ final class SimulatedCluster {
         slot.machine = ChainStateMachine.decode(snapshot.data) ?? ChainStateMachine()
         var n = RaftNode(config: config(for: id, incarnation: slot.incarnation), state: state,
                          appliedIndex: snapshot.metadata.index)
-        if !snapshot.isEmpty { n.compact(to: snapshot) }
+        if !snapshot.isEmpty { n.compact(to: snapshot.metadata) }
         slot.raft = n
         slots[id] = slot
         checker.observeDurableCommit(state.hardState.commit, of: id)

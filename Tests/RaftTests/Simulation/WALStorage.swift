@@ -42,9 +42,19 @@ struct WALStorage: SimulatedStorage {
         }
     }
 
-    mutating func saveSnapshot(_ snapshot: Snapshot) {
+    @discardableResult
+    mutating func saveSnapshot(_ snapshot: Snapshot) -> Bool {
         // A failed local snapshot is not fatal: the log still holds everything.
-        try? openWAL()?.saveSnapshot(snapshot)
+        guard let wal = openWAL() else { return false }
+        do { try wal.saveSnapshot(snapshot) } catch { return false }
+        return true
+    }
+
+    func snapshotData(for metadata: SnapshotMetadata) -> [UInt8]? {
+        // Through the same reader the replica streams snapshots to followers with.
+        guard let wal, let reader = try? wal.openSnapshot(index: metadata.index, term: metadata.term),
+              reader.metadata == metadata else { return nil }
+        return try? reader.read(from: 0, maxBytes: reader.dataCount)
     }
 
     func load() -> (state: PersistentState, snapshot: Snapshot) {
