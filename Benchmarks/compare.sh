@@ -19,7 +19,6 @@
 #   -x   instead of the matrix, run COMMAND (bash -c) with ETCD_EPS, TERN_EPS, ETCD_PIDS, TERN_PIDS
 #        exported (cross-checks with another client, profiling); both clusters are stopped after it
 # Needs the release build: swift build -c release --product tern-bench --product tern
-# TERN_BINARY=/path/to/tern runs another Tern build (A/B comparisons of two builds).
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

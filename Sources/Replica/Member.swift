@@ -31,8 +31,15 @@ public final class Member: Sendable {
         var member: MemberConfig
         do { member = try cluster.member(named: name) } catch { throw .configuration(error.description) }
         log = ReplicaLog(name: name, minimum: logLevel)
-        member.id = try MemberIdentity.resolve(member, cluster: cluster, join: options.join,
-                                               lookupTimeoutNanoseconds: options.joinLookupTimeoutNanoseconds, log: log)
+        let resolved = try MemberIdentity.resolve(member, cluster: cluster, join: options.join,
+                                                  lookupTimeoutNanoseconds: options.joinLookupTimeoutNanoseconds, log: log)
+        member.id = resolved.id
+        var cluster = cluster
+        if let listed = resolved.members {
+            // A joiner knows the members as the cluster lists them (their real ids), plus itself
+            // with every address the file gives it.
+            cluster.members = listed.filter { $0.name != member.name } + [member]
+        }
         config = member
         self.cluster = cluster
         let metrics = ReplicaMetrics()

@@ -12,39 +12,47 @@ import Wire
 /// at run time gets a fresh random id from `member add` (as etcd does): a name that was removed and
 /// added back is a new member, so it never replays its own old removal nor reuses an old vote. A
 /// member started with `--join` and an empty data folder asks the running members for the id listed
-/// under its name. Either way the id is written to `<data>/member-id` (fsynced) before the WAL is
-/// opened, and read from there on every later start.
+/// under its name, and takes the whole member list from the same answer: the others' ids may be
+/// fresh ones too, which `cluster.conf` cannot know, and the joiner must be able to answer them
+/// before its log tells it who they are. Either way the id is written to `<data>/member-id`
+/// (fsynced) before the WAL is opened, and read from there on every later start.
 enum MemberIdentity {
     static let fileName = "member-id"
 
+    /// Who this member is, and (after a lookup) the cluster's members as the cluster lists them.
+    struct Resolved {
+        var id: NodeID
+        /// The members listed by a running member, this one included; nil when nothing was asked.
+        var members: [MemberConfig]?
+    }
+
     /// The id this member runs under (see the type's description).
     static func resolve(_ member: MemberConfig, cluster: ClusterConfig, join: Bool,
-                        lookupTimeoutNanoseconds: UInt64, log: ReplicaLog) throws(ReplicaError) -> NodeID {
+                        lookupTimeoutNanoseconds: UInt64, log: ReplicaLog) throws(ReplicaError) -> Resolved {
         let directory = cluster.dataDirectory(of: member.name)
         let path = directory + "/" + fileName
         if let text = readFile(path) {
             guard let id = UInt64(String(text.filter { $0 != "\n" && $0 != " " })), id != 0 else {
                 throw .configuration("\(path) does not hold a member id: \(text.prefix(40))")
             }
-            return id
+            return Resolved(id: id, members: nil)
         }
         let walFiles = (try? listDirectory(directory))?.filter { $0.hasSuffix(".wal") || $0.hasSuffix(".snap") } ?? []
-        let id: NodeID
+        var resolved = Resolved(id: member.id, members: nil)
         if join && walFiles.isEmpty {
-            id = try lookUp(member.name, cluster: cluster, timeoutNanoseconds: lookupTimeoutNanoseconds, log: log)
-            log.info("joining as member \(String(id, radix: 16)), the id the cluster gave \(member.name)")
-        } else {
-            // A founder, or a data folder written before ids were kept in a file (ids were the hash).
-            id = member.id
+            let listed = try lookUp(member.name, cluster: cluster, timeoutNanoseconds: lookupTimeoutNanoseconds)
+            resolved = Resolved(id: listed.id, members: listed.members)
+            log.info("joining as member \(String(listed.id, radix: 16)), the id the cluster gave \(member.name)")
         }
-        try write(String(id) + "\n", to: path, directory: directory)
-        return id
+        // Otherwise a founder, or a data folder written before ids were kept in a file (ids were the hash).
+        try write(String(resolved.id) + "\n", to: path, directory: directory)
+        return resolved
     }
 
     /// Asks the other members in `cluster.conf` (their client addresses) for the member list until
     /// one lists `name`.
-    private static func lookUp(_ name: String, cluster: ClusterConfig, timeoutNanoseconds: UInt64,
-                               log: ReplicaLog) throws(ReplicaError) -> NodeID {
+    private static func lookUp(_ name: String, cluster: ClusterConfig,
+                               timeoutNanoseconds: UInt64) throws(ReplicaError) -> (id: NodeID, members: [MemberConfig]) {
         let deadline = MonotonicClock.nowNanoseconds() &+ timeoutNanoseconds
         var lastProblem = "no other member in the configuration"
         repeat {
@@ -57,9 +65,8 @@ enum MemberIdentity {
                         lastProblem = "\(other.name) answered \(response.status)"
                         continue
                     }
-                    for m in members where m["name"] == .string(name) {
-                        if case .string(let text)? = m["ID"], let id = UInt64(text), id != 0 { return id }
-                    }
+                    let listed = members.compactMap(memberConfig)
+                    if let me = listed.first(where: { $0.name == name }) { return (me.id, listed) }
                     lastProblem = "\(other.name) does not list a member named \(name) (run `tern kv member add \(name) …` first)"
                 } catch {
                     lastProblem = "\(other.name): \(error)"
@@ -68,6 +75,21 @@ enum MemberIdentity {
             usleep(200_000)
         } while MonotonicClock.nowNanoseconds() < deadline
         throw .configuration("cannot join: \(lastProblem)")
+    }
+
+    /// A member as `member/list` shows it (`ID`, `name`, `peerURLs`, `clientURLs`); the API address is
+    /// not listed (port 0: unknown).
+    private static func memberConfig(_ m: JSONValue) -> MemberConfig? {
+        guard case .string(let text)? = m["ID"], let id = UInt64(text), id != 0,
+              case .string(let name)? = m["name"], let peer = firstURL(m["peerURLs"]) else { return nil }
+        let client = firstURL(m["clientURLs"]) ?? HostPort(host: peer.host, port: 0)
+        return MemberConfig(name: name, id: id, client: client, peer: peer, api: HostPort(host: peer.host, port: 0))
+    }
+
+    private static func firstURL(_ value: JSONValue?) -> HostPort? {
+        guard case .array(let urls)? = value, case .string(var url)? = urls.first else { return nil }
+        if url.hasPrefix("http://") { url.removeFirst(7) }
+        return HostPort(parsing: url)
     }
 
     private static func readFile(_ path: String) -> String? {
