@@ -88,8 +88,10 @@ import Glibc
 
     @Test("runs through the real WAL on a simulated disk: crashes lose unsynced writes, saves tear", arguments: 0..<4)
     func throughWAL(batch: Int) {
-        for i in 0..<50 {
-            let seed = UInt64(100_000 + batch * 50 + i)
+        // `TERN_RAFT_SIM_WAL_RUNS=n` soaks this mode too (default 200 runs, seeds 100,000 and up).
+        let perBatch = getenv("TERN_RAFT_SIM_WAL_RUNS").flatMap { Int(String(cString: $0)) }.map { max(1, $0 / 4) } ?? 50
+        for i in 0..<perBatch {
+            let seed = UInt64(100_000 + batch * perBatch + i)
             var run = RandomizedRun(seed: seed)
             run.throughWAL = true
             run.pipelining = Self.pipelining
