@@ -9,11 +9,15 @@ struct RandomizedRun {
     /// Run every node's storage through the real WAL on a simulated disk (crashes lose unsynced
     /// writes; some saves are cut off part-way).
     var throughWAL = false
+    /// Let the seed choose the pipelined WAL (asynchronous persists, see SimulatedCluster+Pipeline);
+    /// false replays a run exactly as it was before that mode existed.
+    var pipelining = true
 
     struct Outcome {
         var violations: [String]
         var report: String
         var committed: UInt64
+        var pipeline = PipelineStats()
     }
 
     func run() -> Outcome {
@@ -41,6 +45,13 @@ struct RandomizedRun {
         cluster.crashBeforePersistRate = pick([0, 0.002])
         let crashRate: Double = pick([0, 0.002, 0.01])
         let partitionRate: Double = pick([0, 0.01, 0.03])
+        // Drawn last, so the knobs above are the same for a seed with or without pipelining.
+        let pipelineRate: Double = pick([0, 0.3, 1])
+        let persistDelay: Int = pick([1, 3, 8])
+        if pipelining {
+            cluster.pipelineRate = pipelineRate
+            cluster.maxPersistDelayRounds = persistDelay
+        }
         let all = cluster.ids
 
         var proposals = 0
@@ -115,7 +126,7 @@ struct RandomizedRun {
         cluster.checkReads()
         cluster.checkLogs()
         return Outcome(violations: cluster.checker.violations, report: cluster.failureReport(),
-                       committed: cluster.checker.highestApplied)
+                       committed: cluster.checker.highestApplied, pipeline: cluster.pipelineStats)
     }
 
     private func makePartition(_ cluster: SimulatedCluster, all: [NodeID]) {

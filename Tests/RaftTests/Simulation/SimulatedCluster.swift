@@ -24,6 +24,14 @@ final class SimulatedCluster {
     var snapshotEvery: UInt64?
     /// Chance that a node crashes between sending its pre-persist messages and persisting.
     var crashBeforePersistRate = 0.0
+    /// Chance that a `Ready` with a batch to write is persisted asynchronously, as the replica's
+    /// WAL writer does (see SimulatedCluster+Pipeline.swift); 0 keeps every persist synchronous.
+    var pipelineRate = 0.0
+    /// An asynchronous persist completes 1...this many delivery rounds after it started.
+    var maxPersistDelayRounds = 4
+    /// The `Ready` each node is persisting asynchronously (absent: none in flight).
+    var inFlight: [NodeID: InFlightPersist] = [:]
+    var pipelineStats = PipelineStats()
     var baseConfig: RaftConfig
     /// ReadIndex answers: context → (read index, lowest index the read must see).
     private(set) var readResults: [[UInt8]: UInt64] = [:]
@@ -106,15 +114,19 @@ final class SimulatedCluster {
         while rounds < 10 {
             rounds += 1
             var any = false
-            for id in liveIDs where node(id)?.hasReady == true {
-                any = true
-                processReady(id)
+            for id in liveIDs {
+                if inFlight[id] != nil {
+                    if pumpInFlight(id) { any = true }
+                } else if node(id)?.hasReady == true {
+                    any = true
+                    processReady(id)
+                }
             }
             if !any { break }
         }
     }
 
-    private func dispatch(_ messages: [Message], from id: NodeID) {
+    func dispatch(_ messages: [Message], from id: NodeID) {
         for var m in messages {
             if m.kind == .snapshot, let meta = m.snapshot?.metadata {
                 // The node sent only the metadata: attach the bytes from its storage, like a replica.
@@ -140,6 +152,21 @@ final class SimulatedCluster {
             log("\(id) leads t\(n.term) last=\(n.lastIndex) commit=\(n.commitIndex)")
         }
         dispatch(rd.messages, from: id)
+        if rd.snapshot == nil, rd.mustSync, chance(pipelineRate, &random) {
+            slot.raft = n
+            slots[id] = slot
+            startPersist(id, rd)
+            return
+        }
+        finishReady(id, rd, node: n)
+    }
+
+    /// The rest of a `Ready` once its batch is written: persist (or crash), send what promised
+    /// durability, install and apply (entries applied while the persist was in flight are skipped),
+    /// advance, and maybe take an application snapshot.
+    func finishReady(_ id: NodeID, _ rd: Ready, node: RaftNode) {
+        guard var slot = slots[id] else { return }
+        var n = node
         if rd.mustSync && chance(crashBeforePersistRate, &random) {
             slots[id] = slot
             crash(id)
@@ -180,12 +207,26 @@ final class SimulatedCluster {
         slots[id] = slot
     }
 
+    /// Applies the committed entries of `rd` that node `id`'s state machine has not applied yet.
+    func applyCommitted(_ rd: Ready, at id: NodeID) {
+        guard var machine = slots[id]?.machine else { return }
+        for e in rd.committedEntries where e.index > machine.appliedIndex {
+            machine.apply(e)
+            checker.observeApply(e, by: id, hashAfter: machine.hash)
+        }
+        slots[id]?.machine = machine
+    }
+
     // MARK: Faults
 
     /// Kills a node: its volatile state is gone; its storage loses what was not made durable.
     func crash(_ id: NodeID) {
         guard isUp(id) else { return }
         slots[id]?.raft = nil
+        if inFlight.removeValue(forKey: id) != nil {  // never persisted: lost with the process
+            pipelineStats.lostInFlight += 1
+            log("\(id) loses its in-flight batch")
+        }
         slots[id]?.storage.crash()
         log("\(id) crashes")
     }
