@@ -11,7 +11,7 @@ enum ServerCommand {
         let flags = Console.Flags(args, switches: ["join", "no-kubernetes-api"])
         guard let name = flags["name"] else {
             Console.error("usage: tern server --name NAME [--config cluster.conf] [--log-level info] [--restore SNAPSHOT] [--join] [--no-kubernetes-api]"
-                          + " [--tick-ms 100] [--election-ticks 10] [--snapshot-every 10000]")
+                          + " [--tick-ms 100] [--election-ticks 10] [--snapshot-every 100000]")
             return 2
         }
         guard var cluster = Console.loadCluster(flags["config"] ?? "cluster.conf") else { return 2 }

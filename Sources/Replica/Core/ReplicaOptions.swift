@@ -8,7 +8,9 @@ public struct ReplicaOptions: Sendable {
     public var electionTicks = 10
     public var heartbeatTicks = 1
     /// Take a state-machine snapshot (and release WAL segments) after this many applied entries.
-    public var snapshotEveryEntries: UInt64 = 10_000
+    /// etcd's default too: each snapshot encodes the whole keyspace, which at 10,000 halved put
+    /// throughput under load (docs/benchmarks.md).
+    public var snapshotEveryEntries: UInt64 = 100_000
     /// A client request not answered within this time gets "request timed out" (its outcome is unknown).
     public var requestTimeoutNanoseconds: UInt64 = 5_000_000_000
     /// Largest decoded request (etcd: 1.5 MiB).
