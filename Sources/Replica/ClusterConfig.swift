@@ -19,6 +19,11 @@ public struct HostPort: Sendable, Equatable, Hashable, CustomStringConvertible {
         self.init(host: host, port: port)
     }
 
+    /// Parses an etcd-style URL, `http://host:port`, or a bare `host:port`.
+    public init?(url: String) {
+        self.init(parsing: url.hasPrefix("http://") ? String(url.dropFirst(7)) : url)
+    }
+
     public var description: String { "\(host):\(port)" }
 
     /// The same address as the networking layer spells it.

@@ -32,7 +32,8 @@ public final class Member: Sendable {
         do { member = try cluster.member(named: name) } catch { throw .configuration(error.description) }
         log = ReplicaLog(name: name, minimum: logLevel)
         let resolved = try MemberIdentity.resolve(member, cluster: cluster, join: options.join,
-                                                  lookupTimeoutNanoseconds: options.joinLookupTimeoutNanoseconds, log: log)
+                                                  lookupTimeoutNanoseconds: options.joinLookupTimeoutNanoseconds,
+                                                  fileSystem: fileSystem, log: log)
         member.id = resolved.id
         var cluster = cluster
         if let listed = resolved.members {

@@ -237,3 +237,20 @@ final class FaultRun: @unchecked Sendable {
         cluster.hashesAgree(cluster.names.filter { !excluded.contains($0) }, at: revision, within: seconds)
     }
 }
+
+extension FaultRun {
+    /// Cuts a random follower off from the others, then waits until the leader's revision is
+    /// `revisions` past where it was (at least `atLeastSeconds`, at most `atMostSeconds`: a busy machine
+    /// writes slowly). The follower stays isolated; the caller heals.
+    func isolateFollower(untilAhead revisions: Int64, atLeastSeconds: Double, atMostSeconds: Double,
+                         pollSeconds: Double) throws -> (leader: String, follower: String) {
+        let leader = try cluster.waitForLeader()
+        let follower = cluster.names.filter { $0 != leader }.randomElement(using: &random)!
+        cluster.isolate(follower)
+        let from = cluster.status(leader)?.revision ?? 0
+        let until = monotonicSeconds() + atMostSeconds
+        pause(atLeastSeconds)
+        while monotonicSeconds() < until, (cluster.status(leader)?.revision ?? 0) < from + revisions { pause(pollSeconds) }
+        return (leader, follower)
+    }
+}

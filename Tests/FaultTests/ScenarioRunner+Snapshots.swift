@@ -14,13 +14,7 @@ extension ScenarioRunner {
         let run = try FaultRun(scenario: Scenario.twoQuickSnapshots.rawValue, seed: seed, snapshotEvery: 8)
         try run.begin(clients: 5, watchers: 2)
         pause(0.5)
-        let leader = try run.cluster.waitForLeader()
-        let follower = run.cluster.names.filter { $0 != leader }.randomElement(using: &run.random)!
-        run.cluster.isolate(follower)
-        let from = run.cluster.status(leader)?.revision ?? 0
-        let until = monotonicSeconds() + 15
-        pause(1.5)
-        while monotonicSeconds() < until, (run.cluster.status(leader)?.revision ?? 0) < from + 80 { pause(0.2) }
+        let (leader, follower) = try run.isolateFollower(untilAhead: 80, atLeastSeconds: 1.5, atMostSeconds: 15, pollSeconds: 0.2)
         run.cluster.kill(follower)
         let point = run.random.chance(50) ? "before-snapshot-install" : "after-snapshot-install"
         try run.restart(follower, environment: ["TERN_CRASH_AT": point, "TERN_CRASH_AFTER": "2"])

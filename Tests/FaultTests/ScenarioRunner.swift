@@ -150,15 +150,9 @@ enum ScenarioRunner {
             let run = try FaultRun(scenario: scenario.rawValue, seed: seed, snapshotEvery: 50)
             try run.begin(clients: 5, watchers: 3)
             pause(0.5)
-            let leader = try run.cluster.waitForLeader()
-            let follower = run.cluster.names.filter { $0 != leader }.randomElement(using: &run.random)!
-            run.cluster.isolate(follower)
             // Stay isolated until the others are 3 snapshots ahead (at least 4 s, at most 20 s: a busy machine
             // writes slowly), so the leader can only catch the follower up with a snapshot.
-            let from = run.cluster.status(leader)?.revision ?? 0
-            let until = monotonicSeconds() + 20
-            pause(4)
-            while monotonicSeconds() < until, (run.cluster.status(leader)?.revision ?? 0) < from + 150 { pause(0.25) }
+            let (_, follower) = try run.isolateFollower(untilAhead: 150, atLeastSeconds: 4, atMostSeconds: 20, pollSeconds: 0.25)
             if scenario == .crashDuringSnapshotInstall {
                 run.cluster.kill(follower)
                 let point = run.random.chance(50) ? "before-snapshot-install" : "after-snapshot-install"

@@ -1,4 +1,7 @@
 extension GatewayError {
+    /// A proposal skipped at apply time because its id was already applied (see ``ProposalLedger``):
+    /// it changed nothing, so the client may retry.
+    static let notApplied = GatewayError(httpStatus: 503, grpcCode: 14, message: "etcdserver: request dropped as a duplicate; not applied, retry")
     static let leaderChanged = GatewayError(httpStatus: 503, grpcCode: 14, message: "etcdserver: leader changed")
     static let memberNameExists = GatewayError(httpStatus: 412, grpcCode: 9, message: "etcdserver: a member with this name already exists")
     static let peerURLExists = GatewayError(httpStatus: 412, grpcCode: 9, message: "etcdserver: Peer URLs already exists")

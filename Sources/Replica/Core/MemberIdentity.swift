@@ -3,6 +3,7 @@ import Glibc
 #endif
 import JSON
 import Raft
+import WAL
 import Wire
 
 /// Where a member's Raft id comes from, and the file that keeps it.
@@ -27,17 +28,18 @@ enum MemberIdentity {
     }
 
     /// The id this member runs under (see the type's description).
-    static func resolve(_ member: MemberConfig, cluster: ClusterConfig, join: Bool,
-                        lookupTimeoutNanoseconds: UInt64, log: ReplicaLog) throws(ReplicaError) -> Resolved {
+    /// - Parameter fileSystem: the member's file I/O (the WAL's), for the id file.
+    static func resolve(_ member: MemberConfig, cluster: ClusterConfig, join: Bool, lookupTimeoutNanoseconds: UInt64,
+                        fileSystem: any FileSystem, log: ReplicaLog) throws(ReplicaError) -> Resolved {
         let directory = cluster.dataDirectory(of: member.name)
         let path = directory + "/" + fileName
-        if let text = readFile(path) {
+        if let text = readFile(path, fileSystem) {
             guard let id = UInt64(String(text.filter { $0 != "\n" && $0 != " " })), id != 0 else {
                 throw .configuration("\(path) does not hold a member id: \(text.prefix(40))")
             }
             return Resolved(id: id, members: nil)
         }
-        let walFiles = (try? listDirectory(directory))?.filter { $0.hasSuffix(".wal") || $0.hasSuffix(".snap") } ?? []
+        let walFiles = (try? fileSystem.contentsOfDirectory(atPath: directory))?.filter { $0.hasSuffix(".wal") || $0.hasSuffix(".snap") } ?? []
         var resolved = Resolved(id: member.id, members: nil)
         if join && walFiles.isEmpty {
             let listed = try lookUp(member.name, cluster: cluster, timeoutNanoseconds: lookupTimeoutNanoseconds)
@@ -45,7 +47,7 @@ enum MemberIdentity {
             log.info("joining as member \(String(listed.id, radix: 16)), the id the cluster gave \(member.name)")
         }
         // Otherwise a founder, or a data folder written before ids were kept in a file (ids were the hash).
-        try write(String(resolved.id) + "\n", to: path, directory: directory)
+        try write(String(resolved.id) + "\n", to: path, directory: directory, fileSystem)
         return resolved
     }
 
@@ -87,56 +89,32 @@ enum MemberIdentity {
     }
 
     private static func firstURL(_ value: JSONValue?) -> HostPort? {
-        guard case .array(let urls)? = value, case .string(var url)? = urls.first else { return nil }
-        if url.hasPrefix("http://") { url.removeFirst(7) }
-        return HostPort(parsing: url)
+        guard case .array(let urls)? = value, case .string(let url)? = urls.first else { return nil }
+        return HostPort(url: url)
     }
 
-    private static func readFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: 64)
-        let n = read(fd, &bytes, bytes.count)
-        return n >= 0 ? String(decoding: bytes[0..<n], as: UTF8.self) : nil
-    }
-
-    private static func listDirectory(_ path: String) throws(ReplicaError) -> [String] {
-        guard let dir = opendir(path) else { throw .storage("cannot list \(path)") }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+    private static func readFile(_ path: String, _ fileSystem: any FileSystem) -> String? {
+        guard let file = try? fileSystem.openFile(atPath: path, create: false) else { return nil }
+        defer { file.close() }
+        guard let size = try? file.size(), let bytes = try? file.read(at: 0, count: size) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Writes `text` durably: a temporary file, fsync, rename, fsync of the folder.
-    private static func write(_ text: String, to path: String, directory: String) throws(ReplicaError) {
-        makeDirectories(directory)
+    private static func write(_ text: String, to path: String, directory: String,
+                              _ fileSystem: any FileSystem) throws(ReplicaError) {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw .storage("cannot create \(temporary): errno \(errno)") }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd)
-        close(fd)
-        guard written == bytes.count, synced == 0, rename(temporary, path) == 0 else {
-            throw .storage("cannot write \(path): errno \(errno)")
-        }
-        let dirFD = open(directory, O_RDONLY)
-        if dirFD >= 0 {
-            _ = fsync(dirFD)
-            close(dirFD)
-        }
-    }
-
-    private static func makeDirectories(_ path: String) {
-        var prefix = path.hasPrefix("/") ? "" : "."
-        for part in path.split(separator: "/") {
-            prefix += "/" + part
-            mkdir(prefix, 0o755)
+        do {
+            try fileSystem.createDirectory(atPath: directory)
+            try? fileSystem.removeFile(atPath: temporary)  // left by a crash mid-write
+            let file = try fileSystem.openFile(atPath: temporary, create: true)
+            defer { file.close() }
+            try Array(text.utf8).withUnsafeBytes { try file.write($0, at: 0) }
+            try file.sync()
+            try fileSystem.rename(from: temporary, to: path)
+            try fileSystem.syncDirectory(atPath: directory)
+        } catch {
+            throw .storage("cannot write \(path): \(error)")
         }
     }
 }

@@ -26,9 +26,8 @@ extension ClientAPI {
                 throw .invalid("etcdserver: member add needs a \"name\" (a joining member finds its id by name)")
             }
             func address(_ key: String) throws(GatewayError) -> HostPort? {
-                guard case .array(let urls)? = d.body[key], case .string(var url)? = urls.first else { return nil }
-                if url.hasPrefix("http://") { url.removeFirst(7) }
-                guard let hp = HostPort(parsing: url) else { throw .invalid("etcdserver: bad URL \(url) in \(key)") }
+                guard case .array(let urls)? = d.body[key], case .string(let url)? = urls.first else { return nil }
+                guard let hp = HostPort(url: url) else { throw .invalid("etcdserver: bad URL \(url.hasPrefix("http://") ? String(url.dropFirst(7)) : url) in \(key)") }
                 return hp
             }
             guard let peer = try address("peerURLs") else { throw .invalid("etcdserver: member add needs peerURLs") }

@@ -27,9 +27,6 @@ public struct GatewayError: Error, Equatable, Sendable, CustomStringConvertible 
     static let timedOut = GatewayError(httpStatus: 503, grpcCode: 14, message: "etcdserver: request timed out")
     static let noLeader = GatewayError(httpStatus: 503, grpcCode: 14, message: "etcdserver: no leader")
     static let stopping = GatewayError(httpStatus: 503, grpcCode: 14, message: "etcdserver: server stopped")
-    /// A proposal skipped at apply time because its id was already applied (see ``ProposalLedger``):
-    /// it changed nothing, so the client may retry.
-    static let notApplied = GatewayError(httpStatus: 503, grpcCode: 14, message: "etcdserver: request dropped as a duplicate; not applied, retry")
     static let notFound = GatewayError(httpStatus: 404, grpcCode: 5, message: "Not Found")
 
     /// The gateway's answer for a keyspace error, with etcd's status, code and text.
