@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "APIServer", dependencies: ["Objects", "KVClient", "Patch", "YAML", "JSON", "Wire"], path: "Sources/APIServer"),
 
         // The one binary.
-        .executableTarget(name: "tern", dependencies: ["Replica", "WAL", "Wire", "JSON", "MVCC", "APIServer", "Objects", "YAML"], path: "Sources/tern"),
+        .executableTarget(name: "tern", dependencies: ["CSystem", "Replica", "WAL", "Wire", "JSON", "MVCC", "APIServer", "Objects", "YAML"], path: "Sources/tern"),
 
         // Tests, one target per module.
         .testTarget(name: "RaftTests", dependencies: ["Raft", "WAL"], path: "Tests/RaftTests"),

@@ -34,7 +34,7 @@ struct Endpoint: CustomStringConvertible {
 }
 
 /// A single-threaded epoll loop driving many ``ClientConnection``s (level-triggered).
-/// - Warning: every method must be called on the thread that runs ``run(timeoutMilliseconds:until:tick:)``.
+/// - Warning: every method must be called on the thread that runs ``run(timeoutMicroseconds:until:tick:)``.
 final class ClientLoop {
     private let epollFD: Int32
     private var connections: [ClientConnection?] = []
@@ -71,10 +71,11 @@ final class ClientLoop {
     }
 
     /// Polls until `until()` is true, calling `tick()` after every batch of events (or timeout).
-    /// `timeoutMilliseconds()` bounds each wait.
-    func run(timeoutMilliseconds: () -> Int32, until: () -> Bool, tick: () -> Void) {
+    /// `timeoutMicroseconds()` bounds each wait (sub-millisecond waits sleep instead of spinning,
+    /// so a rate-limited client does not take a core from the servers it measures).
+    func run(timeoutMicroseconds: () -> Int64, until: () -> Bool, tick: () -> Void) {
         while !until() {
-            let n = csystem_epoll_wait(epollFD, readyFDs, readyEvents, Int32(capacity), timeoutMilliseconds())
+            let n = csystem_epoll_wait_us(epollFD, readyFDs, readyEvents, Int32(capacity), timeoutMicroseconds())
             if n > 0 {
                 for k in 0..<Int(n) {
                     let fd = Int(readyFDs[k])
@@ -89,7 +90,7 @@ final class ClientLoop {
     @discardableResult
     func run(deadline: UInt64, until: () -> Bool) -> Bool {
         var expired = false
-        run(timeoutMilliseconds: { 50 }, until: { until() || expired }, tick: {
+        run(timeoutMicroseconds: { 50_000 }, until: { until() || expired }, tick: {
             if MonotonicClock.nowNanoseconds() >= deadline { expired = true }
         })
         return until()

@@ -117,11 +117,11 @@ final class RequestRunner: ConnectionDelegate {
         return max(0, due - issued)
     }
 
-    /// Milliseconds until the next scheduled request (open loop), for the poll timeout.
-    func waitMilliseconds(now: UInt64) -> Int32 {
-        guard options.rate > 0, !stopIssuing else { return 20 }
-        if nextScheduled <= now { return idle.isEmpty ? 20 : 0 }
-        return Int32(min(20, (nextScheduled - now) / 1_000_000))
+    /// Microseconds until the next scheduled request (open loop), for the poll timeout.
+    func waitMicroseconds(now: UInt64) -> Int64 {
+        guard options.rate > 0, !stopIssuing else { return 20_000 }
+        if nextScheduled <= now { return idle.isEmpty ? 20_000 : 0 }
+        return Int64(min(20_000, (nextScheduled - now) / 1_000))
     }
 
     /// True when issuing has stopped and nothing is in flight.

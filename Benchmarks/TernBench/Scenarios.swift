@@ -53,7 +53,7 @@ struct Scenarios {
     private func drive(_ runner: RequestRunner, on loop: ClientLoop, also: () -> Void = {}) {
         let hardStop = now() + UInt64((options.durationSeconds + 30) * 1e9)
         runner.start(now: now())
-        loop.run(timeoutMilliseconds: { runner.waitMilliseconds(now: now()) },
+        loop.run(timeoutMicroseconds: { runner.waitMicroseconds(now: now()) },
                  until: { runner.isDone || now() > hardStop },
                  tick: { runner.tick(now: now()); also() })
     }
@@ -122,6 +122,7 @@ struct Scenarios {
             let span = Double(max(streams.lastEventAt, streams.firstEventAt + 1) - streams.firstEventAt) / 1e9
             if options.rate > 0 { report.add("target_rate", options.rate, decimals: 0) }
             report.add("events", streams.events)
+            report.add("messages", streams.messages)
             report.add("expected", expected)
             report.add("missing", expected - streams.events)
             report.add("events_per_s", Double(streams.events) / span, decimals: 0)

@@ -1,5 +1,8 @@
 #define _GNU_SOURCE 1
 #include "CSystem.h"
+#include <errno.h>
+#include <time.h>
+#include <malloc.h>
 
 const int csystem_EPOLLIN = EPOLLIN;
 const int csystem_EPOLLOUT = EPOLLOUT;
@@ -32,6 +35,31 @@ int csystem_epoll_wait(int epfd, int32_t *fds, uint32_t *events, int max_events,
         events[i] = evs[i].events;
     }
     return n;
+}
+
+int csystem_epoll_wait_us(int epfd, int32_t *fds, uint32_t *events, int max_events, int64_t timeout_us) {
+    struct epoll_event evs[256];
+    if (max_events > 256) max_events = 256;
+    int n;
+    if (timeout_us < 0) {
+        n = epoll_wait(epfd, evs, max_events, -1);
+    } else {
+        struct timespec ts = { .tv_sec = timeout_us / 1000000, .tv_nsec = (timeout_us % 1000000) * 1000 };
+        n = epoll_pwait2(epfd, evs, max_events, &ts, NULL);
+        if (n < 0 && errno == ENOSYS) {  /* kernels before 5.11: round up to whole milliseconds */
+            n = epoll_wait(epfd, evs, max_events, (int)((timeout_us + 999) / 1000));
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        fds[i] = evs[i].data.fd;
+        events[i] = evs[i].events;
+    }
+    return n;
+}
+
+void csystem_malloc_keep_top(int trim_threshold, int top_pad) {
+    mallopt(M_TRIM_THRESHOLD, trim_threshold);
+    mallopt(M_TOP_PAD, top_pad);
 }
 
 static uint32_t crc32c_table[8][256];

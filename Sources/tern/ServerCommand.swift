@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
 import Replica
 import WAL
 
@@ -11,10 +12,11 @@ enum ServerCommand {
         let flags = Console.Flags(args, switches: ["join", "no-kubernetes-api"])
         guard let name = flags["name"] else {
             Console.error("usage: tern server --name NAME [--config cluster.conf] [--log-level info] [--restore SNAPSHOT] [--join] [--no-kubernetes-api]"
-                          + " [--tick-ms 100] [--election-ticks 10] [--snapshot-every 100000]")
+                          + " [--tick-ms 100] [--election-ticks 10] [--snapshot-every 100000] [--network-threads 1]")
             return 2
         }
         guard var cluster = Console.loadCluster(flags["config"] ?? "cluster.conf") else { return 2 }
+        tuneAllocator()
         let level = ReplicaLog.Level(name: flags["log-level"] ?? "info") ?? .info
         var options = ReplicaOptions()
         options.join = flags.has("join")
@@ -63,8 +65,17 @@ enum ServerCommand {
         return 0
     }
 
+    /// Keeps up to 32 MiB of freed memory at the top of each malloc arena instead of handing it back
+    /// to the kernel at once: watch delivery allocates and frees a response per watcher per batch,
+    /// and glibc's default (trim above 128 KiB) made every batch fault fresh pages in again (a sixth
+    /// of a member's CPU at 1,000 watchers; docs/benchmarks.md).
+    static func tuneAllocator() {
+        csystem_malloc_keep_top(32 << 20, 4 << 20)
+    }
+
     /// `--tick-ms`, `--election-ticks`, `--snapshot-every`: Raft timing and snapshot frequency (tests use
-    /// fast ticks and small thresholds). False after printing an error for a bad value.
+    /// fast ticks and small thresholds); `--network-threads`: event-loop threads for client and peer
+    /// connections. False after printing an error for a bad value.
     static func applyTiming(_ flags: Console.Flags, to options: inout ReplicaOptions) -> Bool {
         if let text = flags["tick-ms"] {
             guard let ms = UInt64(text), ms > 0, ms <= 10_000 else { Console.error("tern server: --tick-ms must be 1...10000"); return false }
@@ -77,6 +88,10 @@ enum ServerCommand {
         if let text = flags["snapshot-every"] {
             guard let n = UInt64(text), n > 0 else { Console.error("tern server: --snapshot-every must be > 0"); return false }
             options.snapshotEveryEntries = n
+        }
+        if let text = flags["network-threads"] {
+            guard let n = Int(text), n >= 1, n <= 64 else { Console.error("tern server: --network-threads must be 1...64"); return false }
+            options.networkThreads = n
         }
         return true
     }

@@ -22,6 +22,14 @@ int csystem_epoll_ctl(int epfd, int op, int fd, uint32_t events);
 /// epoll_wait(2) unpacked into two parallel arrays: ready fds and their event masks.
 int csystem_epoll_wait(int epfd, int32_t *fds, uint32_t *events, int max_events, int timeout_ms);
 
+/// mallopt(3): freed memory at an arena's top is returned to the kernel only above `trim_threshold`
+/// bytes, and each growth asks for `top_pad` bytes more (malloc.h is not in Glibc's module).
+void csystem_malloc_keep_top(int trim_threshold, int top_pad);
+
+/// Like csystem_epoll_wait with a timeout in microseconds (epoll_pwait2; a negative timeout waits
+/// without bound), so a loop can wait less than a millisecond instead of spinning.
+int csystem_epoll_wait_us(int epfd, int32_t *fds, uint32_t *events, int max_events, int64_t timeout_us);
+
 /// CRC-32C (Castagnoli) of `len` bytes, continuing from `crc` (start with 0).
 /// Uses SSE4.2 when the CPU has it, a table otherwise.
 uint32_t csystem_crc32c(uint32_t crc, const void *data, size_t len);

@@ -32,22 +32,26 @@ final class HTTPWatchOutput: WatchSessionOutput, @unchecked Sendable {
     func send(_ notice: WatchNotice, header: ResponseHeader) -> HTTPWriteResult {
         var out: [UInt8] = []
         notice.appendJSON(header: header, to: &out)
-        return write(out)
+        return write(&out)
     }
 
     func send(_ batch: WatchBatch, header: ResponseHeader) -> HTTPWriteResult {
         var out: [UInt8] = []
-        out.reserveCapacity(256 * batch.events.count + 128)
+        var size = 192
+        for event in batch.events { size += event.bytes(prevKV: batch.prevKV).count + 1 }
+        out.reserveCapacity(size)
         batch.appendJSON(header: header, to: &out)
-        return write(out)
+        return write(&out)
     }
 
-    private func write(_ json: [UInt8]) -> HTTPWriteResult {
+    /// Sends one JSON line (the newline appended in place: no second copy of the response).
+    private func write(_ json: inout [UInt8]) -> HTTPWriteResult {
         if !headSent {
             headSent = true
             _ = responder.writeHead(status: 200, headers: GatewayHeaders.streaming)
         }
-        return responder.writeBody(json + [0x0a])
+        json.append(0x0a)
+        return responder.writeBody(json)
     }
 
     func setOnWritable(_ callback: @escaping @Sendable () -> Void) {
