@@ -160,6 +160,7 @@ watch-1|watch --watchers 1 --conns 64
 watch-100|watch --watchers 100 --conns 64 --rate 2000
 watch-1000|watch --watchers 1000 --conns 64 --rate 1000
 watch-10000|watch --watchers 10000 --conns 64 --rate 100
+watch-10000-1k|watch --watchers 10000 --conns 64 --rate 1000
 wlat-1000|watch-latency --watchers 1000 --conns 64 --rate 1000
 catchup-100|watch-catchup --watchers 100 --conns 16 --catchup-keys 10000
 EOF

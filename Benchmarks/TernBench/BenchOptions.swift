@@ -21,6 +21,9 @@ struct BenchOptions {
     var pids: [Int32] = []
     var json = false
     var label = ""
+    /// The 4-byte tag stamped after each put value's timestamp (`gwld` lets the C gwload's watch
+    /// mode, an independent consumer, measure this client's puts).
+    var valueTag: [UInt8] = Array("tbch".utf8)
 
     static let usage = """
     usage: tern-bench SCENARIO --endpoints URL[,URL...] [options]
@@ -41,6 +44,7 @@ struct BenchOptions {
       --pids P[,P...]     server processes whose CPU time is reported
       --json              one JSON object per run instead of the text line
       --label L           a label copied into the output
+      --value-tag T       4 ASCII bytes after each value's timestamp (gwld: gwload can decode) [tbch]
     """
 
     /// Parses `arguments` (without the program name).
@@ -90,6 +94,10 @@ struct BenchOptions {
                 }
             case "--json": o.json = true
             case "--label": o.label = try value(a)
+            case "--value-tag":
+                let tag = Array(try value(a).utf8)
+                guard tag.count == 4 else { throw UsageError(message: "--value-tag needs 4 ASCII bytes") }
+                o.valueTag = tag
             case "--help", "-h": throw UsageError(message: usage)
             default:
                 if a.hasPrefix("-") || !o.scenario.isEmpty { throw UsageError(message: "unknown argument \(a)\n\(usage)") }

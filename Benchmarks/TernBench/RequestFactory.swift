@@ -4,9 +4,9 @@ import Wire
 /// Builds the HTTP/1.1 requests of the etcd v3 JSON gateway: keys and values base64, values
 /// stamped with the monotonic clock so watchers can measure put-to-event latency.
 ///
-/// Value layout (ASCII): 20 digits of CLOCK_MONOTONIC ns, a 4-byte tag `tbch`, 12 digits of the
-/// put's sequence number, then `x` up to the value size. (The C `gwload` uses the same first 24
-/// bytes with tag `gwld`; both tags are decoded.)
+/// Value layout (ASCII): 20 digits of CLOCK_MONOTONIC ns, a 4-byte tag (`tbch` unless
+/// `--value-tag`), 12 digits of the put's sequence number, then `x` up to the value size. (The C
+/// `gwload` uses the same first 24 bytes with tag `gwld`; both tags are decoded.)
 struct RequestFactory {
     let prefix: [UInt8]
     let digits: Int
@@ -14,11 +14,12 @@ struct RequestFactory {
     private var valueScratch: [UInt8]
     private var keyScratch: [UInt8]
 
-    init(prefix: String, keySize: Int, valueSize: Int) {
+    init(prefix: String, keySize: Int, valueSize: Int, tag: [UInt8] = Array("tbch".utf8)) {
         self.prefix = Array(prefix.utf8)
         digits = max(10, keySize - self.prefix.count)
         self.valueSize = valueSize
         valueScratch = [UInt8](repeating: UInt8(ascii: "x"), count: valueSize)
+        for (i, byte) in tag.prefix(4).enumerated() { valueScratch[20 + i] = byte }
         keyScratch = self.prefix + [UInt8](repeating: 48, count: digits)
     }
 
@@ -76,8 +77,6 @@ struct RequestFactory {
     /// `{"key":..,"value":..}` for key number `keyNumber`, stamped now with `sequence`.
     mutating func putBody(keyNumber: Int, sequence: Int) -> [UInt8] {
         Self.writeDigits(MonotonicClock.nowNanoseconds(), count: 20, into: &valueScratch, at: 0)
-        valueScratch[20] = UInt8(ascii: "t"); valueScratch[21] = UInt8(ascii: "b")
-        valueScratch[22] = UInt8(ascii: "c"); valueScratch[23] = UInt8(ascii: "h")
         Self.writeDigits(UInt64(sequence), count: 12, into: &valueScratch, at: 24)
         var body: [UInt8] = []
         body.reserveCapacity(valueSize * 4 / 3 + 64)

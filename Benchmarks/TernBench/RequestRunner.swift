@@ -54,7 +54,7 @@ final class RequestRunner: ConnectionDelegate {
         self.kind = kind
         self.options = options
         requestLimit = options.requests
-        factory = RequestFactory(prefix: prefix, keySize: options.keySize, valueSize: options.valueSize)
+        factory = RequestFactory(prefix: prefix, keySize: options.keySize, valueSize: options.valueSize, tag: options.valueTag)
         bodies = Array(repeating: [], count: count)
         statuses = Array(repeating: 0, count: count)
         sequences = Array(repeating: 0, count: count)
