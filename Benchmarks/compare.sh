@@ -142,6 +142,8 @@ fi
 # MATRIX: id | tern-bench arguments (endpoints, --pids, --duration and --label are added).
 # Watch writers are rate-limited so the event stream (puts/s x watchers) stays within what one
 # client thread can decode; the watcher count, writer rate and expected events are in each line.
+# Each watcher has its own HTTP stream (up to 1,000 streams), except watch-1000-s100: 10 watchers per
+# stream, the layout of etcd's own benchmark tool (streams x watchers per stream).
 MATRIX=$(cat <<EOF
 put-1|put --conns 1
 put-16|put --conns 16
@@ -159,6 +161,7 @@ lease-16|lease --conns 16
 watch-1|watch --watchers 1 --conns 64
 watch-100|watch --watchers 100 --conns 64 --rate 2000
 watch-1000|watch --watchers 1000 --conns 64 --rate 1000
+watch-1000-s100|watch --watchers 1000 --watch-conns 100 --conns 64 --rate 1000
 watch-10000|watch --watchers 10000 --conns 64 --rate 100
 watch-10000-1k|watch --watchers 10000 --conns 64 --rate 1000
 wlat-1000|watch-latency --watchers 1000 --conns 64 --rate 1000
@@ -181,15 +184,30 @@ fi
 
 echo "# compare.sh $(date -u -Is) reps=$REPS duration=${DUR}s host=$(hostname) cores=$(nproc) etcd=$(etcd --version | head -1 | awk '{print $3}') tern=$(git rev-parse --short HEAD)" | tee -a "$OUT"
 echo "# etcd $ETCD_EPS pids$PIDS_ETCD; tern $TERN_EPS pids$PIDS_TERN; raw results in $OUT" | tee -a "$OUT"
+# CPU ticks (1/100 s) used so far by every member of both clusters.
+ticks() { local p s=0 t; for p in $PIDS_ETCD $PIDS_TERN; do t=$(awk '{print $14+$15}' /proc/$p/stat 2>/dev/null); s=$((s + ${t:-0})); done; echo $s; }
+# Waits (at most 60 s) until both clusters are idle: under 0.2 cores in all over half a second. A
+# system still working off the previous run (etcd's watch streams end a run seconds behind, and
+# compaction follows every run) must not take the CPU from the next run, whichever system it is.
+# Prints the seconds waited.
+settle() {
+  local t0=$SECONDS a b
+  while [ $((SECONDS - t0)) -lt 60 ]; do
+    a=$(ticks); sleep 0.5; b=$(ticks)
+    [ $((b - a)) -le 10 ] && break
+  done
+  echo $((SECONDS - t0))
+}
 run_one() {  # system id args rep
-  local sys=$1 id=$2 args=$3 rep=$4 eps pids line
+  local sys=$1 id=$2 args=$3 rep=$4 eps pids line waited
   if [ "$sys" = etcd ]; then eps=$ETCD_EPS; pids=$PIDS_ETCD; else eps=$TERN_EPS; pids=$PIDS_TERN; fi
   pids=$(echo $pids | tr ' ' ,)
+  waited=$(settle)
   # shellcheck disable=SC2086
   line=$(timeout $((DUR * 4 + 120)) "$BENCH" $args --endpoints "$eps" --pids "$pids" --duration "$DUR" \
            --prefix "b/$rep/$id/" --label "$sys" 2>&1 | grep '^RESULT' | tail -1)
   [ -n "$line" ] || line="RESULT scenario=$id label=$sys first_error=no-output"
-  echo "$line id=$id rep=$rep load1=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
+  echo "$line id=$id rep=$rep load1=$(cut -d' ' -f1 /proc/loadavg) settle_s=$waited" | tee -a "$OUT"
   compact "$eps"
 }
 for rep in $(seq "$REPS"); do
