@@ -1,4 +1,6 @@
 import Testing
+import Dispatch
+import Synchronization
 import Replica
 import JSON
 #if canImport(Glibc)
@@ -55,6 +57,57 @@ struct LeaseAPITests {
                    #"{\#(hdr(rev)),"kvs":[{"key":"\#(key)","create_revision":"\#(created)","mod_revision":"\#(rev)","version":"3","value":"Mg==","lease":"66"}],"count":"1"}"#)
         #expect(try f.call("/v3/kv/put", #"{"key":"\#(key)","value":"Mw=="}"#).status == 200)
         #expect(try f.call("/v3/lease/timetolive", #"{"ID":66,"keys":true}"#).json?["keys"] == nil, "a put without lease detaches it")
+    }
+
+    @Test("a lease a follower has answered granted is known at once to keep-alive and time-to-live on that follower, while writes keep the leader busy")
+    func grantedThroughFollowerIsKnownAtOnce() throws {
+        let f = try GatewayFixture.shared()
+        // Writers keep the leader's commit index running ahead of what it has applied, so a
+        // follower can apply (and answer) a grant before the leader has: the leader must still
+        // know the lease when the follower forwards the keep-alive a moment later.
+        let stop = Atomic<Bool>(false)
+        let unknown = Mutex<[String]>([])
+        let group = DispatchGroup()
+        for w in 0..<4 {
+            DispatchQueue.global().async(group: group) {
+                guard let c = try? f.cluster.client(f.leader) else { return }
+                defer { c.close() }
+                var i = 0
+                while !stop.load(ordering: .relaxed) {
+                    let key = b64("busy/\(w)/\(i % 50)")
+                    _ = try? c.request(method: "POST", path: "/v3/kv/put", body: Array(#"{"key":"\#(key)","value":"dg=="}"#.utf8))
+                    i += 1
+                }
+            }
+        }
+        let askers = DispatchGroup()
+        for a in 0..<6 {
+            DispatchQueue.global().async(group: askers) {
+                guard let c = try? f.cluster.client(f.follower) else {
+                    unknown.withLock { $0.append("cannot connect to \(f.follower)") }
+                    return
+                }
+                defer { c.close() }
+                func post(_ path: String, _ body: String) -> JSONValue? {
+                    guard let r = try? c.request(method: "POST", path: path, body: Array(body.utf8)) else { return nil }
+                    return try? JSONParser.parse(r.body)
+                }
+                for i in 0..<60 {
+                    let id = 20_000 + a * 1000 + i
+                    guard post("/v3/lease/grant", #"{"TTL":60,"ID":\#(id)}"#)?["ID"] != nil else { continue }
+                    let renewed = post("/v3/lease/keepalive", #"{"ID":\#(id)}"#)
+                    if renewed?["result"]?["TTL"] == nil { unknown.withLock { $0.append("keep-alive \(id): \(String(describing: renewed))") } }
+                    let ttl = post("/v3/lease/timetolive", #"{"ID":\#(id)}"#)?["TTL"]
+                    if ttl == nil || ttl == .string("-1") { unknown.withLock { $0.append("time-to-live \(id): \(String(describing: ttl))") } }
+                    _ = post("/v3/lease/revoke", #"{"ID":\#(id)}"#)
+                }
+            }
+        }
+        askers.wait()
+        stop.store(true, ordering: .relaxed)
+        group.wait()
+        let found = unknown.withLock { $0 }
+        #expect(found.isEmpty, "\(found.count) answers said not found, first: \(found.first ?? "")")
     }
 
     @Test("keep-alive on a follower: a known lease gets its TTL, an unknown one none, several messages in order")

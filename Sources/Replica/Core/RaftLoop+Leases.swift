@@ -16,8 +16,9 @@ extension RaftLoop {
 
     /// Renews a lease on the leader; a follower forwards the request to the leader.
     func keepAlive(leaseID: Int64, completion: @escaping @Sendable (Result<Int64?, GatewayError>, HeaderContext) -> Void,
-                   replyTo: (member: NodeID, sequence: UInt64)?) {
+                   replyTo: (member: NodeID, sequence: UInt64)?, appliedThrough: Bool = false) {
         if node.role == .leader {
+            if !appliedThrough, awaitApply(leaseID, .keepAlive(completion: completion, replyTo: replyTo)) { return }
             let ttl = keyspace.keepAlive(leaseID: leaseID, nowNanoseconds: Int64(bitPattern: now()))
             if let (peer, sequence) = replyTo {
                 let answer = PeerEnvelope.leaseAnswer(sequence: sequence, ttlSeconds: ttl ?? -1)
@@ -41,7 +42,9 @@ extension RaftLoop {
     /// LeaseTimeToLive: keys come from the replicated state here; the remaining TTL from the leader,
     /// whose deadlines are the ones that expire leases.
     func leaseTimeToLive(leaseID: Int64, keys: Bool,
-                         completion: @escaping @Sendable (Result<LeaseTimeToLiveResponse, GatewayError>, HeaderContext) -> Void) {
+                         completion: @escaping @Sendable (Result<LeaseTimeToLiveResponse, GatewayError>, HeaderContext) -> Void,
+                         appliedThrough: Bool = false) {
+        if node.role == .leader, !appliedThrough, awaitApply(leaseID, .timeToLive(keys: keys, completion: completion)) { return }
         let local = keyspace.timeToLive(leaseID: leaseID, includeKeys: keys, nowNanoseconds: Int64(bitPattern: now()))
         if node.role == .leader || local.ttlSeconds < 0 {
             return completion(.success(local), headerContext)
@@ -60,5 +63,72 @@ extension RaftLoop {
             }
         }, deadline: now() + options.requestTimeoutNanoseconds, replyTo: nil)
         _ = transport.send(to: node.leader, PeerEnvelope.leaseTTL(sequence: nextSequence, leaseID: leaseID).encoded())
+    }
+}
+
+/// A lease query (keep-alive, time-to-live) that reached the leader while it had entries committed
+/// but not yet applied (the leader tells followers the commit index before it applies, so a
+/// follower can answer a grant first). It waits until the leader has applied that far, so a lease a
+/// client has seen granted is never "not found" at the leader. etcd's leader waits likewise.
+struct LeaseQueryAwaitingApply {
+    enum Kind {
+        case keepAlive(completion: @Sendable (Result<Int64?, GatewayError>, HeaderContext) -> Void,
+                       replyTo: (member: NodeID, sequence: UInt64)?)
+        case timeToLive(keys: Bool, completion: @Sendable (Result<LeaseTimeToLiveResponse, GatewayError>, HeaderContext) -> Void)
+        /// A follower's forwarded time-to-live question.
+        case forwardedTimeToLive(from: NodeID, sequence: UInt64)
+    }
+    var index: UInt64
+    var leaseID: Int64
+    var kind: Kind
+}
+
+extension RaftLoop {
+    /// On the leader: true if the query must wait for the apply of everything committed (it is queued).
+    func awaitApply(_ leaseID: Int64, _ kind: LeaseQueryAwaitingApply.Kind) -> Bool {
+        guard node.appliedIndex < node.commitIndex else { return false }
+        leaseQueriesAwaitingApply.append(LeaseQueryAwaitingApply(index: node.commitIndex, leaseID: leaseID, kind: kind))
+        return true
+    }
+
+    /// A follower asks the leader for a lease's remaining TTL.
+    func answerLeaseTTL(leaseID: Int64, to from: NodeID, sequence: UInt64, appliedThrough: Bool = false) {
+        guard node.role == .leader else { return }  // the asker times out and the client retries
+        if !appliedThrough, awaitApply(leaseID, .forwardedTimeToLive(from: from, sequence: sequence)) { return }
+        let ttl = keyspace.timeToLive(leaseID: leaseID, includeKeys: false, nowNanoseconds: Int64(bitPattern: now())).ttlSeconds
+        _ = transport?.send(to: from, PeerEnvelope.leaseAnswer(sequence: sequence, ttlSeconds: ttl).encoded())
+    }
+
+    /// Answers the queued lease queries the applied index has reached (after each Ready), without a
+    /// second wait (under steady writes the commit index is usually ahead again). A query asked
+    /// again may find this member no longer leader and take the follower's path.
+    func answerLeaseQueriesAwaitingApply() {
+        guard !leaseQueriesAwaitingApply.isEmpty else { return }
+        let applied = node.appliedIndex
+        let due = leaseQueriesAwaitingApply.filter { $0.index <= applied }
+        guard !due.isEmpty else { return }
+        leaseQueriesAwaitingApply.removeAll { $0.index <= applied }
+        for query in due {
+            switch query.kind {
+            case .keepAlive(let completion, let replyTo):
+                keepAlive(leaseID: query.leaseID, completion: completion, replyTo: replyTo, appliedThrough: true)
+            case .timeToLive(let keys, let completion):
+                leaseTimeToLive(leaseID: query.leaseID, keys: keys, completion: completion, appliedThrough: true)
+            case .forwardedTimeToLive(let from, let sequence):
+                answerLeaseTTL(leaseID: query.leaseID, to: from, sequence: sequence, appliedThrough: true)
+            }
+        }
+    }
+
+    /// The member stops: local clients hear so; forwarded questions are left to time out.
+    func failLeaseQueriesAwaitingApply() {
+        for query in leaseQueriesAwaitingApply {
+            switch query.kind {
+            case .keepAlive(let completion, nil): completion(.failure(.stopping), headerContext)
+            case .timeToLive(_, let completion): completion(.failure(.stopping), headerContext)
+            case .keepAlive, .forwardedTimeToLive: break
+            }
+        }
+        leaseQueriesAwaitingApply.removeAll()
     }
 }

@@ -86,6 +86,7 @@ extension RaftLoop {
         reads.received(rd.readStates)
         node.advance(rd)
         reads.serve(appliedIndex: node.appliedIndex, keyspace: keyspace, header: headerContext)
+        answerLeaseQueriesAwaitingApply()
     }
 
     private func noteFsync(nanoseconds took: UInt64, entries: Int) {

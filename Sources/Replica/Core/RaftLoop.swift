@@ -52,6 +52,8 @@ final class RaftLoop: @unchecked Sendable {
     var pendingWrites: [UInt64: PendingWrite] = [:]
     var reads: ReadBatcher
     var keepAlives: [UInt64: PendingKeepAlive] = [:]
+    /// Lease queries that reached the leader before it had applied all it knew committed.
+    var leaseQueriesAwaitingApply: [LeaseQueryAwaitingApply] = []
     var pendingMemberChanges: [UInt64: PendingMemberChange] = [:]
     var registry: MemberRegistry
     var ledger = ProposalLedger()
@@ -323,9 +325,7 @@ final class RaftLoop: @unchecked Sendable {
                 pending.completion(.success(ttl < 0 ? nil : ttl), headerContext)
             }
         case .leaseTTL(let sequence, let leaseID):
-            guard node.role == .leader else { return }  // the asker times out and the client retries
-            let ttl = keyspace.timeToLive(leaseID: leaseID, includeKeys: false, nowNanoseconds: Int64(bitPattern: now())).ttlSeconds
-            _ = transport?.send(to: from, PeerEnvelope.leaseAnswer(sequence: sequence, ttlSeconds: ttl).encoded())
+            answerLeaseTTL(leaseID: leaseID, to: from, sequence: sequence)
         }
     }
 
@@ -396,6 +396,7 @@ final class RaftLoop: @unchecked Sendable {
         reads.failAll(.stopping, header: headerContext)
         for (_, pending) in keepAlives { pending.completion(.failure(.stopping), headerContext) }
         keepAlives.removeAll()
+        failLeaseQueriesAwaitingApply()
         for (_, pending) in pendingMemberChanges { pending.completion(.failure(.stopping), headerContext) }
         pendingMemberChanges.removeAll()
         for (_, session) in watchSessions { session.output.end() }
