@@ -209,7 +209,9 @@ final class RequestRunner: ConnectionDelegate {
             histogram.record(latency)
         } else {
             errors += 1
-            if firstError.isEmpty { firstError = "HTTP \(status): " + String(decoding: body.prefix(300), as: UTF8.self) }
+            // A 200 counted as an error is a lease the server did not know (no ID, or a keep-alive without TTL).
+            let what = status == 200 ? "lease unknown, HTTP 200: " : "HTTP \(status): "
+            if firstError.isEmpty { firstError = what + String(decoding: body.prefix(300), as: UTF8.self) }
         }
         if options.rate > 0 {
             idle.append(c.index)
