@@ -3,6 +3,7 @@ import Dispatch
 import Synchronization
 import Replica
 import JSON
+import Wire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -59,7 +60,7 @@ struct LeaseAPITests {
         #expect(try f.call("/v3/lease/timetolive", #"{"ID":66,"keys":true}"#).json?["keys"] == nil, "a put without lease detaches it")
     }
 
-    @Test("a lease a follower has answered granted is known at once to keep-alive and time-to-live on that follower, while writes keep the leader busy")
+    @Test("a lease granted through a follower or the leader is known at once to keep-alive and time-to-live on a follower, while writes keep the leader busy")
     func grantedThroughFollowerIsKnownAtOnce() throws {
         let f = try GatewayFixture.shared()
         // Writers keep the leader's commit index running ahead of what it has applied, so a
@@ -83,18 +84,19 @@ struct LeaseAPITests {
         let askers = DispatchGroup()
         for a in 0..<6 {
             DispatchQueue.global().async(group: askers) {
-                guard let c = try? f.cluster.client(f.follower) else {
-                    unknown.withLock { $0.append("cannot connect to \(f.follower)") }
+                guard let c = try? f.cluster.client(f.follower), let l = try? f.cluster.client(f.leader) else {
+                    unknown.withLock { $0.append("cannot connect") }
                     return
                 }
-                defer { c.close() }
-                func post(_ path: String, _ body: String) -> JSONValue? {
-                    guard let r = try? c.request(method: "POST", path: path, body: Array(body.utf8)) else { return nil }
+                defer { c.close(); l.close() }
+                func post(_ path: String, _ body: String, to client: HTTPClient? = nil) -> JSONValue? {
+                    guard let r = try? (client ?? c).request(method: "POST", path: path, body: Array(body.utf8)) else { return nil }
                     return try? JSONParser.parse(r.body)
                 }
                 for i in 0..<60 {
                     let id = 20_000 + a * 1000 + i
-                    guard post("/v3/lease/grant", #"{"TTL":60,"ID":\#(id)}"#)?["ID"] != nil else { continue }
+                    // Odd rounds: granted by the leader, which the follower may not have applied yet.
+                    guard post("/v3/lease/grant", #"{"TTL":60,"ID":\#(id)}"#, to: i % 2 == 1 ? l : c)?["ID"] != nil else { continue }
                     let renewed = post("/v3/lease/keepalive", #"{"ID":\#(id)}"#)
                     if renewed?["result"]?["TTL"] == nil { unknown.withLock { $0.append("keep-alive \(id): \(String(describing: renewed))") } }
                     let ttl = post("/v3/lease/timetolive", #"{"ID":\#(id)}"#)?["TTL"]

@@ -40,19 +40,27 @@ extension RaftLoop {
     }
 
     /// LeaseTimeToLive: keys come from the replicated state here; the remaining TTL from the leader,
-    /// whose deadlines are the ones that expire leases.
+    /// whose deadlines are the ones that expire leases. A follower asks the leader even for a lease
+    /// it does not know: it may not have applied the grant yet. If the leader knows it, the follower
+    /// asks again (until `deadline`) so that it answers once its own state has the lease's keys.
     func leaseTimeToLive(leaseID: Int64, keys: Bool,
                          completion: @escaping @Sendable (Result<LeaseTimeToLiveResponse, GatewayError>, HeaderContext) -> Void,
-                         appliedThrough: Bool = false) {
+                         appliedThrough: Bool = false, deadline: UInt64? = nil) {
         if node.role == .leader, !appliedThrough, awaitApply(leaseID, .timeToLive(keys: keys, completion: completion)) { return }
         let local = keyspace.timeToLive(leaseID: leaseID, includeKeys: keys, nowNanoseconds: Int64(bitPattern: now()))
-        if node.role == .leader || local.ttlSeconds < 0 {
+        if node.role == .leader {
             return completion(.success(local), headerContext)
         }
         guard node.leader != noNode, let transport else { return completion(.failure(.noLeader), headerContext) }
+        let deadline = deadline ?? now() + options.requestTimeoutNanoseconds
         nextSequence &+= 1
-        keepAlives[nextSequence] = PendingKeepAlive(completion: { result, context in
+        keepAlives[nextSequence] = PendingKeepAlive(completion: { [weak self] result, context in
+            // Runs on the loop thread (the leader's answer is handled there).
             switch result {
+            case .success(.some) where local.ttlSeconds < 0:
+                // Granted, but not applied here yet: ask again after another round trip's worth of apply.
+                guard let self else { return completion(.failure(.stopping), context) }
+                self.leaseTimeToLive(leaseID: leaseID, keys: keys, completion: completion, deadline: deadline)
             case .success(let ttl):
                 var answer = local
                 answer.ttlSeconds = ttl ?? -1
@@ -61,7 +69,7 @@ extension RaftLoop {
             case .failure(let error):
                 completion(.failure(error), context)
             }
-        }, deadline: now() + options.requestTimeoutNanoseconds, replyTo: nil)
+        }, deadline: deadline, replyTo: nil)
         _ = transport.send(to: node.leader, PeerEnvelope.leaseTTL(sequence: nextSequence, leaseID: leaseID).encoded())
     }
 }
