@@ -35,11 +35,12 @@ final class MonotonicStatus: Sendable {
     /// The member's revisions now, or nil when it does not answer.
     func sample(_ name: String, timeoutSeconds: Double = 0.5) -> Sample? {
         guard let status = cluster.status(name), status.revision > 0 else { return nil }
-        var compact: Int64 = 0
-        if let (code, json) = try? cluster.post(name, "/v3/maintenance/hashkv", #"{"revision":"0"}"#, timeoutSeconds: timeoutSeconds),
-           code == 200, let text = json["compact_revision"]?.int64Text, let value = Int64(text) {
-            compact = value
-        }
+        // Both answers or none: a member that answers the status and then crashes (a crash point)
+        // before the hash must not look as if its compact revision were 0.
+        guard let (code, json) = try? cluster.post(name, "/v3/maintenance/hashkv", #"{"revision":"0"}"#, timeoutSeconds: timeoutSeconds),
+              code == 200 else { return nil }
+        // The gateway omits a zero compact revision.
+        let compact = json["compact_revision"]?.int64Text.flatMap { Int64($0) } ?? 0
         return Sample(revision: status.revision, compactRevision: compact)
     }
 
