@@ -1,7 +1,7 @@
 import Testing
+import Dispatch
 import Synchronization
 import Replica
-import TestSupport
 import JSON
 import Wire
 #if canImport(Glibc)
@@ -61,21 +61,16 @@ struct LeaseAPITests {
     }
 
     @Test("a lease granted through a follower or the leader is known at once to keep-alive and time-to-live on a follower, while writes keep the leader busy")
-    func grantedThroughFollowerIsKnownAtOnce() async throws {
-        // Off Swift concurrency's pool: the test blocks for seconds on its threads.
-        let f = try GatewayFixture.shared()  // a task-local: read it before leaving the task
-        try await offPool { try Self.grantAndAskUnderLoad(f) }
-    }
-
-    private static func grantAndAskUnderLoad(_ f: GatewayFixture) throws {
+    func grantedThroughFollowerIsKnownAtOnce() throws {
+        let f = try GatewayFixture.shared()
         // Writers keep the leader's commit index running ahead of what it has applied, so a
         // follower can apply (and answer) a grant before the leader has: the leader must still
         // know the lease when the follower forwards the keep-alive a moment later.
         let stop = Atomic<Bool>(false)
         let unknown = Mutex<[String]>([])
-        var writers: [TestThread] = []
+        let group = DispatchGroup()
         for w in 0..<4 {
-            writers.append(try TestThread {
+            DispatchQueue.global().async(group: group) {
                 guard let c = try? f.cluster.client(f.leader) else { return }
                 defer { c.close() }
                 var i = 0
@@ -84,11 +79,11 @@ struct LeaseAPITests {
                     _ = try? c.request(method: "POST", path: "/v3/kv/put", body: Array(#"{"key":"\#(key)","value":"dg=="}"#.utf8))
                     i += 1
                 }
-            })
+            }
         }
-        var askers: [TestThread] = []
+        let askers = DispatchGroup()
         for a in 0..<6 {
-            askers.append(try TestThread {
+            DispatchQueue.global().async(group: askers) {
                 guard let c = try? f.cluster.client(f.follower), let l = try? f.cluster.client(f.leader) else {
                     unknown.withLock { $0.append("cannot connect") }
                     return
@@ -108,11 +103,11 @@ struct LeaseAPITests {
                     if ttl == nil || ttl == .string("-1") { unknown.withLock { $0.append("time-to-live \(id): \(String(describing: ttl))") } }
                     _ = post("/v3/lease/revoke", #"{"ID":\#(id)}"#)
                 }
-            })
+            }
         }
-        for t in askers { t.join() }
+        askers.wait()
         stop.store(true, ordering: .relaxed)
-        for t in writers { t.join() }
+        group.wait()
         let found = unknown.withLock { $0 }
         #expect(found.isEmpty, "\(found.count) answers said not found, first: \(found.first ?? "")")
     }

@@ -2,7 +2,6 @@ import Dispatch
 import Synchronization
 import Raft
 import Testing
-import TestSupport
 @testable import WAL
 
 /// A file system whose files named `*.local.tmp` (a local snapshot's image) stop at their first
@@ -56,44 +55,36 @@ final class GatedFileSystem: FileSystem, @unchecked Sendable {
 
 /// A local snapshot's image is written without the WAL's lock (it can be hundreds of MB, and the
 /// member's appends must not wait for it); what happens around it stays exact.
-@Suite("WAL: local snapshot saves beside appends", .serialized, .timeLimit(.minutes(1)))
+@Suite("WAL: local snapshot saves beside appends", .timeLimit(.minutes(1)))
 struct SnapshotSaveConcurrencyTests {
     func entries(_ indexes: ClosedRange<UInt64>, term: UInt64 = 1) -> [Entry] {
         indexes.map { Entry(term: term, index: $0, data: [UInt8](repeating: UInt8($0 & 0xff), count: 8)) }
     }
 
     @Test("appends and their syncs go on while a local snapshot's image is being written; both survive recovery")
-    func appendsGoOnDuringTheImageWrite() async throws {
-        // Off Swift concurrency's pool: the test blocks while it holds the write.
-        try await offPool { try self.holdTheImageWriteWhileAppending() }
-    }
-
-    private func holdTheImageWriteWhileAppending() throws {
+    func appendsGoOnDuringTheImageWrite() throws {
         let disk = SimulatedDisk()
         let fs = GatedFileSystem(disk)
         let (wal, _) = try WriteAheadLog.open(directory: walDirectory, fileSystem: fs)
         try wal.save(hardState: HardState(term: 1, vote: 1, commit: 5), entries: entries(1...5))
         let snapshot = Snapshot(metadata: SnapshotMetadata(index: 4, term: 1, confState: ConfState(voters: [1])), data: [7, 7, 7])
         let saved = DispatchSemaphore(value: 0)
-        // Dedicated threads: the test must not depend on Dispatch's (possibly busy) global queues.
-        let saver = try TestThread {
+        DispatchQueue.global().async {
             _ = try? wal.saveSnapshot(snapshot)
             saved.signal()
         }
         #expect(fs.reached.wait(timeout: .now() + 10) == .success, "the image write started")
         // The image write is held: an append must still complete (it would wait forever under the lock).
         let appended = DispatchSemaphore(value: 0)
-        let more = entries(6...8)
-        let appender = try TestThread {
-            _ = try? wal.save(hardState: HardState(term: 1, vote: 1, commit: 8), entries: more)
+        DispatchQueue.global().async {
+            _ = try? wal.save(hardState: HardState(term: 1, vote: 1, commit: 8), entries: self.entries(6...8))
             appended.signal()
         }
         let appendedInTime = appended.wait(timeout: .now() + 10) == .success
         fs.open()
         #expect(appendedInTime, "an append waited for the snapshot image")
         #expect(saved.wait(timeout: .now() + 10) == .success)
-        saver.join()
-        appender.join()
+        if !appendedInTime { _ = appended.wait(timeout: .now() + 10) }
         #expect(wal.snapshotFileNames.count == 1)
         wal.close()
         disk.crashLosingUnsyncedWrites()
@@ -103,11 +94,7 @@ struct SnapshotSaveConcurrencyTests {
     }
 
     @Test("a local snapshot overtaken by an installed one while its image was written is dropped, its temporary file removed")
-    func overtakenSaveIsDropped() async throws {
-        try await offPool { try self.overtakeAHeldSave() }
-    }
-
-    private func overtakeAHeldSave() throws {
+    func overtakenSaveIsDropped() throws {
         let disk = SimulatedDisk()
         let fs = GatedFileSystem(disk)
         let (wal, _) = try WriteAheadLog.open(directory: walDirectory, fileSystem: fs)
@@ -115,7 +102,7 @@ struct SnapshotSaveConcurrencyTests {
         let local = Snapshot(metadata: SnapshotMetadata(index: 3, term: 1, confState: ConfState(voters: [1])), data: [3])
         let outcome = Mutex<WALError?>(nil)
         let saved = DispatchSemaphore(value: 0)
-        let saver = try TestThread {
+        DispatchQueue.global().async {
             do throws(WALError) { try wal.saveSnapshot(local) } catch { outcome.withLock { $0 = error } }
             saved.signal()
         }
@@ -124,7 +111,6 @@ struct SnapshotSaveConcurrencyTests {
         try wal.save(hardState: HardState(term: 2, vote: 0, commit: 20), entries: [], installing: installed)
         fs.open()
         #expect(saved.wait(timeout: .now() + 10) == .success)
-        saver.join()
         let error = outcome.withLock { $0 }
         guard case .invalidSnapshot? = error else {
             Issue.record("expected invalidSnapshot, got \(String(describing: error))")
