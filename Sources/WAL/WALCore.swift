@@ -56,21 +56,45 @@ struct WALCore: Sendable {
         }
     }
 
-    mutating func saveSnapshot(_ snapshot: Snapshot) throws(WALError) {
+    /// Checks that a local snapshot can be saved (newer than the current one, within the log); the
+    /// `.beforeSnapshotSave` crash point. Nothing is written.
+    mutating func checkSnapshotToSave(_ snapshot: Snapshot) throws(WALError) {
         try checkOpen()
         let index = snapshot.metadata.index
         guard snapshot.metadata.term <= maximumLogIndex else {
             throw .invalidSnapshot(reason: "snapshot term \(snapshot.metadata.term) is out of range")
         }
-        guard index > snapshotIndex else {
+        guard index > snapshotIndex, !snapshots.contains(SnapshotName(index: index, term: snapshot.metadata.term)) else {
             throw .invalidSnapshot(reason: "snapshot index \(index) is not after the current snapshot \(snapshotIndex)")
         }
         guard index <= lastIndex else {
             throw .invalidSnapshot(reason: "snapshot index \(index) is beyond the last log index \(lastIndex)")
         }
+        try failingOnError { (core) throws(WALError) in try core.crashPoint(.beforeSnapshotSave) }
+    }
+
+    /// Second half of a local snapshot's save, after its image was written and synced to `temporary`
+    /// without the lock: checks again (an installed snapshot may have passed it meanwhile; then the
+    /// temporary file is removed and nothing else changes), renames it into place, syncs the
+    /// directory, appends its marker and releases what it covers.
+    mutating func recordSnapshot(_ snapshot: Snapshot, writtenTo temporary: String) throws(WALError) {
+        let overtaken = snapshot.metadata.index <= snapshotIndex || snapshot.metadata.index > lastIndex
+        if status != .open || overtaken {
+            try? removeIfPresent(temporary, fileSystem: fileSystem)
+            try checkOpen()
+            throw .invalidSnapshot(reason: "snapshot index \(snapshot.metadata.index) was overtaken by snapshot \(snapshotIndex)")
+        }
         try failingOnError { (core) throws(WALError) in
-            try core.writeSnapshotFile(snapshot)
-            let marker = SnapshotMarker(index: index, term: snapshot.metadata.term, resetsLog: false)
+            let name = SnapshotName(index: snapshot.metadata.index, term: snapshot.metadata.term)
+            let fileSystem = core.fileSystem, directory = core.directory
+            try io { () throws(FileSystemError) in
+                try fileSystem.rename(from: temporary, to: joinPath(directory, name.fileName))
+                try fileSystem.syncDirectory(atPath: directory)
+            }
+            core.snapshots.append(name)
+            core.snapshots.sort()
+            try core.crashPoint(.afterSnapshotSave)
+            let marker = SnapshotMarker(index: name.index, term: name.term, resetsLog: false)
             core.scratch.bytes.removeAll(keepingCapacity: true)
             RecordCodec.appendBatch(marker: marker, hardState: nil, entries: [], to: &core.scratch)
             try core.appendAndSync()
@@ -78,6 +102,9 @@ struct WALCore: Sendable {
             try core.release()
         }
     }
+
+    /// Marks the WAL failed (an I/O error outside the lock, while writing a snapshot image).
+    mutating func markFailed() { if status == .open { status = .failed } }
 
     mutating func close() {
         if status != .closed {
@@ -242,13 +269,8 @@ struct WALCore: Sendable {
         let path = joinPath(directory, name.fileName)
         let temporary = path + temporarySuffix
         let fileSystem = self.fileSystem, directory = self.directory
+        try writeSnapshotImage(snapshot, to: temporary, fileSystem: fileSystem)
         try io { () throws(FileSystemError) in
-            try removeIfPresent(temporary, fileSystem: fileSystem)
-            let file = try fileSystem.openFile(atPath: temporary, create: true)
-            defer { file.close() }
-            // Piecewise: the file image is never a second in-memory copy of a large snapshot.
-            try SnapshotFile.write(snapshot, to: file)
-            try file.sync()
             try fileSystem.rename(from: temporary, to: path)
             try fileSystem.syncDirectory(atPath: directory)
         }
@@ -283,6 +305,19 @@ struct WALCore: Sendable {
 }
 
 /// Runs a file-system call, turning its error into ``WALError/io(_:)``.
+/// Writes a snapshot's file image to `temporary` (replacing any leftover) and syncs it; the caller
+/// renames it into place. Needs no WAL state, so a local snapshot is written without the WAL's lock.
+func writeSnapshotImage(_ snapshot: Snapshot, to temporary: String, fileSystem: any FileSystem) throws(WALError) {
+    try io { () throws(FileSystemError) in
+        try removeIfPresent(temporary, fileSystem: fileSystem)
+        let file = try fileSystem.openFile(atPath: temporary, create: true)
+        defer { file.close() }
+        // Piecewise: the file image is never a second in-memory copy of a large snapshot.
+        try SnapshotFile.write(snapshot, to: file)
+        try file.sync()
+    }
+}
+
 func io<T>(_ body: () throws(FileSystemError) -> T) throws(WALError) -> T {
     do { return try body() } catch { throw .io(error) }
 }

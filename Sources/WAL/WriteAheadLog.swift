@@ -59,8 +59,24 @@ public final class WriteAheadLog: Sendable {
     ///
     /// - Throws: ``WALError/invalidSnapshot(reason:)`` if it is not newer than the current snapshot or lies
     ///   beyond the log (nothing written).
+    ///
+    /// The image (all of the keyspace: up to hundreds of MB) is written and synced without holding
+    /// the WAL's lock, so this member's appends and their fsyncs go on meanwhile; only the rename,
+    /// the directory sync and the marker record take the lock.
     public func saveSnapshot(_ snapshot: Snapshot) throws(WALError) {
-        try core.withLock { (core) throws(WALError) in try core.saveSnapshot(snapshot) }
+        let (temporary, fileSystem) = try core.withLock { (core) throws(WALError) -> (String, any FileSystem) in
+            try core.checkSnapshotToSave(snapshot)
+            let name = SnapshotName(index: snapshot.metadata.index, term: snapshot.metadata.term)
+            // Its own temporary name: an install of the same snapshot may write `<name>.tmp` meanwhile.
+            return (joinPath(core.directory, name.fileName) + ".local" + temporarySuffix, core.fileSystem)
+        }
+        do {
+            try writeSnapshotImage(snapshot, to: temporary, fileSystem: fileSystem)
+        } catch {
+            core.withLock { $0.markFailed() }
+            throw error
+        }
+        try core.withLock { (core) throws(WALError) in try core.recordSnapshot(snapshot, writtenTo: temporary) }
     }
 
     /// Opens the saved snapshot at (`index`, `term`) for reading piece by piece (to stream it to a
