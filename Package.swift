@@ -43,7 +43,7 @@ let package = Package(
 
         // Tests, one target per module.
         .testTarget(name: "RaftTests", dependencies: ["Raft", "WAL"], path: "Tests/RaftTests"),
-        .testTarget(name: "WALTests", dependencies: ["WAL", "Raft", "Checksum"], path: "Tests/WALTests"),
+        .testTarget(name: "WALTests", dependencies: ["WAL", "Raft", "Checksum", "TestSupport"], path: "Tests/WALTests"),
         .testTarget(name: "MVCCTests", dependencies: ["MVCC", "Raft", "Checksum", "JSON"], path: "Tests/MVCCTests"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "CSystem", "Raft"], path: "Tests/WireTests"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),

@@ -86,14 +86,7 @@ struct WALCore: Sendable {
         }
         try failingOnError { (core) throws(WALError) in
             let name = SnapshotName(index: snapshot.metadata.index, term: snapshot.metadata.term)
-            let fileSystem = core.fileSystem, directory = core.directory
-            try io { () throws(FileSystemError) in
-                try fileSystem.rename(from: temporary, to: joinPath(directory, name.fileName))
-                try fileSystem.syncDirectory(atPath: directory)
-            }
-            core.snapshots.append(name)
-            core.snapshots.sort()
-            try core.crashPoint(.afterSnapshotSave)
+            try core.placeSnapshotFile(from: temporary, as: name)
             let marker = SnapshotMarker(index: name.index, term: name.term, resetsLog: false)
             core.scratch.bytes.removeAll(keepingCapacity: true)
             RecordCodec.appendBatch(marker: marker, hardState: nil, entries: [], to: &core.scratch)
@@ -266,12 +259,17 @@ struct WALCore: Sendable {
     mutating func writeSnapshotFile(_ snapshot: Snapshot) throws(WALError) {
         try crashPoint(.beforeSnapshotSave)
         let name = SnapshotName(index: snapshot.metadata.index, term: snapshot.metadata.term)
-        let path = joinPath(directory, name.fileName)
-        let temporary = path + temporarySuffix
-        let fileSystem = self.fileSystem, directory = self.directory
+        let temporary = joinPath(directory, name.fileName) + temporarySuffix
         try writeSnapshotImage(snapshot, to: temporary, fileSystem: fileSystem)
+        try placeSnapshotFile(from: temporary, as: name)
+    }
+
+    /// Renames a synced snapshot image into place as `name`, syncs the directory and lists it; then
+    /// the `.afterSnapshotSave` crash point.
+    mutating func placeSnapshotFile(from temporary: String, as name: SnapshotName) throws(WALError) {
+        let fileSystem = self.fileSystem, directory = self.directory
         try io { () throws(FileSystemError) in
-            try fileSystem.rename(from: temporary, to: path)
+            try fileSystem.rename(from: temporary, to: joinPath(directory, name.fileName))
             try fileSystem.syncDirectory(atPath: directory)
         }
         if !snapshots.contains(name) {

@@ -3,35 +3,6 @@ import TestSupport
 import Glibc
 #endif
 
-/// An ordinary POSIX thread for the harness (proxies, clients, watchers): blocking I/O must never run on
-/// Swift concurrency's cooperative pool. ``join()`` waits for it.
-final class TestThread: @unchecked Sendable {
-    // Safe: `thread` is written once in init (before any other thread can see self) and read by join().
-    private var thread = pthread_t()
-
-    private final class Box {
-        let body: () -> Void
-        init(_ body: @escaping () -> Void) { self.body = body }
-    }
-
-    /// Starts `body` on a new thread.
-    init(_ body: @escaping @Sendable () -> Void) throws {
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        let rc = pthread_create(&thread, nil, { raw in
-            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-            box.body()
-            return nil
-        }, box)
-        guard rc == 0 else {
-            Unmanaged<Box>.fromOpaque(box).release()
-            throw TestFailure("pthread_create failed: \(rc)")
-        }
-    }
-
-    /// Waits for the thread to finish.
-    func join() { pthread_join(thread, nil) }
-}
-
 /// A small seeded generator (SplitMix64): the same seed gives the same choices.
 struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64

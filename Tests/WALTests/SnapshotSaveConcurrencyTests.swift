@@ -2,10 +2,8 @@ import Dispatch
 import Synchronization
 import Raft
 import Testing
+import TestSupport
 @testable import WAL
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A file system whose files named `*.local.tmp` (a local snapshot's image) stop at their first
 /// write until ``open()``: the test holds a snapshot save in the middle of writing its image.
@@ -56,21 +54,6 @@ final class GatedFileSystem: FileSystem, @unchecked Sendable {
     func lockDirectory(atPath path: String) throws(FileSystemError) -> any DirectoryLock { try base.lockDirectory(atPath: path) }
 }
 
-/// Runs `body` on a new POSIX thread (not Dispatch's global queues, which on Linux also run Swift's
-/// tasks: blocking them starves async tests elsewhere). `join()` waits for it.
-final class PlainThread: @unchecked Sendable {
-    private var thread = pthread_t()
-    private final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
-    init(_ body: @escaping @Sendable () -> Void) {
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        _ = pthread_create(&thread, nil, { raw in
-            Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
-            return nil
-        }, box)
-    }
-    func join() { pthread_join(thread, nil) }
-}
-
 /// A local snapshot's image is written without the WAL's lock (it can be hundreds of MB, and the
 /// member's appends must not wait for it); what happens around it stays exact.
 @Suite("WAL: local snapshot saves beside appends", .serialized, .timeLimit(.minutes(1)))
@@ -79,15 +62,21 @@ struct SnapshotSaveConcurrencyTests {
         indexes.map { Entry(term: term, index: $0, data: [UInt8](repeating: UInt8($0 & 0xff), count: 8)) }
     }
 
-    @Test("appends and their syncs go on while a local snapshot's image is being written; both survive recovery")
-    func appendsGoOnDuringTheImageWrite() throws {
+    /// A WAL on a gated simulated disk holding entries 1...5 (commit 5).
+    func openWithFiveEntries() throws -> (SimulatedDisk, GatedFileSystem, WriteAheadLog) {
         let disk = SimulatedDisk()
         let fs = GatedFileSystem(disk)
         let (wal, _) = try WriteAheadLog.open(directory: walDirectory, fileSystem: fs)
         try wal.save(hardState: HardState(term: 1, vote: 1, commit: 5), entries: entries(1...5))
+        return (disk, fs, wal)
+    }
+
+    @Test("appends and their syncs go on while a local snapshot's image is being written; both survive recovery")
+    func appendsGoOnDuringTheImageWrite() throws {
+        let (disk, fs, wal) = try openWithFiveEntries()
         let snapshot = Snapshot(metadata: SnapshotMetadata(index: 4, term: 1, confState: ConfState(voters: [1])), data: [7, 7, 7])
         let saved = DispatchSemaphore(value: 0)
-        let saver = PlainThread {
+        let saver = try TestThread {
             _ = try? wal.saveSnapshot(snapshot)
             saved.signal()
         }
@@ -95,7 +84,7 @@ struct SnapshotSaveConcurrencyTests {
         // The image write is held: an append must still complete (it would wait forever under the lock).
         let appended = DispatchSemaphore(value: 0)
         let more = entries(6...8)
-        let appender = PlainThread {
+        let appender = try TestThread {
             _ = try? wal.save(hardState: HardState(term: 1, vote: 1, commit: 8), entries: more)
             appended.signal()
         }
@@ -115,14 +104,11 @@ struct SnapshotSaveConcurrencyTests {
 
     @Test("a local snapshot overtaken by an installed one while its image was written is dropped, its temporary file removed")
     func overtakenSaveIsDropped() throws {
-        let disk = SimulatedDisk()
-        let fs = GatedFileSystem(disk)
-        let (wal, _) = try WriteAheadLog.open(directory: walDirectory, fileSystem: fs)
-        try wal.save(hardState: HardState(term: 1, vote: 1, commit: 5), entries: entries(1...5))
+        let (disk, fs, wal) = try openWithFiveEntries()
         let local = Snapshot(metadata: SnapshotMetadata(index: 3, term: 1, confState: ConfState(voters: [1])), data: [3])
         let outcome = Mutex<WALError?>(nil)
         let saved = DispatchSemaphore(value: 0)
-        let saver = PlainThread {
+        let saver = try TestThread {
             do throws(WALError) { try wal.saveSnapshot(local) } catch { outcome.withLock { $0 = error } }
             saved.signal()
         }
